@@ -1,0 +1,167 @@
+//! The store: where witan's records live.
+//!
+//! [`Store`] is the read side and the way to start a write; [`Writer`] is one unit of work that
+//! lands whole on [`Writer::commit`] or not at all when dropped. Both are object-safe traits so the
+//! binary can pick a backend at run time from the database URL. The SQLite implementation lives in
+//! [`sqlite`]; the behaviour suite in [`suite`] (feature `suite`) is what every backend must pass.
+//!
+//! Invariant: exempt content leaves the store only for [`Audience::Privileged`] readers. Every read
+//! that can return item or document content takes an audience and filters in the query.
+
+mod error;
+pub mod sqlite;
+#[cfg(feature = "suite")]
+pub mod suite;
+mod views;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::sync::Arc;
+use witan_domain::{
+    Action, ActionId, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Audience, Committee,
+    CommitteeId, Decision, DecisionId, DecisionStatus, Declaration, Document, DocumentId,
+    Escalation, EscalationId, Issue, IssueId, ItemId, Meeting, MeetingId, MeetingStatus,
+    Membership, MembershipId, Minutes, Organisation, OrganisationId, Person, PersonId, SignOff,
+    Text, Title,
+};
+
+pub use error::{Result, StoreError};
+pub use views::*;
+
+/// Reads, and the start of writes.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Starts a unit of work. Writes are serialised; readers keep reading the last commit.
+    async fn begin(&self) -> Result<Box<dyn Writer>>;
+
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn counts(&self) -> Result<Counts>;
+
+    async fn organisations(&self) -> Result<Vec<Stored<Organisation>>>;
+    async fn committees(&self) -> Result<Vec<Stored<Committee>>>;
+    async fn committee(&self, id: CommitteeId) -> Result<Stored<Committee>>;
+    async fn committee_by_slug(&self, slug: &str) -> Result<Stored<Committee>>;
+    async fn memberships(&self, committee: CommitteeId) -> Result<Vec<MembershipRecord>>;
+    async fn person(&self, id: PersonId) -> Result<Stored<Person>>;
+
+    async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>>;
+    /// Meetings of one committee, or of all when `committee` is `None`, in the window.
+    async fn meetings(
+        &self,
+        committee: Option<CommitteeId>,
+        when: When,
+        page: Page,
+    ) -> Result<Vec<MeetingSummary>>;
+    /// A meeting with its agenda, minutes, attendance and actions, as `audience` may see it.
+    async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord>;
+    /// Every version of an item's minutes, oldest first.
+    async fn minutes_versions(
+        &self,
+        item: ItemId,
+        audience: Audience,
+    ) -> Result<Vec<(u32, Minutes)>>;
+
+    /// An issue with its history across meetings and committees, newest first.
+    async fn issue_record(&self, id: IssueId, audience: Audience) -> Result<IssueRecord>;
+
+    async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>>;
+    async fn action(&self, id: ActionId) -> Result<ActionRecord>;
+    async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord>;
+    /// Escalations sent to a committee that it has not yet considered.
+    async fn escalations_awaiting(&self, committee: CommitteeId) -> Result<Vec<EscalationRecord>>;
+}
+
+/// One unit of work. Dropping it without [`Writer::commit`] undoes everything it did.
+///
+/// The `create_*` methods record history as it stands (an importer or the demo describing the
+/// past); the other methods are workflows that apply the lifecycle rules.
+#[async_trait]
+pub trait Writer: Send {
+    async fn create_organisation(&mut self, record: &Organisation) -> Result<OrganisationId>;
+    async fn create_committee(&mut self, record: &Committee) -> Result<CommitteeId>;
+    async fn create_person(&mut self, record: &Person) -> Result<PersonId>;
+    async fn create_membership(&mut self, record: &Membership) -> Result<MembershipId>;
+    async fn create_meeting(&mut self, record: &Meeting) -> Result<MeetingId>;
+    async fn record_attendance(
+        &mut self,
+        meeting: MeetingId,
+        person: PersonId,
+        kind: AttendanceKind,
+    ) -> Result<()>;
+    async fn create_declaration(&mut self, meeting: MeetingId, record: &Declaration) -> Result<()>;
+    async fn create_issue(&mut self, record: &Issue) -> Result<IssueId>;
+    async fn create_item(&mut self, record: &AgendaItem) -> Result<ItemId>;
+    async fn create_document(&mut self, record: &Document) -> Result<DocumentId>;
+    async fn create_decision(&mut self, record: &Decision) -> Result<DecisionId>;
+    async fn create_action(&mut self, record: &Action) -> Result<ActionId>;
+    async fn add_action_update(&mut self, action: ActionId, update: &ActionUpdate) -> Result<()>;
+    async fn create_escalation(&mut self, record: &Escalation) -> Result<EscalationId>;
+
+    /// Moves a meeting along its lifecycle; illegal moves are [`StoreError::Rule`].
+    async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()>;
+    /// Writes or rewrites the draft minutes of an item. Refused once the meeting's minutes are
+    /// signed off, and before the meeting is held.
+    async fn record_minutes(&mut self, item: ItemId, minutes: &Minutes) -> Result<()>;
+    /// Approves the meeting's draft minutes as a correct record; they are locked from then on.
+    async fn sign_off_minutes(
+        &mut self,
+        meeting: MeetingId,
+        by: &Title,
+        person: Option<PersonId>,
+        on: NaiveDate,
+    ) -> Result<SignOff>;
+    /// Corrects signed-off minutes: a new version with a reason; the earlier one stays.
+    async fn correct_minutes(
+        &mut self,
+        meeting: MeetingId,
+        corrections: &[(ItemId, Minutes)],
+        by: &Title,
+        on: NaiveDate,
+        reason: &Text,
+    ) -> Result<SignOff>;
+    async fn set_decision_status(
+        &mut self,
+        decision: DecisionId,
+        to: DecisionStatus,
+        on: NaiveDate,
+    ) -> Result<()>;
+    async fn set_action_status(
+        &mut self,
+        action: ActionId,
+        to: ActionStatus,
+        on: NaiveDate,
+    ) -> Result<()>;
+    /// Sends a matter to another committee: it becomes a proposed item on that committee's next
+    /// meeting after `now` whose agenda is still open, or waits for one.
+    async fn send_escalation(
+        &mut self,
+        from_item: ItemId,
+        to_committee: CommitteeId,
+        reason: &Text,
+        now: DateTime<Utc>,
+    ) -> Result<EscalationId>;
+    /// Records that the target committee has considered the escalation, closing the loop.
+    async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()>;
+
+    /// Lands every change of this unit of work.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Opens the store a database URL names: `sqlite://PATH` (PostgreSQL follows).
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open_url(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Err(StoreError::Unavailable(
+            "this build of witan has no PostgreSQL backend yet; use the embedded SQLite default"
+                .into(),
+        ))
+    } else {
+        Err(StoreError::Invalid(witan_domain::ValidationError::new(
+            "database_url",
+            format!("\"{url}\" is neither a sqlite: nor a postgres: URL"),
+        )))
+    }
+}

@@ -1,0 +1,720 @@
+//! The read side on SQLite. Composite records (a meeting with its agenda, an issue with its
+//! history) are loaded in a fixed handful of queries, one per kind of child record, whatever the
+//! number of items: no query per item.
+
+use super::decode::{self, date_text, instant_text};
+use super::{SqliteStore, db_error};
+use crate::*;
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+use witan_domain::*;
+
+const COMMITTEE_SELECT: &str = "SELECT c.*, COALESCE((SELECT group_concat(organisation_id) FROM \
+     committee_owners o WHERE o.committee_id = c.id), '') AS owner_ids FROM committees c";
+
+const ITEM_COLUMNS: &str = "i.*, iss.title AS issue_title, mm.version AS minutes_version, \
+     mm.text AS minutes_text, mm.resolution_points, mm.resolution_text";
+
+const ACTION_SELECT: &str = "SELECT a.*, COALESCE(p.name, o.name) AS owner_name, m.starts_at AS raised_on \
+     FROM actions a JOIN meetings m ON m.id = a.meeting_id \
+     LEFT JOIN people p ON p.id = a.owner_person_id \
+     LEFT JOIN organisations o ON o.id = a.owner_organisation_id \
+     LEFT JOIN agenda_items ai ON ai.id = a.item_id";
+
+const ESCALATION_SELECT: &str = "SELECT e.*, fc.id AS from_committee_id, fc.slug AS from_committee_slug, \
+     fc.name AS from_committee_name, fi.meeting_id AS from_meeting_id, tc.slug AS to_committee_slug, \
+     tc.name AS to_committee_name, ti.meeting_id AS target_meeting_id \
+     FROM escalations e \
+     JOIN agenda_items fi ON fi.id = e.from_item_id \
+     JOIN meetings fm ON fm.id = fi.meeting_id \
+     JOIN committees fc ON fc.id = fm.committee_id \
+     JOIN committees tc ON tc.id = e.to_committee_id \
+     LEFT JOIN agenda_items ti ON ti.id = e.target_item_id";
+
+/// Which agenda items a composite read is about. The filter is SQL over `agenda_items i JOIN
+/// meetings m`, with the record's id as `?1`.
+#[derive(Clone, Copy)]
+enum ItemsOf {
+    Meeting(MeetingId),
+    Issue(IssueId),
+}
+
+impl ItemsOf {
+    fn filter(self, audience: Audience) -> &'static str {
+        match (self, audience.sees_exempt()) {
+            (Self::Meeting(_), _) => "i.meeting_id = ?1",
+            (Self::Issue(_), true) => "i.issue_id = ?1",
+            // The public sees an item in an issue's history only once its agenda is published.
+            (Self::Issue(_), false) => {
+                "i.issue_id = ?1 AND m.status NOT IN ('scheduled', 'cancelled')"
+            }
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Self::Meeting(id) => id.get(),
+            Self::Issue(id) => id.get(),
+        }
+    }
+}
+
+fn committee_ref(
+    row: &SqliteRow,
+    id: &'static str,
+    slug: &'static str,
+    name: &'static str,
+) -> Result<CommitteeRef> {
+    Ok(CommitteeRef {
+        id: decode::id(row, id)?,
+        slug: decode::string(row, slug)?,
+        name: decode::string(row, name)?,
+    })
+}
+
+fn escalation_record(row: &SqliteRow) -> Result<EscalationRecord> {
+    Ok(EscalationRecord {
+        escalation: decode::escalation(row)?,
+        from_committee: committee_ref(
+            row,
+            "from_committee_id",
+            "from_committee_slug",
+            "from_committee_name",
+        )?,
+        from_meeting: decode::id(row, "from_meeting_id")?,
+        to_committee: committee_ref(
+            row,
+            "to_committee_id",
+            "to_committee_slug",
+            "to_committee_name",
+        )?,
+        target_meeting: decode::opt_id(row, "target_meeting_id")?,
+    })
+}
+
+impl SqliteStore {
+    async fn fetch_all(
+        &self,
+        sql: String,
+        bind: &[i64],
+        what: &'static str,
+    ) -> Result<Vec<SqliteRow>> {
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for value in bind {
+            query = query.bind(*value);
+        }
+        query.fetch_all(self.pool()).await.map_err(db_error(what))
+    }
+
+    /// Actions matching `filter` (SQL over `actions a`, `meetings m`, `agenda_items ai`), with
+    /// their updates, as `audience` may see them.
+    async fn action_records(
+        &self,
+        filter: &str,
+        bind: &[&str],
+        audience: Audience,
+    ) -> Result<Vec<ActionRecord>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND ai.exempt_ground IS NULL"
+        };
+        let sql = format!("{ACTION_SELECT} WHERE {filter}{public} ORDER BY m.starts_at, a.id");
+        let updates_sql = format!(
+            "SELECT action_id, on_date, text, rag FROM action_updates WHERE action_id IN \
+             (SELECT a.id FROM actions a JOIN meetings m ON m.id = a.meeting_id \
+              LEFT JOIN agenda_items ai ON ai.id = a.item_id WHERE {filter}{public}) ORDER BY on_date, id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut updates_query = sqlx::query(AssertSqlSafe(updates_sql));
+        for value in bind {
+            query = query.bind(*value);
+            updates_query = updates_query.bind(*value);
+        }
+        let rows = query
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("action"))?;
+        let update_rows = updates_query
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("action_update"))?;
+        let mut updates: HashMap<i64, Vec<ActionUpdate>> = HashMap::new();
+        for row in &update_rows {
+            updates
+                .entry(row.try_get("action_id").unwrap_or_default())
+                .or_default()
+                .push(decode::action_update(row)?);
+        }
+        rows.iter()
+            .map(|row| {
+                let action = decode::action(row)?;
+                Ok(ActionRecord {
+                    owner_name: row.try_get("owner_name").unwrap_or_default(),
+                    raised_at: action.meeting,
+                    raised_on: decode::instant(row, "raised_on")?,
+                    updates: updates.remove(&action.id.get()).unwrap_or_default(),
+                    action,
+                })
+            })
+            .collect()
+    }
+
+    /// The items `of` names, each with its children, as `audience` may see them, paired with the
+    /// meeting they belong to. Newest meeting first, then agenda order.
+    async fn item_entries(&self, of: ItemsOf, audience: Audience) -> Result<Vec<ItemEntry>> {
+        let filter = of.filter(audience);
+        let id = of.id();
+        let item_set = format!(
+            "SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE {filter}{}",
+            if audience.sees_exempt() {
+                ""
+            } else {
+                " AND i.exempt_ground IS NULL"
+            }
+        );
+        let public_docs = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND d.exempt_ground IS NULL"
+        };
+
+        let items = self
+            .fetch_all(
+                format!(
+                    "SELECT {ITEM_COLUMNS} FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                     LEFT JOIN issues iss ON iss.id = i.issue_id \
+                     LEFT JOIN item_minutes mm ON mm.item_id = i.id \
+                       AND mm.version = (SELECT MAX(x.version) FROM item_minutes x WHERE x.item_id = i.id) \
+                     WHERE {filter} ORDER BY m.starts_at DESC, i.position"
+                ),
+                &[id],
+                "agenda_item",
+            )
+            .await?;
+        let documents = self
+            .fetch_all(
+                format!("SELECT d.* FROM documents d WHERE d.item_id IN ({item_set}){public_docs} ORDER BY d.id"),
+                &[id],
+                "document",
+            )
+            .await?;
+        let decisions = self
+            .fetch_all(
+                format!("SELECT * FROM decisions WHERE item_id IN ({item_set}) ORDER BY id"),
+                &[id],
+                "decision",
+            )
+            .await?;
+        let sent = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.from_item_id IN ({item_set}) ORDER BY e.id"),
+                &[id],
+                "escalation",
+            )
+            .await?;
+        let received = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.target_item_id IN ({item_set}) ORDER BY e.id"),
+                &[id],
+                "escalation",
+            )
+            .await?;
+        let id_text = id.to_string();
+        let actions = self
+            .action_records(&format!("a.item_id IN ({item_set})"), &[&id_text], audience)
+            .await?;
+
+        let mut documents_by_item: HashMap<ItemId, Vec<Stored<Document>>> = HashMap::new();
+        for row in &documents {
+            let d = decode::document(row)?;
+            if let Some(item) = d.item {
+                documents_by_item.entry(item).or_default().push(d);
+            }
+        }
+        let mut decisions_by_item: HashMap<ItemId, Vec<Stored<Decision>>> = HashMap::new();
+        for row in &decisions {
+            let d = decode::decision(row)?;
+            if let Some(item) = d.item {
+                decisions_by_item.entry(item).or_default().push(d);
+            }
+        }
+        let mut actions_by_item: HashMap<ItemId, Vec<ActionRecord>> = HashMap::new();
+        for a in actions {
+            if let Some(item) = a.action.item {
+                actions_by_item.entry(item).or_default().push(a);
+            }
+        }
+        let mut sent_by_item: HashMap<ItemId, Vec<EscalationRecord>> = HashMap::new();
+        for row in &sent {
+            let e = escalation_record(row)?;
+            sent_by_item
+                .entry(e.escalation.from_item)
+                .or_default()
+                .push(e);
+        }
+        let mut received_by_item: HashMap<ItemId, EscalationRecord> = HashMap::new();
+        for row in &received {
+            let e = escalation_record(row)?;
+            if let Some(target) = e.escalation.target_item {
+                received_by_item.insert(target, e);
+            }
+        }
+
+        items
+            .iter()
+            .map(|row| {
+                let item = decode::item(row)?;
+                if let (Some(exemption), false) =
+                    (item.visibility.exemption(), audience.sees_exempt())
+                {
+                    return Ok(ItemEntry::Withheld {
+                        id: item.id,
+                        label: exemption.ground.public_label(),
+                        number: item.record.number.clone(),
+                    });
+                }
+                let id = item.id;
+                Ok(ItemEntry::Open(Box::new(ItemRecord {
+                    issue_title: decode::opt_title(row, "issue_title")?,
+                    minutes: decode::minutes(row)?,
+                    documents: documents_by_item.remove(&id).unwrap_or_default(),
+                    decisions: decisions_by_item.remove(&id).unwrap_or_default(),
+                    actions: actions_by_item.remove(&id).unwrap_or_default(),
+                    escalations_sent: sent_by_item.remove(&id).unwrap_or_default(),
+                    escalated_from: received_by_item.remove(&id),
+                    item,
+                })))
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn begin(&self) -> Result<Box<dyn Writer>> {
+        Ok(Box::new(self.writer().await?))
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(self.pool())
+            .await
+            .map_err(db_error("ping"))?;
+        Ok(())
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM organisations) AS organisations,
+                    (SELECT COUNT(*) FROM committees) AS committees,
+                    (SELECT COUNT(*) FROM people) AS people,
+                    (SELECT COUNT(*) FROM meetings) AS meetings,
+                    (SELECT COUNT(*) FROM agenda_items) AS agenda_items,
+                    (SELECT COUNT(*) FROM issues) AS issues,
+                    (SELECT COUNT(*) FROM documents) AS documents,
+                    (SELECT COUNT(*) FROM decisions) AS decisions,
+                    (SELECT COUNT(*) FROM actions) AS actions,
+                    (SELECT COUNT(*) FROM escalations) AS escalations",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error("counts"))?;
+        let n = |c: &str| {
+            row.try_get::<i64, _>(c)
+                .map(|v| u64::try_from(v).unwrap_or(0))
+                .unwrap_or(0)
+        };
+        Ok(Counts {
+            organisations: n("organisations"),
+            committees: n("committees"),
+            people: n("people"),
+            meetings: n("meetings"),
+            agenda_items: n("agenda_items"),
+            issues: n("issues"),
+            documents: n("documents"),
+            decisions: n("decisions"),
+            actions: n("actions"),
+            escalations: n("escalations"),
+        })
+    }
+
+    async fn organisations(&self) -> Result<Vec<Stored<Organisation>>> {
+        let rows = sqlx::query("SELECT * FROM organisations ORDER BY name")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("organisation"))?;
+        rows.iter().map(decode::organisation).collect()
+    }
+
+    async fn committees(&self) -> Result<Vec<Stored<Committee>>> {
+        let rows = self
+            .fetch_all(
+                format!("{COMMITTEE_SELECT} ORDER BY c.name"),
+                &[],
+                "committee",
+            )
+            .await?;
+        rows.iter().map(decode::committee).collect()
+    }
+
+    async fn committee(&self, id: CommitteeId) -> Result<Stored<Committee>> {
+        let rows = self
+            .fetch_all(
+                format!("{COMMITTEE_SELECT} WHERE c.id = ?1"),
+                &[id.get()],
+                "committee",
+            )
+            .await?;
+        rows.first()
+            .map(decode::committee)
+            .ok_or_else(|| StoreError::not_found("committee", id))?
+    }
+
+    async fn committee_by_slug(&self, slug: &str) -> Result<Stored<Committee>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "{COMMITTEE_SELECT} WHERE c.slug = ?1"
+        )))
+        .bind(slug)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("committee"))?;
+        row.as_ref()
+            .map(decode::committee)
+            .ok_or_else(|| StoreError::not_found("committee", slug))?
+    }
+
+    async fn memberships(&self, committee: CommitteeId) -> Result<Vec<MembershipRecord>> {
+        let rows = sqlx::query(
+            "SELECT ms.*, p.name AS person_name FROM memberships ms JOIN people p ON p.id = ms.person_id
+             WHERE ms.committee_id = ?
+             ORDER BY CASE ms.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2
+                      WHEN 'co_opted' THEN 3 ELSE 4 END, p.name",
+        )
+        .bind(committee.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("membership"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(MembershipRecord {
+                    membership: Stored {
+                        id: decode::id(row, "id")?,
+                        record: Membership {
+                            person: decode::id(row, "person_id")?,
+                            committee: decode::id(row, "committee_id")?,
+                            role: decode::term(row, "role")?,
+                            from: decode::date(row, "from_date")?,
+                            until: decode::opt_date(row, "until_date")?,
+                        },
+                    },
+                    person_name: decode::title(row, "person_name")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Stored<Person>> {
+        let row = sqlx::query("SELECT * FROM people WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("person"))?;
+        row.as_ref()
+            .map(decode::person)
+            .ok_or_else(|| StoreError::not_found("person", id))?
+    }
+
+    async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>> {
+        let row = sqlx::query("SELECT * FROM meetings WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("meeting"))?;
+        row.as_ref()
+            .map(decode::meeting)
+            .ok_or_else(|| StoreError::not_found("meeting", id))?
+    }
+
+    async fn meetings(
+        &self,
+        committee: Option<CommitteeId>,
+        when: When,
+        page: Page,
+    ) -> Result<Vec<MeetingSummary>> {
+        let (comparison, order, instant) = match when {
+            When::From(t) => (">=", "ASC", t),
+            When::Before(t) => ("<", "DESC", t),
+        };
+        let committee_filter = if committee.is_some() {
+            "AND m.committee_id = ?2"
+        } else {
+            "AND ?2 IS NULL"
+        };
+        let sql = format!(
+            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name FROM meetings m
+             JOIN committees c ON c.id = m.committee_id
+             WHERE m.starts_at {comparison} ?1 {committee_filter}
+             ORDER BY m.starts_at {order}, m.id {order} LIMIT ?3 OFFSET ?4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(instant_text(instant))
+            .bind(committee.map(Id::get))
+            .bind(i64::from(page.limit))
+            .bind(i64::from(page.offset))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("meeting"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(MeetingSummary {
+                    meeting: decode::meeting(row)?,
+                    committee: committee_ref(
+                        row,
+                        "committee_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?,
+                })
+            })
+            .collect()
+    }
+
+    async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
+        let meeting = self.meeting(id).await?;
+        let committee = self.committee(meeting.committee).await?;
+        let owners: Vec<i64> = committee
+            .owners
+            .organisations()
+            .iter()
+            .map(|o| o.get())
+            .collect();
+        let organisations = self
+            .organisations()
+            .await?
+            .into_iter()
+            .filter(|o| owners.contains(&o.id.get()))
+            .collect();
+
+        let attendance = sqlx::query(
+            "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
+             WHERE a.meeting_id = ? ORDER BY a.kind, p.name",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("attendance"))?
+        .iter()
+        .map(|row| {
+            Ok(Attendee {
+                person: decode::person(row)?,
+                kind: decode::term(row, "kind")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let declarations = sqlx::query(
+            "SELECT p.name AS person_name, i.number, d.kind, d.description FROM declarations d
+             JOIN people p ON p.id = d.person_id LEFT JOIN agenda_items i ON i.id = d.item_id
+             WHERE d.meeting_id = ? ORDER BY d.id",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("declaration"))?
+        .iter()
+        .map(|row| {
+            Ok(DeclarationRecord {
+                person_name: decode::title(row, "person_name")?,
+                item_number: row
+                    .try_get::<Option<String>, _>("number")
+                    .ok()
+                    .flatten()
+                    .map(|n| ItemNumber::parse("number", &n).map_err(decode::corrupt))
+                    .transpose()?,
+                kind: decode::term(row, "kind")?,
+                description: decode::string(row, "description")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let agenda = if audience.sees_exempt() || meeting.status.agenda_is_public() {
+            Some(self.item_entries(ItemsOf::Meeting(id), audience).await?)
+        } else {
+            None
+        };
+
+        let sign_offs =
+            sqlx::query("SELECT * FROM minutes_sign_offs WHERE meeting_id = ? ORDER BY version")
+                .bind(id.get())
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error("minutes_sign_off"))?
+                .iter()
+                .map(decode::sign_off)
+                .collect::<Result<Vec<_>>>()?;
+
+        let committee_id = committee.id.get().to_string();
+        let starts = instant_text(meeting.times.start());
+        let day = date_text(time::london_date(meeting.times.start()));
+        let carried_actions = self
+            .action_records(
+                "m.committee_id = ?1 AND m.starts_at < ?2 AND (a.closed_on IS NULL OR a.closed_on >= ?3)",
+                &[&committee_id, &starts, &day],
+                audience,
+            )
+            .await?;
+
+        Ok(MeetingRecord {
+            meeting,
+            committee,
+            organisations,
+            attendance,
+            declarations,
+            agenda,
+            sign_offs,
+            carried_actions,
+        })
+    }
+
+    async fn minutes_versions(
+        &self,
+        item: ItemId,
+        audience: Audience,
+    ) -> Result<Vec<(u32, Minutes)>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND i.exempt_ground IS NULL"
+        };
+        let rows = self
+            .fetch_all(
+                format!(
+                    "SELECT mm.version AS minutes_version, mm.text AS minutes_text, mm.resolution_points, \
+                     mm.resolution_text FROM item_minutes mm JOIN agenda_items i ON i.id = mm.item_id \
+                     WHERE mm.item_id = ?1{public} ORDER BY mm.version"
+                ),
+                &[item.get()],
+                "minutes",
+            )
+            .await?;
+        rows.iter()
+            .filter_map(|row| decode::minutes(row).transpose())
+            .collect()
+    }
+
+    async fn issue_record(&self, id: IssueId, audience: Audience) -> Result<IssueRecord> {
+        let issue = sqlx::query("SELECT * FROM issues WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("issue"))?
+            .as_ref()
+            .map(decode::issue)
+            .ok_or_else(|| StoreError::not_found("issue", id))??;
+        let public_docs = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND d.exempt_ground IS NULL"
+        };
+        let documents = self
+            .fetch_all(
+                format!("SELECT d.* FROM documents d WHERE d.issue_id = ?1 AND d.item_id IS NULL{public_docs} ORDER BY d.id"),
+                &[id.get()],
+                "document",
+            )
+            .await?
+            .iter()
+            .map(decode::document)
+            .collect::<Result<Vec<_>>>()?;
+        let meetings = self
+            .fetch_all(
+                format!(
+                    "SELECT DISTINCT m.*, c.slug AS committee_slug, c.name AS committee_name, i.id AS item_id \
+                     FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                     JOIN committees c ON c.id = m.committee_id WHERE {}",
+                    ItemsOf::Issue(id).filter(audience)
+                ),
+                &[id.get()],
+                "meeting",
+            )
+            .await?;
+        let mut meeting_of_item: HashMap<i64, (Stored<Meeting>, CommitteeRef)> = HashMap::new();
+        for row in &meetings {
+            meeting_of_item.insert(
+                row.try_get("item_id").unwrap_or_default(),
+                (
+                    decode::meeting(row)?,
+                    committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+                ),
+            );
+        }
+        let history = self
+            .item_entries(ItemsOf::Issue(id), audience)
+            .await?
+            .into_iter()
+            .filter_map(|entry| {
+                let item_id = match &entry {
+                    ItemEntry::Open(record) => record.item.id,
+                    ItemEntry::Withheld { id, .. } => *id,
+                };
+                let (meeting, committee) = meeting_of_item.remove(&item_id.get())?;
+                Some(HistoryEntry {
+                    meeting,
+                    committee,
+                    item: entry,
+                })
+            })
+            .collect();
+        Ok(IssueRecord {
+            issue,
+            documents,
+            history,
+        })
+    }
+
+    async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>> {
+        let row = sqlx::query("SELECT * FROM decisions WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("decision"))?;
+        row.as_ref()
+            .map(decode::decision)
+            .ok_or_else(|| StoreError::not_found("decision", id))?
+    }
+
+    async fn action(&self, id: ActionId) -> Result<ActionRecord> {
+        let id_text = id.get().to_string();
+        self.action_records("a.id = ?1", &[&id_text], Audience::Privileged)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("action", id))
+    }
+
+    async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord> {
+        let rows = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.id = ?1"),
+                &[id.get()],
+                "escalation",
+            )
+            .await?;
+        rows.first()
+            .map(escalation_record)
+            .ok_or_else(|| StoreError::not_found("escalation", id))?
+    }
+
+    async fn escalations_awaiting(&self, committee: CommitteeId) -> Result<Vec<EscalationRecord>> {
+        let rows = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.to_committee_id = ?1 AND e.state <> 'considered' ORDER BY e.id"),
+                &[committee.get()],
+                "escalation",
+            )
+            .await?;
+        rows.iter().map(escalation_record).collect()
+    }
+}

@@ -1,0 +1,674 @@
+//! One unit of work on SQLite: a `BEGIN IMMEDIATE` transaction, so writers queue for the lock up
+//! front instead of failing half-way when two try to upgrade at once.
+
+use super::decode::{self, date_text, instant_text, resolution_points_json};
+use super::{SqliteStore, db_error};
+use crate::{Result, StoreError, Writer};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Sqlite, Transaction};
+use witan_domain::*;
+
+#[derive(Debug)]
+pub struct SqliteWriter {
+    tx: Transaction<'static, Sqlite>,
+}
+
+impl SqliteStore {
+    pub(crate) async fn writer(&self) -> Result<SqliteWriter> {
+        let tx = self
+            .pool()
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_error("transaction"))?;
+        Ok(SqliteWriter { tx })
+    }
+}
+
+fn exempt_columns(v: &Visibility) -> (Option<String>, Option<String>) {
+    match v {
+        Visibility::Public => (None, None),
+        Visibility::Exempt(e) => (Some(e.ground.code()), e.review_on.map(date_text)),
+    }
+}
+
+fn as_i64(n: u64, field: &'static str) -> Result<i64> {
+    i64::try_from(n).map_err(|_| StoreError::Invalid(ValidationError::new(field, "is too large")))
+}
+
+impl SqliteWriter {
+    async fn meeting_status(&mut self, meeting: MeetingId) -> Result<MeetingStatus> {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM meetings WHERE id = ?")
+            .bind(meeting.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("meeting"))?;
+        let status = status.ok_or_else(|| StoreError::not_found("meeting", meeting))?;
+        MeetingStatus::parse("meetings.status", &status).map_err(decode::corrupt)
+    }
+
+    async fn update_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
+        sqlx::query(
+            "UPDATE meetings SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(to.as_str())
+        .bind(meeting.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("meeting.status"))?;
+        Ok(())
+    }
+
+    async fn latest_sign_off(&mut self, meeting: MeetingId) -> Result<u32> {
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM minutes_sign_offs WHERE meeting_id = ?",
+        )
+        .bind(meeting.get())
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error("minutes_sign_off"))?;
+        Ok(u32::try_from(version).unwrap_or(0))
+    }
+
+    async fn insert_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO minutes_sign_offs (meeting_id, version, signed_by, person_id, signed_on, reason)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(meeting.get())
+        .bind(i64::from(s.version))
+        .bind(s.by.as_str())
+        .bind(s.person.map(Id::get))
+        .bind(date_text(s.on))
+        .bind(s.reason.as_ref().map(Text::as_str))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("minutes_sign_off"))?;
+        Ok(())
+    }
+
+    /// Puts waiting escalations for `committee` on the agenda of `meeting`.
+    async fn attach_waiting_escalations(
+        &mut self,
+        committee: CommitteeId,
+        meeting: MeetingId,
+    ) -> Result<()> {
+        let waiting: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM escalations WHERE to_committee_id = ? AND state = 'sent' ORDER BY id",
+        )
+        .bind(committee.get())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation"))?;
+        for escalation in waiting {
+            let item = self.create_proposed_item(meeting, escalation).await?;
+            sqlx::query(
+                "UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?",
+            )
+            .bind(item.get())
+            .bind(escalation)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("escalation"))?;
+        }
+        Ok(())
+    }
+
+    /// Adds the item an escalation proposes to the end of `meeting`'s agenda, numbered after the
+    /// last numbered item, titled after the item it came from and as exempt as that item.
+    async fn create_proposed_item(
+        &mut self,
+        meeting: MeetingId,
+        escalation: i64,
+    ) -> Result<ItemId> {
+        let result = sqlx::query(
+            "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
+             SELECT ?1,
+                    (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?1),
+                    (SELECT COALESCE(MAX(CAST(number AS INTEGER)), 0) + 1 FROM agenda_items WHERE meeting_id = ?1),
+                    'Escalated from ' || c.name || ': ' || f.title,
+                    f.issue_id, f.exempt_ground, f.exempt_review_on
+             FROM escalations e
+             JOIN agenda_items f ON f.id = e.from_item_id
+             JOIN meetings fm ON fm.id = f.meeting_id
+             JOIN committees c ON c.id = fm.committee_id
+             WHERE e.id = ?2",
+        )
+        .bind(meeting.get())
+        .bind(escalation)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.target_item"))?;
+        Ok(Id::new(result.last_insert_rowid()))
+    }
+}
+
+#[async_trait]
+impl Writer for SqliteWriter {
+    async fn create_organisation(&mut self, o: &Organisation) -> Result<OrganisationId> {
+        let r = sqlx::query("INSERT INTO organisations (slug, name, kind) VALUES (?, ?, ?)")
+            .bind(o.slug.as_str())
+            .bind(o.name.as_str())
+            .bind(o.kind.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("organisation.slug"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_committee(&mut self, c: &Committee) -> Result<CommitteeId> {
+        let r = sqlx::query(
+            "INSERT INTO committees (slug, name, purpose, joint, parent_id) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(c.slug.as_str())
+        .bind(c.name.as_str())
+        .bind(c.purpose.as_str())
+        .bind(c.owners.is_joint())
+        .bind(c.parent.map(Id::get))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("committee.slug or committee.parent"))?;
+        let id = r.last_insert_rowid();
+        for owner in c.owners.organisations() {
+            sqlx::query(
+                "INSERT INTO committee_owners (committee_id, organisation_id) VALUES (?, ?)",
+            )
+            .bind(id)
+            .bind(owner.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("committee.owners"))?;
+        }
+        Ok(Id::new(id))
+    }
+
+    async fn create_person(&mut self, p: &Person) -> Result<PersonId> {
+        let r = sqlx::query("INSERT INTO people (name, job_title) VALUES (?, ?)")
+            .bind(p.name.as_str())
+            .bind(p.job_title.as_ref().map(Title::as_str))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("person"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_membership(&mut self, m: &Membership) -> Result<MembershipId> {
+        let r = sqlx::query(
+            "INSERT INTO memberships (person_id, committee_id, role, from_date, until_date) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(m.person.get())
+        .bind(m.committee.get())
+        .bind(m.role.as_str())
+        .bind(date_text(m.from))
+        .bind(m.until.map(date_text))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("membership.person or membership.committee"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
+        let r = sqlx::query(
+            "INSERT INTO meetings (committee_id, starts_at, ends_at, location, status) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(m.committee.get())
+        .bind(instant_text(m.times.start()))
+        .bind(m.times.end().map(instant_text))
+        .bind(m.location.as_ref().map(Title::as_str))
+        .bind(m.status.as_str())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("meeting.committee"))?;
+        let id = Id::new(r.last_insert_rowid());
+        if m.status == MeetingStatus::Scheduled {
+            self.attach_waiting_escalations(m.committee, id).await?;
+        }
+        Ok(id)
+    }
+
+    async fn record_attendance(
+        &mut self,
+        meeting: MeetingId,
+        person: PersonId,
+        kind: AttendanceKind,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO attendance (meeting_id, person_id, kind) VALUES (?, ?, ?)
+             ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
+        )
+        .bind(meeting.get())
+        .bind(person.get())
+        .bind(kind.as_str())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("attendance.meeting or attendance.person"))?;
+        Ok(())
+    }
+
+    async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO declarations (meeting_id, person_id, item_id, kind, description) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(meeting.get())
+        .bind(d.person.get())
+        .bind(d.item.map(Id::get))
+        .bind(d.kind.as_str())
+        .bind(d.description.as_str())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("declaration.person or declaration.item"))?;
+        Ok(())
+    }
+
+    async fn create_issue(&mut self, i: &Issue) -> Result<IssueId> {
+        let r = sqlx::query("INSERT INTO issues (title, reference, summary) VALUES (?, ?, ?)")
+            .bind(i.title.as_str())
+            .bind(i.reference.as_ref().map(Title::as_str))
+            .bind(i.summary.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("issue.reference"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_item(&mut self, i: &AgendaItem) -> Result<ItemId> {
+        let (ground, review) = exempt_columns(&i.visibility);
+        let r = sqlx::query(
+            "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(i.meeting.get())
+        .bind(i64::from(i.position))
+        .bind(i.number.as_str())
+        .bind(i.title.as_str())
+        .bind(i.issue.map(Id::get))
+        .bind(ground)
+        .bind(review)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("agenda_item (meeting, number or issue)"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
+        d.check_attachment()?;
+        let (ground, review) = exempt_columns(&d.visibility);
+        let r = sqlx::query(
+            "INSERT INTO documents (item_id, issue_id, name, media_type, size_bytes, sha256, text, exempt_ground, exempt_review_on)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.item.map(Id::get))
+        .bind(d.issue.map(Id::get))
+        .bind(d.name.as_str())
+        .bind(d.media_type.as_str())
+        .bind(as_i64(d.size_bytes, "document.size_bytes")?)
+        .bind(d.sha256.as_str())
+        .bind(d.text.as_str())
+        .bind(ground)
+        .bind(review)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("document.item or document.issue"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_decision(&mut self, d: &Decision) -> Result<DecisionId> {
+        d.check()?;
+        let (committee, person) = match d.maker {
+            DecisionMaker::Committee(c) => (Some(c.get()), None),
+            DecisionMaker::Officer(p) => (None, Some(p.get())),
+        };
+        let r = sqlx::query(
+            "INSERT INTO decisions (item_id, maker_committee_id, maker_person_id, decided_on, title, text, key_decision, call_in_deadline, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.item.map(Id::get))
+        .bind(committee)
+        .bind(person)
+        .bind(date_text(d.decided_on))
+        .bind(d.title.as_str())
+        .bind(d.text.as_str())
+        .bind(d.key_decision)
+        .bind(d.call_in.deadline().map(date_text))
+        .bind(d.status.as_str())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("decision.item or decision.maker"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn create_action(&mut self, a: &Action) -> Result<ActionId> {
+        a.check()?;
+        let (person, organisation) = match a.owner {
+            Some(ActionOwner::Person(p)) => (Some(p.get()), None),
+            Some(ActionOwner::Organisation(o)) => (None, Some(o.get())),
+            None => (None, None),
+        };
+        let r = sqlx::query(
+            "INSERT INTO actions (meeting_id, item_id, description, owner_person_id, owner_organisation_id, due_on, status, rag, closed_on)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(a.meeting.get())
+        .bind(a.item.map(Id::get))
+        .bind(a.description.as_str())
+        .bind(person)
+        .bind(organisation)
+        .bind(a.due_on.map(date_text))
+        .bind(a.status.as_str())
+        .bind(a.rag.as_str())
+        .bind(a.closed_on.map(date_text))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("action (meeting, item or owner)"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
+        if u.text.is_empty() {
+            return Err(ValidationError::new("action_update.text", "must not be empty").into());
+        }
+        sqlx::query(
+            "INSERT INTO action_updates (action_id, on_date, text, rag) VALUES (?, ?, ?, ?)",
+        )
+        .bind(action.get())
+        .bind(date_text(u.on))
+        .bind(u.text.as_str())
+        .bind(u.rag.map(Rag::as_str))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("action_update.action"))?;
+        if let Some(rag) = u.rag {
+            sqlx::query("UPDATE actions SET rag = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
+                .bind(rag.as_str())
+                .bind(action.get())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error("action.rag"))?;
+        }
+        Ok(())
+    }
+
+    async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
+        let r = sqlx::query(
+            "INSERT INTO escalations (from_item_id, to_committee_id, reason, state, target_item_id, considered_on)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(e.from_item.get())
+        .bind(e.to_committee.get())
+        .bind(e.reason.as_str())
+        .bind(e.state.as_str())
+        .bind(e.target_item.map(Id::get))
+        .bind(e.considered_on.map(date_text))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation (from_item, to_committee or target_item)"))?;
+        Ok(Id::new(r.last_insert_rowid()))
+    }
+
+    async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
+        let from = self.meeting_status(meeting).await?;
+        if to == MeetingStatus::MinutesSignedOff {
+            return Err(RuleError::Other(
+                "minutes are signed off with sign_off_minutes, which records who and when".into(),
+            )
+            .into());
+        }
+        from.transition(to)?;
+        self.update_meeting_status(meeting, to).await
+    }
+
+    async fn record_minutes(&mut self, item: ItemId, minutes: &Minutes) -> Result<()> {
+        let written = sqlx::query(
+            "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
+             SELECT i.id,
+                    (SELECT COALESCE(MAX(s.version), 0) + 1 FROM minutes_sign_offs s WHERE s.meeting_id = m.id),
+                    ?2, ?3, ?4
+             FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+             WHERE i.id = ?1 AND m.status IN ('held', 'minutes_draft')
+             ON CONFLICT (item_id, version) DO UPDATE SET
+                 text = excluded.text,
+                 resolution_points = excluded.resolution_points,
+                 resolution_text = excluded.resolution_text",
+        )
+        .bind(item.get())
+        .bind(minutes.text.as_str())
+        .bind(resolution_points_json(&minutes.resolution.points))
+        .bind(minutes.resolution.text.as_str())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("minutes"))?
+        .rows_affected();
+        let meeting: Option<i64> =
+            sqlx::query_scalar("SELECT meeting_id FROM agenda_items WHERE id = ?")
+                .bind(item.get())
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(db_error("agenda_item"))?;
+        let meeting = Id::new(meeting.ok_or_else(|| StoreError::not_found("agenda item", item))?);
+        if written == 0 {
+            return Err(match self.meeting_status(meeting).await? {
+                MeetingStatus::MinutesSignedOff => RuleError::MinutesLocked,
+                status => RuleError::Other(format!(
+                    "minutes can be recorded once the meeting is held; this one is {}",
+                    status.label().to_lowercase()
+                )),
+            }
+            .into());
+        }
+        sqlx::query(
+            "UPDATE meetings SET status = 'minutes_draft' WHERE id = ? AND status = 'held'",
+        )
+        .bind(meeting.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("meeting.status"))?;
+        Ok(())
+    }
+
+    async fn sign_off_minutes(
+        &mut self,
+        meeting: MeetingId,
+        by: &Title,
+        person: Option<PersonId>,
+        on: NaiveDate,
+    ) -> Result<SignOff> {
+        let status = self.meeting_status(meeting).await?;
+        // A held meeting whose minutes were written elsewhere passes through draft on the way.
+        let draft = if status == MeetingStatus::Held {
+            MeetingStatus::MinutesDraft
+        } else {
+            status
+        };
+        draft.transition(MeetingStatus::MinutesSignedOff)?;
+        let version = self.latest_sign_off(meeting).await? + 1;
+        let sign_off = SignOff::new(version, by.clone(), person, on, None)?;
+        self.insert_sign_off(meeting, &sign_off).await?;
+        self.update_meeting_status(meeting, MeetingStatus::MinutesSignedOff)
+            .await?;
+        Ok(sign_off)
+    }
+
+    async fn correct_minutes(
+        &mut self,
+        meeting: MeetingId,
+        corrections: &[(ItemId, Minutes)],
+        by: &Title,
+        on: NaiveDate,
+        reason: &Text,
+    ) -> Result<SignOff> {
+        if self.meeting_status(meeting).await? != MeetingStatus::MinutesSignedOff {
+            return Err(RuleError::MinutesNotSignedOff.into());
+        }
+        if corrections.is_empty() {
+            return Err(
+                ValidationError::new("corrections", "name at least one item to correct").into(),
+            );
+        }
+        let version = self.latest_sign_off(meeting).await? + 1;
+        let sign_off = SignOff::new(version, by.clone(), None, on, Some(reason.clone()))?;
+        for (item, minutes) in corrections {
+            let written = sqlx::query(
+                "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
+                 SELECT id, ?3, ?4, ?5, ?6 FROM agenda_items WHERE id = ?1 AND meeting_id = ?2",
+            )
+            .bind(item.get())
+            .bind(meeting.get())
+            .bind(i64::from(version))
+            .bind(minutes.text.as_str())
+            .bind(resolution_points_json(&minutes.resolution.points))
+            .bind(minutes.resolution.text.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("corrections"))?
+            .rows_affected();
+            if written == 0 {
+                return Err(ValidationError::new(
+                    "corrections.item",
+                    format!("item {item} is not on the agenda of meeting {meeting}"),
+                )
+                .into());
+            }
+        }
+        self.insert_sign_off(meeting, &sign_off).await?;
+        Ok(sign_off)
+    }
+
+    async fn set_decision_status(
+        &mut self,
+        decision: DecisionId,
+        to: DecisionStatus,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let row = sqlx::query("SELECT * FROM decisions WHERE id = ?")
+            .bind(decision.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("decision"))?
+            .ok_or_else(|| StoreError::not_found("decision", decision))?;
+        let current = decode::decision(&row)?;
+        current.transition(to, on)?;
+        sqlx::query("UPDATE decisions SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
+            .bind(to.as_str())
+            .bind(decision.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("decision.status"))?;
+        Ok(())
+    }
+
+    async fn set_action_status(
+        &mut self,
+        action: ActionId,
+        to: ActionStatus,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let row = sqlx::query("SELECT * FROM actions WHERE id = ?")
+            .bind(action.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("action"))?
+            .ok_or_else(|| StoreError::not_found("action", action))?;
+        decode::action(&row)?.transition(to)?;
+        let closed_on = (to != ActionStatus::Open).then(|| date_text(on));
+        sqlx::query(
+            "UPDATE actions SET status = ?, closed_on = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(to.as_str())
+        .bind(closed_on)
+        .bind(action.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("action.status"))?;
+        Ok(())
+    }
+
+    async fn send_escalation(
+        &mut self,
+        from_item: ItemId,
+        to_committee: CommitteeId,
+        reason: &Text,
+        now: DateTime<Utc>,
+    ) -> Result<EscalationId> {
+        if reason.is_empty() {
+            return Err(ValidationError::new(
+                "escalation.reason",
+                "must say why the matter is escalated",
+            )
+            .into());
+        }
+        let from_committee: Option<i64> = sqlx::query_scalar(
+            "SELECT m.committee_id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE i.id = ?",
+        )
+        .bind(from_item.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.from_item"))?;
+        let from_committee =
+            from_committee.ok_or_else(|| StoreError::not_found("agenda item", from_item))?;
+        if from_committee == to_committee.get() {
+            return Err(ValidationError::new(
+                "escalation.to_committee",
+                "a committee cannot escalate a matter to itself",
+            )
+            .into());
+        }
+        let escalation = self
+            .create_escalation(&Escalation {
+                from_item,
+                to_committee,
+                reason: reason.clone(),
+                state: EscalationState::Sent,
+                target_item: None,
+                considered_on: None,
+            })
+            .await?;
+        let next_meeting: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM meetings WHERE committee_id = ? AND starts_at > ?
+               AND status IN ('scheduled', 'agenda_published')
+             ORDER BY starts_at LIMIT 1",
+        )
+        .bind(to_committee.get())
+        .bind(instant_text(now))
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.to_committee"))?;
+        if let Some(meeting) = next_meeting {
+            let item = self
+                .create_proposed_item(Id::new(meeting), escalation.get())
+                .await?;
+            sqlx::query(
+                "UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?",
+            )
+            .bind(item.get())
+            .bind(escalation.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("escalation"))?;
+        }
+        Ok(escalation)
+    }
+
+    async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()> {
+        let row = sqlx::query("SELECT * FROM escalations WHERE id = ?")
+            .bind(escalation.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("escalation"))?
+            .ok_or_else(|| StoreError::not_found("escalation", escalation))?;
+        let to = decode::escalation(&row)?.consider()?;
+        sqlx::query(
+            "UPDATE escalations SET state = ?, considered_on = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(to.as_str())
+        .bind(date_text(on))
+        .bind(escalation.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.state"))?;
+        Ok(())
+    }
+
+    async fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit().await.map_err(db_error("transaction"))
+    }
+}

@@ -1,0 +1,1080 @@
+//! The behaviour every store must show, written once against the [`Store`] trait.
+//!
+//! Each backend's tests call every function here with a fresh, empty store (see
+//! `tests/store.rs`). A function panics with a message saying what went wrong.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::*;
+use chrono::{NaiveDate, NaiveDateTime};
+use witan_domain::*;
+
+/// The functions of the suite, by name, for backends to run one test each.
+pub const ALL: &[&str] = &[
+    "records_round_trip",
+    "invalid_references_name_the_record_and_leave_nothing",
+    "meeting_lifecycle_rules",
+    "signed_off_minutes_are_locked_and_corrected_by_new_versions",
+    "issue_history_is_newest_first_across_committees",
+    "open_actions_carry_forward_until_closed",
+    "escalation_round_trip",
+    "exempt_content_is_withheld_from_the_public",
+    "decision_call_in_rules",
+];
+
+/// Runs the named part of the suite on `store`.
+pub async fn run(name: &str, store: &dyn Store) {
+    match name {
+        "records_round_trip" => records_round_trip(store).await,
+        "invalid_references_name_the_record_and_leave_nothing" => {
+            invalid_references_name_the_record_and_leave_nothing(store).await
+        }
+        "meeting_lifecycle_rules" => meeting_lifecycle_rules(store).await,
+        "signed_off_minutes_are_locked_and_corrected_by_new_versions" => {
+            signed_off_minutes_are_locked_and_corrected_by_new_versions(store).await
+        }
+        "issue_history_is_newest_first_across_committees" => {
+            issue_history_is_newest_first_across_committees(store).await
+        }
+        "open_actions_carry_forward_until_closed" => {
+            open_actions_carry_forward_until_closed(store).await
+        }
+        "escalation_round_trip" => escalation_round_trip(store).await,
+        "exempt_content_is_withheld_from_the_public" => {
+            exempt_content_is_withheld_from_the_public(store).await
+        }
+        "decision_call_in_rules" => decision_call_in_rules(store).await,
+        other => panic!("no suite function {other}"),
+    }
+}
+
+fn title(s: &str) -> Title {
+    Title::parse("title", s).unwrap()
+}
+
+fn text(s: &str) -> Text {
+    Text::parse("text", s).unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    time::london_to_utc(
+        "start",
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
+    )
+    .unwrap()
+}
+
+fn minutes(body: &str, points: &[&str]) -> Minutes {
+    Minutes {
+        text: text(body),
+        resolution: Resolution::new(points.iter().map(|p| text(p)).collect(), Text::default()),
+    }
+}
+
+/// A county council with Cabinet, and an Executive Scrutiny Committee that reports to it.
+struct Council {
+    org: OrganisationId,
+    cabinet: CommitteeId,
+    scrutiny: CommitteeId,
+    chair: PersonId,
+}
+
+async fn council(w: &mut dyn Writer) -> Council {
+    let org = w
+        .create_organisation(&Organisation {
+            slug: Slug::parse("slug", "northshire-county-council").unwrap(),
+            name: title("Northshire County Council"),
+            kind: OrganisationKind::CountyCouncil,
+        })
+        .await
+        .unwrap();
+    let committee = |slug: &str, name: &str, parent| Committee {
+        slug: Slug::parse("slug", slug).unwrap(),
+        name: title(name),
+        purpose: Text::default(),
+        owners: CommitteeOwners::Single(org),
+        parent,
+    };
+    let cabinet = w
+        .create_committee(&committee("cabinet", "Cabinet", None))
+        .await
+        .unwrap();
+    let scrutiny = w
+        .create_committee(&committee(
+            "executive-scrutiny",
+            "Executive Scrutiny Committee",
+            Some(cabinet),
+        ))
+        .await
+        .unwrap();
+    let chair = w
+        .create_person(&Person {
+            name: title("County Councillor Ann Jones"),
+            job_title: None,
+        })
+        .await
+        .unwrap();
+    Council {
+        org,
+        cabinet,
+        scrutiny,
+        chair,
+    }
+}
+
+async fn meeting(
+    w: &mut dyn Writer,
+    committee: CommitteeId,
+    start: &str,
+    status: MeetingStatus,
+) -> MeetingId {
+    w.create_meeting(&Meeting {
+        committee,
+        times: MeetingTimes::new(at(start), None).unwrap(),
+        location: Some(title("County Hall, Preston")),
+        status,
+    })
+    .await
+    .unwrap()
+}
+
+async fn item(
+    w: &mut dyn Writer,
+    meeting: MeetingId,
+    number: &str,
+    name: &str,
+    issue: Option<IssueId>,
+) -> ItemId {
+    w.create_item(&AgendaItem {
+        meeting,
+        position: number
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(1),
+        number: ItemNumber::parse("number", number).unwrap(),
+        title: title(name),
+        issue,
+        visibility: Visibility::Public,
+    })
+    .await
+    .unwrap()
+}
+
+fn open_items(record: &MeetingRecord) -> Vec<&ItemRecord> {
+    record
+        .agenda
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            ItemEntry::Open(r) => Some(r.as_ref()),
+            ItemEntry::Withheld { .. } => None,
+        })
+        .collect()
+}
+
+pub async fn records_round_trip(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let icb = w
+        .create_organisation(&Organisation {
+            slug: Slug::parse("slug", "northshire-icb").unwrap(),
+            name: title("Northshire Integrated Care Board"),
+            kind: OrganisationKind::IntegratedCareBoard,
+        })
+        .await
+        .unwrap();
+    let joint = Committee {
+        slug: Slug::parse("slug", "health-and-wellbeing-board").unwrap(),
+        name: title("Health and Wellbeing Board"),
+        purpose: text("Joint board of the council and the ICB."),
+        owners: CommitteeOwners::joint("owners", vec![c.org, icb]).unwrap(),
+        parent: None,
+    };
+    let joint_id = w.create_committee(&joint).await.unwrap();
+    let membership = Membership::new(
+        c.chair,
+        c.cabinet,
+        MembershipRole::Chair,
+        date("2021-05-20"),
+        None,
+    )
+    .unwrap();
+    w.create_membership(&membership).await.unwrap();
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    w.record_attendance(m, c.chair, AttendanceKind::Present)
+        .await
+        .unwrap();
+    let i = item(
+        w.as_mut(),
+        m,
+        "7",
+        "Health and Social Care Integration",
+        None,
+    )
+    .await;
+    w.create_document(&Document {
+        item: Some(i),
+        issue: None,
+        name: title("Report of the Director of Corporate Commissioning"),
+        media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
+        size_bytes: 147_456,
+        sha256: Sha256::parse("sha256", &"0f".repeat(32)).unwrap(),
+        text: text("Sustainability and Transformation Plan"),
+        visibility: Visibility::Public,
+    })
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+
+    assert_eq!(store.committee(joint_id).await.unwrap().record, joint);
+    let by_slug = store.committee_by_slug("executive-scrutiny").await.unwrap();
+    assert_eq!(by_slug.parent, Some(c.cabinet));
+    assert!(matches!(
+        store.committee_by_slug("nope").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let members = store.memberships(c.cabinet).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].membership.record, membership);
+
+    let record = store.meeting_record(m, Audience::Public).await.unwrap();
+    assert_eq!(record.meeting.times.start(), at("2016-04-14 10:00"));
+    assert_eq!(record.committee.id, c.cabinet);
+    assert_eq!(record.attendance[0].kind, AttendanceKind::Present);
+    let items = open_items(&record);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.number.as_str(), "7");
+    assert_eq!(items[0].documents[0].size_label(), "PDF 144 KB");
+    let counts = store.counts().await.unwrap();
+    assert_eq!(
+        (counts.organisations, counts.committees, counts.agenda_items),
+        (2, 3, 1)
+    );
+}
+
+pub async fn invalid_references_name_the_record_and_leave_nothing(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    w.commit().await.unwrap();
+    let before = store.counts().await.unwrap();
+
+    // A unit of work that fails part-way and is dropped leaves nothing behind.
+    let mut w = store.begin().await.unwrap();
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    item(w.as_mut(), m, "1", "Apologies", None).await;
+    let err = w
+        .create_item(&AgendaItem {
+            meeting: m,
+            position: 2,
+            number: ItemNumber::parse("number", "2").unwrap(),
+            title: title("Minutes"),
+            issue: Some(Id::new(999_999)),
+            visibility: Visibility::Public,
+        })
+        .await
+        .unwrap_err();
+    match &err {
+        StoreError::Invalid(e) => assert!(e.field.starts_with("agenda_item"), "{e}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let duplicate = w
+        .create_item(&AgendaItem {
+            meeting: m,
+            position: 2,
+            number: ItemNumber::parse("number", "1").unwrap(),
+            title: title("Apologies again"),
+            issue: None,
+            visibility: Visibility::Public,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(duplicate, StoreError::Conflict(_)),
+        "{duplicate:?}"
+    );
+    drop(w);
+    assert_eq!(store.counts().await.unwrap(), before);
+
+    // The same slug twice is a conflict naming the field.
+    let mut w = store.begin().await.unwrap();
+    let err = w
+        .create_committee(&Committee {
+            slug: Slug::parse("slug", "cabinet").unwrap(),
+            name: title("Cabinet"),
+            purpose: Text::default(),
+            owners: CommitteeOwners::Single(c.org),
+            parent: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("committee.slug"), "{err}");
+}
+
+pub async fn meeting_lifecycle_rules(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let i = item(w.as_mut(), m, "7", "Budget", None).await;
+    // Minutes before the meeting is held are refused.
+    let err = w
+        .record_minutes(i, &minutes("Too early.", &[]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rule(_)), "{err:?}");
+    w.set_meeting_status(m, MeetingStatus::Cancelled)
+        .await
+        .unwrap();
+    let err = w
+        .sign_off_minutes(m, &title("Chair"), None, date("2016-05-01"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(_)),
+        "a cancelled meeting was signed off: {err:?}"
+    );
+    let err = w
+        .set_meeting_status(m, MeetingStatus::Held)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::MeetingTransition { .. })),
+        "{err:?}"
+    );
+    w.set_meeting_status(m, MeetingStatus::Scheduled)
+        .await
+        .unwrap();
+    w.set_meeting_status(m, MeetingStatus::AgendaPublished)
+        .await
+        .unwrap();
+    w.set_meeting_status(m, MeetingStatus::Held).await.unwrap();
+    w.record_minutes(i, &minutes("Noted.", &["the report be noted"]))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    assert_eq!(
+        store.meeting(m).await.unwrap().status,
+        MeetingStatus::MinutesDraft
+    );
+    let err = store
+        .begin()
+        .await
+        .unwrap()
+        .set_meeting_status(Id::new(424_242), MeetingStatus::Held)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }));
+}
+
+pub async fn signed_off_minutes_are_locked_and_corrected_by_new_versions(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-10-11 14:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let i = item(w.as_mut(), m, "1", "Month 6 Financial Position", None).await;
+    let other = item(w.as_mut(), m, "2", "H2 Planning", None).await;
+    w.set_meeting_status(m, MeetingStatus::Held).await.unwrap();
+    w.record_minutes(i, &minutes("A first draft.", &[]))
+        .await
+        .unwrap();
+    w.record_minutes(
+        i,
+        &minutes(
+            "The ICS will likely report a break-even position.",
+            &["noted"],
+        ),
+    )
+    .await
+    .unwrap();
+    w.record_minutes(other, &minutes("Final plans by mid November.", &[]))
+        .await
+        .unwrap();
+    let signed = w
+        .sign_off_minutes(m, &title("Katherine Disley"), None, date("2021-11-08"))
+        .await
+        .unwrap();
+    assert_eq!(signed.version, 1);
+    w.commit().await.unwrap();
+
+    let mut w = store.begin().await.unwrap();
+    let err = w
+        .record_minutes(i, &minutes("Rewritten history.", &[]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::MinutesLocked)),
+        "{err:?}"
+    );
+    let err = w
+        .sign_off_minutes(m, &title("Someone"), None, date("2021-11-09"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::MinutesLocked)),
+        "{err:?}"
+    );
+    let err = w
+        .set_meeting_status(m, MeetingStatus::MinutesDraft)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::MinutesLocked)),
+        "{err:?}"
+    );
+    drop(w);
+
+    let mut w = store.begin().await.unwrap();
+    let correction = w
+        .correct_minutes(
+            m,
+            &[(
+                i,
+                minutes(
+                    "The ICS will likely report a break-even position at month 6.",
+                    &["noted"],
+                ),
+            )],
+            &title("Katherine Disley"),
+            date("2021-12-13"),
+            &text("The month was missing."),
+        )
+        .await
+        .unwrap();
+    assert_eq!(correction.version, 2);
+    w.commit().await.unwrap();
+
+    let versions = store.minutes_versions(i, Audience::Public).await.unwrap();
+    assert_eq!(versions.len(), 2, "both versions stay visible");
+    assert_eq!(
+        versions[0].1.text.as_str(),
+        "The ICS will likely report a break-even position."
+    );
+    assert!(versions[1].1.text.as_str().ends_with("at month 6."));
+    let record = store.meeting_record(m, Audience::Public).await.unwrap();
+    assert_eq!(record.sign_offs.len(), 2);
+    assert_eq!(
+        record.sign_offs[1].reason.as_ref().unwrap().as_str(),
+        "The month was missing."
+    );
+    let items = open_items(&record);
+    assert_eq!(
+        items[0].minutes.as_ref().unwrap().0,
+        2,
+        "the current minutes are the correction"
+    );
+    assert_eq!(
+        items[1].minutes.as_ref().unwrap().0,
+        1,
+        "an uncorrected item keeps version 1"
+    );
+
+    // A correction cannot touch another meeting's item, and needs a reason.
+    let mut w = store.begin().await.unwrap();
+    let elsewhere = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-10-12 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let foreign = item(w.as_mut(), elsewhere, "1", "Other", None).await;
+    let err = w
+        .correct_minutes(
+            m,
+            &[(foreign, minutes("x", &[]))],
+            &title("K"),
+            date("2021-12-13"),
+            &text("why"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("corrections.item"), "{err}");
+    let err = w
+        .correct_minutes(
+            m,
+            &[(i, minutes("x", &[]))],
+            &title("K"),
+            date("2021-12-13"),
+            &Text::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("sign_off.reason"), "{err}");
+}
+
+pub async fn issue_history_is_newest_first_across_committees(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let issue = w
+        .create_issue(&Issue {
+            title: title("Health and Social Care Integration - Lancashire and South Cumbria STP"),
+            reference: Some(title("CAB/2016/07")),
+            summary: Text::default(),
+        })
+        .await
+        .unwrap();
+    let scrutiny = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2016-04-12 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let cabinet = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let later = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-09-08 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    item(
+        w.as_mut(),
+        scrutiny,
+        "4",
+        "Health and Social Care Integration",
+        Some(issue),
+    )
+    .await;
+    item(
+        w.as_mut(),
+        cabinet,
+        "7",
+        "Health and Social Care Integration",
+        Some(issue),
+    )
+    .await;
+    item(
+        w.as_mut(),
+        later,
+        "3",
+        "Health and Social Care Integration: update",
+        Some(issue),
+    )
+    .await;
+    w.commit().await.unwrap();
+
+    let record = store
+        .issue_record(issue, Audience::Privileged)
+        .await
+        .unwrap();
+    let history: Vec<(&str, &str)> = record
+        .history
+        .iter()
+        .map(|h| (h.committee.name.as_str(), h.item.number().as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("Cabinet", "3"),
+            ("Cabinet", "7"),
+            ("Executive Scrutiny Committee", "4")
+        ]
+    );
+    // The public does not see the item on an agenda that is not yet published.
+    let public = store.issue_record(issue, Audience::Public).await.unwrap();
+    let numbers: Vec<&str> = public
+        .history
+        .iter()
+        .map(|h| h.item.number().as_str())
+        .collect();
+    assert_eq!(numbers, ["7", "4"]);
+}
+
+pub async fn open_actions_carry_forward_until_closed(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let first = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-10-11 14:00",
+        MeetingStatus::MinutesSignedOff,
+    )
+    .await;
+    let second = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-11-08 14:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let third = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-12-13 14:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let other_committee = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-11-09 14:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let i = item(w.as_mut(), first, "1", "Winter Planning", None).await;
+    let action = |description: &str| Action {
+        meeting: first,
+        item: Some(i),
+        description: text(description),
+        owner: Some(ActionOwner::Organisation(c.org)),
+        due_on: Some(date("2021-11-30")),
+        status: ActionStatus::Open,
+        rag: Rag::Amber,
+        closed_on: None,
+    };
+    let beds = w
+        .create_action(&action("Find 41 additional step down beds"))
+        .await
+        .unwrap();
+    let pay = w
+        .create_action(&action("Review rates of pay for care staff"))
+        .await
+        .unwrap();
+    w.add_action_update(
+        beds,
+        &ActionUpdate {
+            on: date("2021-11-01"),
+            text: text("20 beds found"),
+            rag: Some(Rag::Green),
+        },
+    )
+    .await
+    .unwrap();
+    w.set_action_status(pay, ActionStatus::Done, date("2021-11-20"))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    let carried = |record: MeetingRecord| -> Vec<String> {
+        record
+            .carried_actions
+            .iter()
+            .map(|a| a.action.description.to_string())
+            .collect()
+    };
+    let at_second = store
+        .meeting_record(second, Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(
+        carried(at_second.clone()),
+        [
+            "Find 41 additional step down beds",
+            "Review rates of pay for care staff"
+        ]
+    );
+    let beds_record = &at_second.carried_actions[0];
+    assert_eq!(
+        beds_record.action.rag,
+        Rag::Green,
+        "the update re-rated the action"
+    );
+    assert_eq!(beds_record.updates.len(), 1);
+    assert_eq!(
+        beds_record.owner_name.as_deref(),
+        Some("Northshire County Council")
+    );
+    assert_eq!(
+        carried(store.meeting_record(third, Audience::Public).await.unwrap()),
+        ["Find 41 additional step down beds"]
+    );
+    assert!(carried(store.meeting_record(first, Audience::Public).await.unwrap()).is_empty());
+    assert!(
+        carried(
+            store
+                .meeting_record(other_committee, Audience::Public)
+                .await
+                .unwrap()
+        )
+        .is_empty()
+    );
+
+    let mut w = store.begin().await.unwrap();
+    let err = w
+        .set_action_status(pay, ActionStatus::Dropped, date("2021-12-01"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::ActionTransition { .. })),
+        "{err:?}"
+    );
+    w.set_action_status(beds, ActionStatus::Done, date("2021-12-01"))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    assert!(carried(store.meeting_record(third, Audience::Public).await.unwrap()).is_empty());
+    assert_eq!(
+        store.action(beds).await.unwrap().action.closed_on,
+        Some(date("2021-12-01"))
+    );
+}
+
+pub async fn escalation_round_trip(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let sub = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-10-11 14:00",
+        MeetingStatus::MinutesDraft,
+    )
+    .await;
+    let from = item(w.as_mut(), sub, "3", "Domiciliary care workforce", None).await;
+    let next = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-10-21 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    item(w.as_mut(), next, "1", "Apologies", None).await;
+    item(w.as_mut(), next, "2", "Minutes", None).await;
+    let now = at("2021-10-12 09:00");
+    let err = w
+        .send_escalation(from, c.scrutiny, &text("why"), now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("escalation.to_committee"), "{err}");
+    let sent = w
+        .send_escalation(
+            from,
+            c.cabinet,
+            &text("Going off framework needs a Cabinet decision"),
+            now,
+        )
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    let record = store.escalation(sent).await.unwrap();
+    assert_eq!(record.escalation.state, EscalationState::Scheduled);
+    assert_eq!(record.target_meeting, Some(next));
+    assert_eq!(record.from_meeting, sub);
+    // The target side shows a proposed item that links back.
+    let target = store.meeting_record(next, Audience::Public).await.unwrap();
+    let items = open_items(&target);
+    let proposed = items.last().unwrap();
+    assert_eq!(proposed.item.number.as_str(), "3");
+    assert!(
+        proposed
+            .item
+            .title
+            .as_str()
+            .contains("Domiciliary care workforce")
+    );
+    assert_eq!(
+        proposed.escalated_from.as_ref().unwrap().escalation.id,
+        sent
+    );
+    // The sending side links forward.
+    let source = store.meeting_record(sub, Audience::Public).await.unwrap();
+    assert_eq!(
+        open_items(&source)[0].escalations_sent[0].target_meeting,
+        Some(next)
+    );
+    assert_eq!(
+        store.escalations_awaiting(c.cabinet).await.unwrap().len(),
+        1
+    );
+
+    let mut w = store.begin().await.unwrap();
+    w.consider_escalation(sent, date("2021-10-21"))
+        .await
+        .unwrap();
+    let err = w
+        .consider_escalation(sent, date("2021-10-22"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::EscalationClosed)),
+        "{err:?}"
+    );
+    w.commit().await.unwrap();
+    assert_eq!(
+        store.escalation(sent).await.unwrap().escalation.state,
+        EscalationState::Considered
+    );
+    assert!(
+        store
+            .escalations_awaiting(c.cabinet)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // With no meeting to go to, it waits, and lands on the next meeting scheduled.
+    let mut w = store.begin().await.unwrap();
+    let waiting = w
+        .send_escalation(
+            from,
+            c.cabinet,
+            &text("Bed base pressure"),
+            at("2022-01-01 09:00"),
+        )
+        .await
+        .unwrap();
+    let err = w
+        .consider_escalation(waiting, date("2022-01-02"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rule(_)));
+    let later = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2022-02-03 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    w.commit().await.unwrap();
+    let record = store.escalation(waiting).await.unwrap();
+    assert_eq!(record.escalation.state, EscalationState::Scheduled);
+    assert_eq!(record.target_meeting, Some(later));
+}
+
+pub async fn exempt_content_is_withheld_from_the_public(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let issue = w
+        .create_issue(&Issue {
+            title: title("Disposal of land at Moss Lane"),
+            reference: None,
+            summary: Text::default(),
+        })
+        .await
+        .unwrap();
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-10-21 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let public = item(w.as_mut(), m, "1", "Capital Programme", None).await;
+    let exempt = w
+        .create_item(&AgendaItem {
+            meeting: m,
+            position: 2,
+            number: ItemNumber::parse("number", "2").unwrap(),
+            title: title("SECRET-TITLE Disposal of land at Moss Lane"),
+            issue: Some(issue),
+            visibility: Visibility::Exempt(Exemption {
+                ground: ExemptGround::schedule_12a("ground", 3).unwrap(),
+                review_on: Some(date("2022-10-21")),
+            }),
+        })
+        .await
+        .unwrap();
+    let document = |item, name: &str, visibility| Document {
+        item: Some(item),
+        issue: None,
+        name: title(name),
+        media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
+        size_bytes: 1000,
+        sha256: Sha256::parse("sha256", &"aa".repeat(32)).unwrap(),
+        text: text(&format!("{name}: the report's text")),
+        visibility,
+    };
+    let appendix_exempt = Visibility::Exempt(Exemption {
+        ground: ExemptGround::schedule_12a("g", 3).unwrap(),
+        review_on: None,
+    });
+    w.create_document(&document(public, "Capital report", Visibility::Public))
+        .await
+        .unwrap();
+    w.create_document(&document(
+        public,
+        "SECRET-APPENDIX valuation",
+        appendix_exempt,
+    ))
+    .await
+    .unwrap();
+    w.create_document(&document(exempt, "SECRET-REPORT", Visibility::Public))
+        .await
+        .unwrap();
+    w.create_action(&Action {
+        meeting: m,
+        item: Some(exempt),
+        description: text("SECRET-ACTION negotiate price"),
+        owner: None,
+        due_on: None,
+        status: ActionStatus::Open,
+        rag: Rag::Red,
+        closed_on: None,
+    })
+    .await
+    .unwrap();
+    let unpublished = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-11-18 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    item(
+        w.as_mut(),
+        unpublished,
+        "1",
+        "SECRET-DRAFT agenda item",
+        None,
+    )
+    .await;
+    let next = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-12-16 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    w.commit().await.unwrap();
+
+    let seen = format!(
+        "{:?}{:?}{:?}{:?}",
+        store.meeting_record(m, Audience::Public).await.unwrap(),
+        store
+            .meeting_record(unpublished, Audience::Public)
+            .await
+            .unwrap(),
+        store.meeting_record(next, Audience::Public).await.unwrap(),
+        store.issue_record(issue, Audience::Public).await.unwrap(),
+    );
+    assert!(
+        !seen.contains("SECRET"),
+        "exempt content reached the public: {seen}"
+    );
+    let record = store.meeting_record(m, Audience::Public).await.unwrap();
+    let agenda = record.agenda.as_ref().unwrap();
+    assert!(
+        matches!(&agenda[1], ItemEntry::Withheld { label, .. } if label == "Exempt — paragraph 3"),
+        "{:?}",
+        agenda[1]
+    );
+    assert_eq!(open_items(&record)[0].documents.len(), 1);
+    assert!(
+        store
+            .meeting_record(unpublished, Audience::Public)
+            .await
+            .unwrap()
+            .agenda
+            .is_none()
+    );
+    assert!(
+        store
+            .minutes_versions(exempt, Audience::Public)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let privileged = format!(
+        "{:?}",
+        store.meeting_record(m, Audience::Privileged).await.unwrap()
+    );
+    for secret in [
+        "SECRET-TITLE",
+        "SECRET-APPENDIX",
+        "SECRET-REPORT",
+        "SECRET-ACTION",
+    ] {
+        assert!(
+            privileged.contains(secret),
+            "{secret} hidden from a privileged reader"
+        );
+    }
+}
+
+pub async fn decision_call_in_rules(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::MinutesDraft,
+    )
+    .await;
+    let i = item(w.as_mut(), m, "7", "STP operating principles", None).await;
+    let decided_on = date("2016-04-14");
+    let decision = Decision {
+        item: Some(i),
+        maker: DecisionMaker::Committee(c.cabinet),
+        decided_on,
+        title: title("Operating Principles agreed"),
+        text: text("The Operating Principles set out in the report be agreed."),
+        key_decision: true,
+        call_in: CallIn::Subject {
+            deadline: time::add_working_days(decided_on, 5),
+        },
+        status: DecisionStatus::Made,
+    };
+    let bad = Decision {
+        call_in: CallIn::Subject {
+            deadline: date("2016-04-01"),
+        },
+        ..decision.clone()
+    };
+    let err = w.create_decision(&bad).await.unwrap_err();
+    assert!(
+        err.to_string().contains("decision.call_in_deadline"),
+        "{err}"
+    );
+    let id = w.create_decision(&decision).await.unwrap();
+    let err = w
+        .set_decision_status(id, DecisionStatus::Implemented, date("2016-04-20"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Rule(RuleError::DecisionTransition { .. })),
+        "{err:?}"
+    );
+    w.set_decision_status(id, DecisionStatus::CalledIn, date("2016-04-20"))
+        .await
+        .unwrap();
+    w.set_decision_status(id, DecisionStatus::Made, date("2016-05-03"))
+        .await
+        .unwrap();
+    w.set_decision_status(id, DecisionStatus::Implemented, date("2016-05-04"))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let stored = store.decision(id).await.unwrap();
+    assert_eq!(stored.status, DecisionStatus::Implemented);
+    assert_eq!(stored.call_in.deadline(), Some(date("2016-04-21")));
+    let record = store.meeting_record(m, Audience::Public).await.unwrap();
+    assert_eq!(open_items(&record)[0].decisions[0].id, id);
+}

@@ -1,0 +1,193 @@
+//! What the store returns: stored records with their ids, and the composed records pages need
+//! (a meeting with its agenda, an issue with its history), already filtered for the audience.
+
+use chrono::{DateTime, Utc};
+use std::ops::Deref;
+use witan_domain::{
+    Action, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId, Decision, Document,
+    Escalation, Id, InterestKind, Issue, ItemNumber, Meeting, MeetingId, Membership, Minutes,
+    Organisation, Person, SignOff, Title,
+};
+
+/// A record as stored, with the id the store gave it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Stored<T> {
+    pub id: Id<T>,
+    #[serde(flatten)]
+    pub record: T,
+}
+
+impl<T> Deref for Stored<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.record
+    }
+}
+
+/// How many records of each kind the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub organisations: u64,
+    pub committees: u64,
+    pub people: u64,
+    pub meetings: u64,
+    pub agenda_items: u64,
+    pub issues: u64,
+    pub documents: u64,
+    pub decisions: u64,
+    pub actions: u64,
+    pub escalations: u64,
+}
+
+/// A short reference to a committee, for links.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitteeRef {
+    pub id: CommitteeId,
+    pub slug: String,
+    pub name: String,
+}
+
+/// A meeting with its committee, for lists.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeetingSummary {
+    pub meeting: Stored<Meeting>,
+    pub committee: CommitteeRef,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MembershipRecord {
+    pub membership: Stored<Membership>,
+    pub person_name: Title,
+}
+
+/// A meeting and everything recorded at it, as `audience` may see it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeetingRecord {
+    pub meeting: Stored<Meeting>,
+    pub committee: Stored<Committee>,
+    pub organisations: Vec<Stored<Organisation>>,
+    pub attendance: Vec<Attendee>,
+    pub declarations: Vec<DeclarationRecord>,
+    /// `None` while the agenda is not published and the reader may not see it yet.
+    pub agenda: Option<Vec<ItemEntry>>,
+    pub sign_offs: Vec<SignOff>,
+    /// Open actions raised at earlier meetings of the committee, carried forward to this one.
+    pub carried_actions: Vec<ActionRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Attendee {
+    pub person: Stored<Person>,
+    pub kind: AttendanceKind,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeclarationRecord {
+    pub person_name: Title,
+    pub item_number: Option<ItemNumber>,
+    pub kind: InterestKind,
+    pub description: String,
+}
+
+/// An agenda item as the reader may see it: in full, or withheld with only its number and the
+/// legal ground.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemEntry {
+    Open(Box<ItemRecord>),
+    Withheld {
+        id: Id<AgendaItem>,
+        number: ItemNumber,
+        label: String,
+    },
+}
+
+impl ItemEntry {
+    pub fn number(&self) -> &ItemNumber {
+        match self {
+            Self::Open(record) => &record.item.number,
+            Self::Withheld { number, .. } => number,
+        }
+    }
+}
+
+/// An agenda item with its current minutes, documents, decisions, actions and escalations.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ItemRecord {
+    pub item: Stored<AgendaItem>,
+    pub issue_title: Option<Title>,
+    /// The current version of the minutes, and its version number.
+    pub minutes: Option<(u32, Minutes)>,
+    pub documents: Vec<Stored<Document>>,
+    pub decisions: Vec<Stored<Decision>>,
+    pub actions: Vec<ActionRecord>,
+    pub escalations_sent: Vec<EscalationRecord>,
+    /// Set when this item is the proposed item an escalation created.
+    pub escalated_from: Option<EscalationRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionRecord {
+    pub action: Stored<Action>,
+    pub owner_name: Option<String>,
+    pub raised_at: MeetingId,
+    pub raised_on: DateTime<Utc>,
+    pub updates: Vec<ActionUpdate>,
+}
+
+/// An escalation with both ends named, so either side can link to the other.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EscalationRecord {
+    pub escalation: Stored<Escalation>,
+    pub from_committee: CommitteeRef,
+    pub from_meeting: MeetingId,
+    pub to_committee: CommitteeRef,
+    pub target_meeting: Option<MeetingId>,
+}
+
+/// An issue and every agenda item that considered it, newest first.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IssueRecord {
+    pub issue: Stored<Issue>,
+    pub documents: Vec<Stored<Document>>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HistoryEntry {
+    pub meeting: Stored<Meeting>,
+    pub committee: CommitteeRef,
+    pub item: ItemEntry,
+}
+
+/// A page of a list: at most `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl Page {
+    pub const MAX_LIMIT: u32 = 500;
+
+    pub fn new(offset: u32, limit: u32) -> Self {
+        Self {
+            offset,
+            limit: limit.clamp(1, Self::MAX_LIMIT),
+        }
+    }
+
+    pub fn first(limit: u32) -> Self {
+        Self::new(0, limit)
+    }
+}
+
+/// A date window for lists of meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Starting at or after the instant, soonest first.
+    From(DateTime<Utc>),
+    /// Starting before the instant, latest first.
+    Before(DateTime<Utc>),
+}
