@@ -76,7 +76,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 /// One unit of work. Dropping it without [`Writer::commit`] undoes everything it did.
 ///
 /// The `create_*` methods record history as it stands (an importer or the demo describing the
-/// past); the other methods are workflows that apply the lifecycle rules.
+/// past); the other methods are workflows that apply the lifecycle rules. A backend may hold
+/// created rows back and write them in batches, so a constraint a created row breaks (a dangling
+/// reference, a duplicate) can be reported by a later call or by `commit`; either way the unit
+/// of work lands whole or not at all.
 #[async_trait]
 pub trait Writer: Send {
     async fn create_organisation(&mut self, record: &Organisation) -> Result<OrganisationId>;
@@ -93,11 +96,23 @@ pub trait Writer: Send {
     async fn create_declaration(&mut self, meeting: MeetingId, record: &Declaration) -> Result<()>;
     async fn create_issue(&mut self, record: &Issue) -> Result<IssueId>;
     async fn create_item(&mut self, record: &AgendaItem) -> Result<ItemId>;
+    /// Records a version of an item's minutes as it stands (workflows use `record_minutes`).
+    async fn create_minutes(&mut self, item: ItemId, version: u32, minutes: &Minutes)
+    -> Result<()>;
+    /// Records a sign-off as it happened; the meeting's status is recorded with the meeting.
+    async fn create_sign_off(&mut self, meeting: MeetingId, record: &SignOff) -> Result<()>;
     async fn create_document(&mut self, record: &Document) -> Result<DocumentId>;
     async fn create_decision(&mut self, record: &Decision) -> Result<DecisionId>;
     async fn create_action(&mut self, record: &Action) -> Result<ActionId>;
-    async fn add_action_update(&mut self, action: ActionId, update: &ActionUpdate) -> Result<()>;
+    /// Records an update as it was made, without re-rating the action.
+    async fn create_action_update(&mut self, action: ActionId, update: &ActionUpdate)
+    -> Result<()>;
     async fn create_escalation(&mut self, record: &Escalation) -> Result<EscalationId>;
+
+    /// Schedules a new meeting; escalations waiting for its committee become proposed items on it.
+    async fn schedule_meeting(&mut self, record: &Meeting) -> Result<MeetingId>;
+    /// Adds a dated update to an action; a RAG rating in the update re-rates the action.
+    async fn add_action_update(&mut self, action: ActionId, update: &ActionUpdate) -> Result<()>;
 
     /// Moves a meeting along its lifecycle; illegal moves are [`StoreError::Rule`].
     async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()>;

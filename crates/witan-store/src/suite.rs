@@ -271,7 +271,8 @@ pub async fn invalid_references_name_the_record_and_leave_nothing(store: &dyn St
     w.commit().await.unwrap();
     let before = store.counts().await.unwrap();
 
-    // A unit of work that fails part-way and is dropped leaves nothing behind.
+    // A unit of work that breaks a reference fails, names the record, and leaves nothing behind
+    // (a backend may report it at the call or at commit).
     let mut w = store.begin().await.unwrap();
     let m = meeting(
         w.as_mut(),
@@ -281,52 +282,65 @@ pub async fn invalid_references_name_the_record_and_leave_nothing(store: &dyn St
     )
     .await;
     item(w.as_mut(), m, "1", "Apologies", None).await;
-    let err = w
-        .create_item(&AgendaItem {
-            meeting: m,
-            position: 2,
-            number: ItemNumber::parse("number", "2").unwrap(),
-            title: title("Minutes"),
-            issue: Some(Id::new(999_999)),
-            visibility: Visibility::Public,
-        })
-        .await
-        .unwrap_err();
+    let dangling = AgendaItem {
+        meeting: m,
+        position: 2,
+        number: ItemNumber::parse("number", "2").unwrap(),
+        title: title("Minutes"),
+        issue: Some(Id::new(999_999)),
+        visibility: Visibility::Public,
+    };
+    let err = match w.create_item(&dangling).await {
+        Err(e) => e,
+        Ok(_) => w.commit().await.unwrap_err(),
+    };
     match &err {
         StoreError::Invalid(e) => assert!(e.field.starts_with("agenda_item"), "{e}"),
         other => panic!("expected Invalid, got {other:?}"),
     }
-    let duplicate = w
-        .create_item(&AgendaItem {
-            meeting: m,
-            position: 2,
-            number: ItemNumber::parse("number", "1").unwrap(),
-            title: title("Apologies again"),
-            issue: None,
-            visibility: Visibility::Public,
-        })
-        .await
-        .unwrap_err();
+    assert_eq!(store.counts().await.unwrap(), before);
+
+    let mut w = store.begin().await.unwrap();
+    let m = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    item(w.as_mut(), m, "1", "Apologies", None).await;
+    let again = AgendaItem {
+        issue: None,
+        ..dangling
+    };
+    let again = AgendaItem {
+        number: ItemNumber::parse("number", "1").unwrap(),
+        ..again
+    };
+    let duplicate = match w.create_item(&again).await {
+        Err(e) => e,
+        Ok(_) => w.commit().await.unwrap_err(),
+    };
     assert!(
         matches!(duplicate, StoreError::Conflict(_)),
         "{duplicate:?}"
     );
-    drop(w);
     assert_eq!(store.counts().await.unwrap(), before);
 
     // The same slug twice is a conflict naming the field.
     let mut w = store.begin().await.unwrap();
-    let err = w
-        .create_committee(&Committee {
-            slug: Slug::parse("slug", "cabinet").unwrap(),
-            name: title("Cabinet"),
-            purpose: Text::default(),
-            owners: CommitteeOwners::Single(c.org),
-            parent: None,
-        })
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("committee.slug"), "{err}");
+    let cabinet_again = Committee {
+        slug: Slug::parse("slug", "cabinet").unwrap(),
+        name: title("Cabinet"),
+        purpose: Text::default(),
+        owners: CommitteeOwners::Single(c.org),
+        parent: None,
+    };
+    let err = match w.create_committee(&cabinet_again).await {
+        Err(e) => e,
+        Ok(_) => w.commit().await.unwrap_err(),
+    };
+    assert!(err.to_string().contains("committees.slug"), "{err}");
 }
 
 pub async fn meeting_lifecycle_rules(store: &dyn Store) {
@@ -854,13 +868,15 @@ pub async fn escalation_round_trip(store: &dyn Store) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rule(_)));
-    let later = meeting(
-        w.as_mut(),
-        c.cabinet,
-        "2022-02-03 10:00",
-        MeetingStatus::Scheduled,
-    )
-    .await;
+    let later = w
+        .schedule_meeting(&Meeting {
+            committee: c.cabinet,
+            times: MeetingTimes::new(at("2022-02-03 10:00"), None).unwrap(),
+            location: None,
+            status: MeetingStatus::Scheduled,
+        })
+        .await
+        .unwrap();
     w.commit().await.unwrap();
     let record = store.escalation(waiting).await.unwrap();
     assert_eq!(record.escalation.state, EscalationState::Scheduled);

@@ -1,14 +1,35 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! The HTTP edge: the axum router, its handlers and the page templates.
+//!
+//! Handlers parse the request, call the store with the reader's [`Audience`], turn what comes back
+//! into a view model and render it. They hold no SQL and no rules. Every error becomes an
+//! [`AppError`], which logs the cause and shows the reader a plain page without internals.
+
+mod error;
+mod pages;
+mod views;
+
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+use witan_store::Store;
+
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
+/// The whole site.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(pages::healthz))
+        .route("/committees/{slug}", get(pages::committee))
+        .route("/meetings/{id}", get(pages::meeting))
+        .route("/issues/{id}", get(pages::issue))
+        .route("/static/witan.css", get(pages::stylesheet))
+        .fallback(pages::not_found)
+        .with_state(state)
 }

@@ -1,6 +1,7 @@
 //! One unit of work on SQLite: a `BEGIN IMMEDIATE` transaction, so writers queue for the lock up
 //! front instead of failing half-way when two try to upgrade at once.
 
+use super::buffer::{Buffers, Table, Value};
 use super::decode::{self, date_text, instant_text, resolution_points_json};
 use super::{SqliteStore, db_error};
 use crate::{Result, StoreError, Writer};
@@ -12,6 +13,7 @@ use witan_domain::*;
 #[derive(Debug)]
 pub struct SqliteWriter {
     tx: Transaction<'static, Sqlite>,
+    buffers: Buffers,
 }
 
 impl SqliteStore {
@@ -21,7 +23,10 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_error("transaction"))?;
-        Ok(SqliteWriter { tx })
+        Ok(SqliteWriter {
+            tx,
+            buffers: Buffers::default(),
+        })
     }
 }
 
@@ -37,6 +42,15 @@ fn as_i64(n: u64, field: &'static str) -> Result<i64> {
 }
 
 impl SqliteWriter {
+    async fn buffer(&mut self, table: Table, values: Vec<Value>) -> Result<i64> {
+        self.buffers.push(&mut self.tx, table, values).await
+    }
+
+    /// Writes buffered rows; every workflow starts with this so that it sees them.
+    async fn flush(&mut self) -> Result<()> {
+        self.buffers.flush(&mut self.tx).await
+    }
+
     async fn meeting_status(&mut self, meeting: MeetingId) -> Result<MeetingStatus> {
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM meetings WHERE id = ?")
             .bind(meeting.get())
@@ -146,84 +160,58 @@ impl SqliteWriter {
 #[async_trait]
 impl Writer for SqliteWriter {
     async fn create_organisation(&mut self, o: &Organisation) -> Result<OrganisationId> {
-        let r = sqlx::query("INSERT INTO organisations (slug, name, kind) VALUES (?, ?, ?)")
-            .bind(o.slug.as_str())
-            .bind(o.name.as_str())
-            .bind(o.kind.as_str())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("organisation.slug"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            o.slug.as_str().into(),
+            o.name.as_str().into(),
+            o.kind.as_str().into(),
+        ];
+        self.buffer(Table::Organisations, values).await.map(Id::new)
     }
 
     async fn create_committee(&mut self, c: &Committee) -> Result<CommitteeId> {
-        let r = sqlx::query(
-            "INSERT INTO committees (slug, name, purpose, joint, parent_id) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(c.slug.as_str())
-        .bind(c.name.as_str())
-        .bind(c.purpose.as_str())
-        .bind(c.owners.is_joint())
-        .bind(c.parent.map(Id::get))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("committee.slug or committee.parent"))?;
-        let id = r.last_insert_rowid();
+        let values = vec![
+            c.slug.as_str().into(),
+            c.name.as_str().into(),
+            c.purpose.as_str().into(),
+            c.owners.is_joint().into(),
+            c.parent.map(Id::get).into(),
+        ];
+        let id = self.buffer(Table::Committees, values).await?;
         for owner in c.owners.organisations() {
-            sqlx::query(
-                "INSERT INTO committee_owners (committee_id, organisation_id) VALUES (?, ?)",
-            )
-            .bind(id)
-            .bind(owner.get())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("committee.owners"))?;
+            self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
+                .await?;
         }
         Ok(Id::new(id))
     }
 
     async fn create_person(&mut self, p: &Person) -> Result<PersonId> {
-        let r = sqlx::query("INSERT INTO people (name, job_title) VALUES (?, ?)")
-            .bind(p.name.as_str())
-            .bind(p.job_title.as_ref().map(Title::as_str))
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("person"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            p.name.as_str().into(),
+            p.job_title.as_ref().map(Title::as_str).into(),
+        ];
+        self.buffer(Table::People, values).await.map(Id::new)
     }
 
     async fn create_membership(&mut self, m: &Membership) -> Result<MembershipId> {
-        let r = sqlx::query(
-            "INSERT INTO memberships (person_id, committee_id, role, from_date, until_date) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(m.person.get())
-        .bind(m.committee.get())
-        .bind(m.role.as_str())
-        .bind(date_text(m.from))
-        .bind(m.until.map(date_text))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("membership.person or membership.committee"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            m.person.get().into(),
+            m.committee.get().into(),
+            m.role.as_str().into(),
+            date_text(m.from).into(),
+            m.until.map(date_text).into(),
+        ];
+        self.buffer(Table::Memberships, values).await.map(Id::new)
     }
 
     async fn create_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
-        let r = sqlx::query(
-            "INSERT INTO meetings (committee_id, starts_at, ends_at, location, status) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(m.committee.get())
-        .bind(instant_text(m.times.start()))
-        .bind(m.times.end().map(instant_text))
-        .bind(m.location.as_ref().map(Title::as_str))
-        .bind(m.status.as_str())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("meeting.committee"))?;
-        let id = Id::new(r.last_insert_rowid());
-        if m.status == MeetingStatus::Scheduled {
-            self.attach_waiting_escalations(m.committee, id).await?;
-        }
-        Ok(id)
+        let values = vec![
+            m.committee.get().into(),
+            instant_text(m.times.start()).into(),
+            m.times.end().map(instant_text).into(),
+            m.location.as_ref().map(Title::as_str).into(),
+            m.status.as_str().into(),
+        ];
+        self.buffer(Table::Meetings, values).await.map(Id::new)
     }
 
     async fn record_attendance(
@@ -232,84 +220,94 @@ impl Writer for SqliteWriter {
         person: PersonId,
         kind: AttendanceKind,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO attendance (meeting_id, person_id, kind) VALUES (?, ?, ?)
-             ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
-        )
-        .bind(meeting.get())
-        .bind(person.get())
-        .bind(kind.as_str())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("attendance.meeting or attendance.person"))?;
-        Ok(())
+        let values = vec![
+            meeting.get().into(),
+            person.get().into(),
+            kind.as_str().into(),
+        ];
+        self.buffer(Table::Attendance, values).await.map(drop)
     }
 
     async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO declarations (meeting_id, person_id, item_id, kind, description) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(meeting.get())
-        .bind(d.person.get())
-        .bind(d.item.map(Id::get))
-        .bind(d.kind.as_str())
-        .bind(d.description.as_str())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("declaration.person or declaration.item"))?;
-        Ok(())
+        let values = vec![
+            meeting.get().into(),
+            d.person.get().into(),
+            d.item.map(Id::get).into(),
+            d.kind.as_str().into(),
+            d.description.as_str().into(),
+        ];
+        self.buffer(Table::Declarations, values).await.map(drop)
     }
 
     async fn create_issue(&mut self, i: &Issue) -> Result<IssueId> {
-        let r = sqlx::query("INSERT INTO issues (title, reference, summary) VALUES (?, ?, ?)")
-            .bind(i.title.as_str())
-            .bind(i.reference.as_ref().map(Title::as_str))
-            .bind(i.summary.as_str())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("issue.reference"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            i.title.as_str().into(),
+            i.reference.as_ref().map(Title::as_str).into(),
+            i.summary.as_str().into(),
+        ];
+        self.buffer(Table::Issues, values).await.map(Id::new)
     }
 
     async fn create_item(&mut self, i: &AgendaItem) -> Result<ItemId> {
         let (ground, review) = exempt_columns(&i.visibility);
-        let r = sqlx::query(
-            "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(i.meeting.get())
-        .bind(i64::from(i.position))
-        .bind(i.number.as_str())
-        .bind(i.title.as_str())
-        .bind(i.issue.map(Id::get))
-        .bind(ground)
-        .bind(review)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("agenda_item (meeting, number or issue)"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            i.meeting.get().into(),
+            i64::from(i.position).into(),
+            i.number.as_str().into(),
+            i.title.as_str().into(),
+            i.issue.map(Id::get).into(),
+            ground.into(),
+            review.into(),
+        ];
+        self.buffer(Table::AgendaItems, values).await.map(Id::new)
+    }
+
+    async fn create_minutes(
+        &mut self,
+        item: ItemId,
+        version: u32,
+        minutes: &Minutes,
+    ) -> Result<()> {
+        if version == 0 {
+            return Err(ValidationError::new("minutes.version", "versions start at 1").into());
+        }
+        let values = vec![
+            item.get().into(),
+            i64::from(version).into(),
+            minutes.text.as_str().into(),
+            resolution_points_json(&minutes.resolution.points).into(),
+            minutes.resolution.text.as_str().into(),
+        ];
+        self.buffer(Table::ItemMinutes, values).await.map(drop)
+    }
+
+    async fn create_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
+        let values = vec![
+            meeting.get().into(),
+            i64::from(s.version).into(),
+            s.by.as_str().into(),
+            s.person.map(Id::get).into(),
+            date_text(s.on).into(),
+            s.reason.as_ref().map(Text::as_str).into(),
+        ];
+        self.buffer(Table::SignOffs, values).await.map(drop)
     }
 
     async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
         d.check_attachment()?;
         let (ground, review) = exempt_columns(&d.visibility);
-        let r = sqlx::query(
-            "INSERT INTO documents (item_id, issue_id, name, media_type, size_bytes, sha256, text, exempt_ground, exempt_review_on)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(d.item.map(Id::get))
-        .bind(d.issue.map(Id::get))
-        .bind(d.name.as_str())
-        .bind(d.media_type.as_str())
-        .bind(as_i64(d.size_bytes, "document.size_bytes")?)
-        .bind(d.sha256.as_str())
-        .bind(d.text.as_str())
-        .bind(ground)
-        .bind(review)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("document.item or document.issue"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            d.item.map(Id::get).into(),
+            d.issue.map(Id::get).into(),
+            d.name.as_str().into(),
+            d.media_type.as_str().into(),
+            as_i64(d.size_bytes, "document.size_bytes")?.into(),
+            d.sha256.as_str().into(),
+            d.text.as_str().into(),
+            ground.into(),
+            review.into(),
+        ];
+        self.buffer(Table::Documents, values).await.map(Id::new)
     }
 
     async fn create_decision(&mut self, d: &Decision) -> Result<DecisionId> {
@@ -318,23 +316,18 @@ impl Writer for SqliteWriter {
             DecisionMaker::Committee(c) => (Some(c.get()), None),
             DecisionMaker::Officer(p) => (None, Some(p.get())),
         };
-        let r = sqlx::query(
-            "INSERT INTO decisions (item_id, maker_committee_id, maker_person_id, decided_on, title, text, key_decision, call_in_deadline, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(d.item.map(Id::get))
-        .bind(committee)
-        .bind(person)
-        .bind(date_text(d.decided_on))
-        .bind(d.title.as_str())
-        .bind(d.text.as_str())
-        .bind(d.key_decision)
-        .bind(d.call_in.deadline().map(date_text))
-        .bind(d.status.as_str())
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("decision.item or decision.maker"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            d.item.map(Id::get).into(),
+            committee.into(),
+            person.into(),
+            date_text(d.decided_on).into(),
+            d.title.as_str().into(),
+            d.text.as_str().into(),
+            d.key_decision.into(),
+            d.call_in.deadline().map(date_text).into(),
+            d.status.as_str().into(),
+        ];
+        self.buffer(Table::Decisions, values).await.map(Id::new)
     }
 
     async fn create_action(&mut self, a: &Action) -> Result<ActionId> {
@@ -344,39 +337,48 @@ impl Writer for SqliteWriter {
             Some(ActionOwner::Organisation(o)) => (None, Some(o.get())),
             None => (None, None),
         };
-        let r = sqlx::query(
-            "INSERT INTO actions (meeting_id, item_id, description, owner_person_id, owner_organisation_id, due_on, status, rag, closed_on)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(a.meeting.get())
-        .bind(a.item.map(Id::get))
-        .bind(a.description.as_str())
-        .bind(person)
-        .bind(organisation)
-        .bind(a.due_on.map(date_text))
-        .bind(a.status.as_str())
-        .bind(a.rag.as_str())
-        .bind(a.closed_on.map(date_text))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("action (meeting, item or owner)"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+        let values = vec![
+            a.meeting.get().into(),
+            a.item.map(Id::get).into(),
+            a.description.as_str().into(),
+            person.into(),
+            organisation.into(),
+            a.due_on.map(date_text).into(),
+            a.status.as_str().into(),
+            a.rag.as_str().into(),
+            a.closed_on.map(date_text).into(),
+        ];
+        self.buffer(Table::Actions, values).await.map(Id::new)
     }
 
-    async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
+    async fn create_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
         if u.text.is_empty() {
             return Err(ValidationError::new("action_update.text", "must not be empty").into());
         }
-        sqlx::query(
-            "INSERT INTO action_updates (action_id, on_date, text, rag) VALUES (?, ?, ?, ?)",
-        )
-        .bind(action.get())
-        .bind(date_text(u.on))
-        .bind(u.text.as_str())
-        .bind(u.rag.map(Rag::as_str))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("action_update.action"))?;
+        let values = vec![
+            action.get().into(),
+            date_text(u.on).into(),
+            u.text.as_str().into(),
+            u.rag.map(Rag::as_str).into(),
+        ];
+        self.buffer(Table::ActionUpdates, values).await.map(drop)
+    }
+
+    async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
+        let values = vec![
+            e.from_item.get().into(),
+            e.to_committee.get().into(),
+            e.reason.as_str().into(),
+            e.state.as_str().into(),
+            e.target_item.map(Id::get).into(),
+            e.considered_on.map(date_text).into(),
+        ];
+        self.buffer(Table::Escalations, values).await.map(Id::new)
+    }
+
+    async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
+        self.create_action_update(action, u).await?;
+        self.flush().await?;
         if let Some(rag) = u.rag {
             sqlx::query("UPDATE actions SET rag = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?")
                 .bind(rag.as_str())
@@ -388,24 +390,22 @@ impl Writer for SqliteWriter {
         Ok(())
     }
 
-    async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
-        let r = sqlx::query(
-            "INSERT INTO escalations (from_item_id, to_committee_id, reason, state, target_item_id, considered_on)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(e.from_item.get())
-        .bind(e.to_committee.get())
-        .bind(e.reason.as_str())
-        .bind(e.state.as_str())
-        .bind(e.target_item.map(Id::get))
-        .bind(e.considered_on.map(date_text))
-        .execute(&mut *self.tx)
-        .await
-        .map_err(db_error("escalation (from_item, to_committee or target_item)"))?;
-        Ok(Id::new(r.last_insert_rowid()))
+    async fn schedule_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
+        if m.status != MeetingStatus::Scheduled {
+            return Err(ValidationError::new(
+                "meeting.status",
+                "a newly scheduled meeting has the status scheduled",
+            )
+            .into());
+        }
+        let id = self.create_meeting(m).await?;
+        self.flush().await?;
+        self.attach_waiting_escalations(m.committee, id).await?;
+        Ok(id)
     }
 
     async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
+        self.flush().await?;
         let from = self.meeting_status(meeting).await?;
         if to == MeetingStatus::MinutesSignedOff {
             return Err(RuleError::Other(
@@ -418,6 +418,7 @@ impl Writer for SqliteWriter {
     }
 
     async fn record_minutes(&mut self, item: ItemId, minutes: &Minutes) -> Result<()> {
+        self.flush().await?;
         let written = sqlx::query(
             "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
              SELECT i.id,
@@ -472,6 +473,7 @@ impl Writer for SqliteWriter {
         person: Option<PersonId>,
         on: NaiveDate,
     ) -> Result<SignOff> {
+        self.flush().await?;
         let status = self.meeting_status(meeting).await?;
         // A held meeting whose minutes were written elsewhere passes through draft on the way.
         let draft = if status == MeetingStatus::Held {
@@ -496,6 +498,7 @@ impl Writer for SqliteWriter {
         on: NaiveDate,
         reason: &Text,
     ) -> Result<SignOff> {
+        self.flush().await?;
         if self.meeting_status(meeting).await? != MeetingStatus::MinutesSignedOff {
             return Err(RuleError::MinutesNotSignedOff.into());
         }
@@ -539,6 +542,7 @@ impl Writer for SqliteWriter {
         to: DecisionStatus,
         on: NaiveDate,
     ) -> Result<()> {
+        self.flush().await?;
         let row = sqlx::query("SELECT * FROM decisions WHERE id = ?")
             .bind(decision.get())
             .fetch_optional(&mut *self.tx)
@@ -562,6 +566,7 @@ impl Writer for SqliteWriter {
         to: ActionStatus,
         on: NaiveDate,
     ) -> Result<()> {
+        self.flush().await?;
         let row = sqlx::query("SELECT * FROM actions WHERE id = ?")
             .bind(action.get())
             .fetch_optional(&mut *self.tx)
@@ -589,6 +594,7 @@ impl Writer for SqliteWriter {
         reason: &Text,
         now: DateTime<Utc>,
     ) -> Result<EscalationId> {
+        self.flush().await?;
         if reason.is_empty() {
             return Err(ValidationError::new(
                 "escalation.reason",
@@ -622,6 +628,7 @@ impl Writer for SqliteWriter {
                 considered_on: None,
             })
             .await?;
+        self.flush().await?;
         let next_meeting: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM meetings WHERE committee_id = ? AND starts_at > ?
                AND status IN ('scheduled', 'agenda_published')
@@ -649,6 +656,7 @@ impl Writer for SqliteWriter {
     }
 
     async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()> {
+        self.flush().await?;
         let row = sqlx::query("SELECT * FROM escalations WHERE id = ?")
             .bind(escalation.get())
             .fetch_optional(&mut *self.tx)
@@ -668,7 +676,8 @@ impl Writer for SqliteWriter {
         Ok(())
     }
 
-    async fn commit(self: Box<Self>) -> Result<()> {
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        self.flush().await?;
         self.tx.commit().await.map_err(db_error("transaction"))
     }
 }

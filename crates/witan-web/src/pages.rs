@@ -1,0 +1,192 @@
+//! Page handlers: parse the path, read with the public audience, render.
+
+use crate::views::{ItemView, MeetingLink, MeetingView};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use witan_domain::{Audience, Id, MembershipRole, time};
+use witan_store::{Page, When};
+
+/// Pages of the public site read as the public: exempt content never reaches them.
+const READER: Audience = Audience::Public;
+
+fn html(template: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Path ids are positive integers; anything else is a page that does not exist.
+fn parse_id<T>(raw: &str) -> Result<Id<T>, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(Id::new)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/witan.css"),
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    upcoming: Vec<MeetingLink>,
+    recent: Vec<MeetingLink>,
+    committees: Vec<(String, String)>,
+}
+
+pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let upcoming = state
+        .store
+        .meetings(None, When::From(now), Page::first(10))
+        .await?;
+    let recent = state
+        .store
+        .meetings(None, When::Before(now), Page::first(10))
+        .await?;
+    let committees = state.store.committees().await?;
+    html(&HomePage {
+        upcoming: upcoming.iter().map(MeetingLink::from).collect(),
+        recent: recent.iter().map(MeetingLink::from).collect(),
+        committees: committees
+            .iter()
+            .map(|c| (c.slug.to_string(), c.name.to_string()))
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "committee.html")]
+struct CommitteePage {
+    name: String,
+    purpose: String,
+    parent: Option<(String, String)>,
+    members: Vec<(String, &'static str)>,
+    upcoming: Vec<MeetingLink>,
+    past: Vec<MeetingLink>,
+}
+
+pub async fn committee(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let store = &state.store;
+    let committee = store.committee_by_slug(&slug).await?;
+    let parent = match committee.parent {
+        Some(id) => {
+            let p = store.committee(id).await?;
+            Some((p.slug.to_string(), p.name.to_string()))
+        }
+        None => None,
+    };
+    let today = time::london_date(Utc::now());
+    let members = store
+        .memberships(committee.id)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            m.membership.is_current_on(today) && m.membership.role != MembershipRole::Officer
+        })
+        .map(|m| (m.person_name.to_string(), m.membership.role.label()))
+        .collect();
+    let now = Utc::now();
+    let upcoming = store
+        .meetings(Some(committee.id), When::From(now), Page::first(10))
+        .await?;
+    let past = store
+        .meetings(Some(committee.id), When::Before(now), Page::first(20))
+        .await?;
+    html(&CommitteePage {
+        name: committee.name.to_string(),
+        purpose: committee.purpose.to_string(),
+        parent,
+        members,
+        upcoming: upcoming.iter().map(MeetingLink::from).collect(),
+        past: past.iter().map(MeetingLink::from).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    m: MeetingView,
+}
+
+pub async fn meeting(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = state.store.meeting_record(parse_id(&id)?, READER).await?;
+    html(&MeetingPage {
+        m: MeetingView::from(&record),
+    })
+}
+
+struct HistoryView {
+    meeting_id: i64,
+    heading: String,
+    committee_slug: String,
+    item: ItemView,
+}
+
+#[derive(Template)]
+#[template(path = "issue.html")]
+struct IssuePage {
+    title: String,
+    reference: Option<String>,
+    summary: String,
+    history: Vec<HistoryView>,
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = state.store.issue_record(parse_id(&id)?, READER).await?;
+    let history = record
+        .history
+        .iter()
+        .map(|h| HistoryView {
+            meeting_id: h.meeting.id.get(),
+            heading: format!(
+                "Meeting: {} - {} (Item {})",
+                time::london_date(h.meeting.times.start()).format("%d/%m/%Y"),
+                h.committee.name,
+                h.item.number()
+            ),
+            committee_slug: h.committee.slug.clone(),
+            item: ItemView::new(&h.item),
+        })
+        .collect();
+    html(&IssuePage {
+        title: record.issue.title.to_string(),
+        reference: record.issue.reference.as_ref().map(ToString::to_string),
+        summary: record.issue.summary.to_string(),
+        history,
+    })
+}

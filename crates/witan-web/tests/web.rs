@@ -1,0 +1,255 @@
+//! The site through its router: real HTTP requests against a demo store on SQLite.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use std::sync::Arc;
+use tower::ServiceExt;
+use witan_domain::{Audience, Id, IssueId};
+use witan_store::sqlite::SqliteStore;
+use witan_store::{ItemEntry, Page, Store, When};
+
+struct Site {
+    _dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    router: axum::Router,
+}
+
+async fn site() -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&dir.path().join("witan.db"))
+            .await
+            .expect("store"),
+    );
+    witan_demo::generate(
+        store.as_ref(),
+        witan_demo::Options {
+            items: 3_000,
+            seed: 7,
+        },
+        &mut |_| {},
+    )
+    .await
+    .expect("demo");
+    let router = witan_web::router(witan_web::AppState {
+        store: store.clone(),
+    });
+    Site {
+        _dir: dir,
+        store,
+        router,
+    }
+}
+
+async fn get(site: &Site, path: &str) -> (StatusCode, String) {
+    let response = site
+        .router
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8(bytes.to_vec()).expect("utf-8"))
+}
+
+fn far_future() -> chrono::DateTime<chrono::Utc> {
+    "2100-01-01T00:00:00Z".parse().expect("date")
+}
+
+#[tokio::test]
+async fn pages_answer_and_unknown_paths_are_404_pages() {
+    let site = site().await;
+    let (status, body) = get(&site, "/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok\n"));
+    let (status, home) = get(&site, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains("href=\"/meetings/"), "home lists meetings");
+    assert!(
+        home.contains("href=\"/committees/"),
+        "home lists committees"
+    );
+    for path in [
+        "/meetings/999999999",
+        "/meetings/abc",
+        "/meetings/-1",
+        "/issues/0",
+        "/committees/nope",
+        "/nowhere",
+    ] {
+        let (status, body) = get(&site, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(body.contains("<h1>Page not found</h1>"), "{path}: {body}");
+    }
+    let (status, css) = get(&site, "/static/witan.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains("@media print"));
+}
+
+#[tokio::test]
+async fn a_signed_off_meeting_reads_as_uk_minutes() {
+    let site = site().await;
+    let meetings = site
+        .store
+        .meetings(None, When::Before(far_future()), Page::first(200))
+        .await
+        .expect("meetings");
+    let signed = meetings
+        .iter()
+        .find(|m| m.meeting.status == witan_domain::MeetingStatus::MinutesSignedOff)
+        .expect("a signed-off meeting");
+    let record = site
+        .store
+        .meeting_record(signed.meeting.id, Audience::Public)
+        .await
+        .expect("record");
+    let (status, page) = get(&site, &format!("/meetings/{}", signed.meeting.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    let when = witan_domain::time::uk_datetime(signed.meeting.times.start());
+    assert!(
+        page.contains(&format!(
+            "<title>{}, {when} – witan</title>",
+            signed.committee.name
+        )),
+        "title"
+    );
+    assert!(page.contains("Minutes signed off"));
+    assert!(page.contains("Completed and signed off by"));
+    assert!(page.contains(record.sign_offs[0].by.as_str()), "who signed");
+    assert!(page.contains("<h2 id=\"attendance\">Attendance</h2>"));
+    assert_eq!(page.matches("<h1>").count(), 1, "one h1");
+    assert!(page.contains("href=\"#main\""), "skip link");
+    // Each open item is on the page with its number and title.
+    for entry in record.agenda.as_ref().expect("agenda") {
+        if let ItemEntry::Open(item) = entry {
+            let title = item
+                .item
+                .title
+                .as_str()
+                .replace('\'', "&#39;")
+                .replace('&', "&amp;");
+            assert!(
+                page.contains(&format!("id=\"item-{}\"", item.item.number)),
+                "item {}",
+                item.item.number
+            );
+            assert!(
+                page.contains(&title) || page.contains(item.item.title.as_str()),
+                "title {title}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn exempt_items_show_only_their_ground() {
+    let site = site().await;
+    let meetings = site
+        .store
+        .meetings(None, When::Before(far_future()), Page::first(500))
+        .await
+        .expect("meetings");
+    let mut checked = 0;
+    for summary in &meetings {
+        let full = site
+            .store
+            .meeting_record(summary.meeting.id, Audience::Privileged)
+            .await
+            .expect("record");
+        let Some(agenda) = &full.agenda else { continue };
+        for entry in agenda {
+            let ItemEntry::Open(item) = entry else {
+                continue;
+            };
+            let Some(exemption) = item.item.visibility.exemption() else {
+                continue;
+            };
+            let (status, page) = get(&site, &format!("/meetings/{}", summary.meeting.id)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                !page.contains(item.item.title.as_str()),
+                "exempt title leaked: {}",
+                item.item.title
+            );
+            for document in &item.documents {
+                assert!(
+                    !page.contains(document.name.as_str()),
+                    "exempt document leaked"
+                );
+            }
+            if let Some((_, minutes)) = &item.minutes {
+                let first = minutes.text.paragraphs().next().unwrap_or_default();
+                assert!(
+                    first.is_empty() || !page.contains(first),
+                    "exempt minutes leaked"
+                );
+            }
+            assert!(
+                page.contains(&exemption.ground.public_label()),
+                "ground shown"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the demo has exempt items to check");
+}
+
+#[tokio::test]
+async fn an_issue_page_lists_its_history_newest_first() {
+    let site = site().await;
+    let mut found = None;
+    for n in 1..500 {
+        let id: IssueId = Id::new(n);
+        match site.store.issue_record(id, Audience::Public).await {
+            Ok(record) if record.history.len() >= 2 => {
+                found = Some(record);
+                break;
+            }
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    let record = found.expect("an issue considered by two committees");
+    let (status, page) = get(&site, &format!("/issues/{}", record.issue.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h2>Issue history</h2>"));
+    let mut last_position = 0;
+    for entry in &record.history {
+        let heading = format!(
+            "Meeting: {} - {} (Item {})",
+            witan_domain::time::london_date(entry.meeting.times.start()).format("%d/%m/%Y"),
+            entry.committee.name,
+            entry.item.number()
+        );
+        let position = page
+            .find(&heading)
+            .unwrap_or_else(|| panic!("{heading} missing"));
+        assert!(
+            position > last_position,
+            "history out of order at {heading}"
+        );
+        last_position = position;
+    }
+    let first = &record.history[0];
+    assert!(
+        first.meeting.times.start() >= record.history[1].meeting.times.start(),
+        "newest first"
+    );
+}
+
+#[tokio::test]
+async fn committee_pages_show_members_and_meetings() {
+    let site = site().await;
+    let committees = site.store.committees().await.expect("committees");
+    let child = committees
+        .iter()
+        .find(|c| c.parent.is_some())
+        .expect("a committee with a parent");
+    let (status, page) = get(&site, &format!("/committees/{}", child.slug)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Reports to <a href=\"/committees/"));
+    assert!(page.contains("(Chair)"));
+    assert!(page.contains("Past meetings"));
+}

@@ -1,0 +1,149 @@
+//! Configuration, layered: defaults, then a TOML file, then `WITAN_*` environment variables, then
+//! command-line flags (clap reads the variables and flags together; the file fills what they
+//! leave unset).
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use witan_store::Store;
+
+pub const DEFAULT_DATA: &str = "./witan-data";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Where the store is: flags shared by every command that opens it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArgs {
+    /// The data folder: the SQLite database and the search index live here.
+    #[arg(long, env = "WITAN_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// A database URL (sqlite://PATH); by default the SQLite file in the data folder.
+    #[arg(
+        long,
+        env = "WITAN_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// The settings a witan.toml file may hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data: Option<PathBuf>,
+    bind: Option<String>,
+    database_url: Option<String>,
+}
+
+/// The resolved settings.
+pub struct Config {
+    pub data: PathBuf,
+    pub bind: SocketAddr,
+    database_url: Option<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data", &self.data)
+            .field("bind", &self.bind)
+            .field("database_url", &self.database_url_redacted())
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, store: &StoreArgs) -> anyhow::Result<Self> {
+        Self::load_with_bind(file, store, None)
+    }
+
+    pub fn load_with_bind(
+        file: Option<&Path>,
+        store: &StoreArgs,
+        bind: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let from_file = read_file(file)?;
+        let data = store
+            .data
+            .clone()
+            .or(from_file.data)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+        let bind_text = bind
+            .map(str::to_owned)
+            .or(from_file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind = bind_text.parse().with_context(|| {
+            format!("bind: \"{bind_text}\" is not an address like 127.0.0.1:8080")
+        })?;
+        let database_url = store
+            .database_url
+            .clone()
+            .or(from_file.database_url)
+            .filter(|u| !u.is_empty());
+        Ok(Self {
+            data,
+            bind,
+            database_url,
+        })
+    }
+
+    /// The database URL, with any password replaced, for messages and logs.
+    pub fn database_url_redacted(&self) -> String {
+        match &self.database_url {
+            None => format!("the SQLite database in {}", self.data.display()),
+            Some(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+                }
+                _ => url.clone(),
+            },
+        }
+    }
+
+    /// Makes sure the data folder exists and can be written, then opens and migrates the store.
+    pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                ensure_writable(&self.data)?;
+                format!("sqlite://{}", self.data.join("witan.db").display())
+            }
+        };
+        witan_store::open(&url)
+            .await
+            .with_context(|| format!("cannot open {}", self.database_url_redacted()))
+    }
+}
+
+fn read_file(file: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let (path, required) = match file {
+        Some(path) => (path.to_path_buf(), true),
+        None => (PathBuf::from("witan.toml"), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            return Ok(FileConfig::default());
+        }
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("cannot read the configuration file {}", path.display()));
+        }
+    };
+    toml::from_str(&text)
+        .with_context(|| format!("{}: not a valid witan configuration", path.display()))
+}
+
+fn ensure_writable(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data folder {}", dir.display()))?;
+    let probe = dir.join(".witan-write-check");
+    if let Err(e) = std::fs::write(&probe, b"ok") {
+        bail!("cannot write to the data folder {}: {e}", dir.display());
+    }
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}

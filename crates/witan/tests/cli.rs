@@ -1,0 +1,242 @@
+//! The real `witan` binary on real files: demo, serve over HTTP, and the ways it refuses to start.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn witan() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_witan"));
+    command
+        .env_remove("WITAN_DATABASE_URL")
+        .env_remove("WITAN_DATA")
+        .env_remove("WITAN_BIND");
+    command
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build(),
+    )
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> (u16, String) {
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().expect("body"))
+}
+
+/// A running `witan serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &std::path::Path) -> Server {
+    let mut child = witan()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn witan serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let _ = sender.send(line[at + "listening on ".len()..].trim().to_owned());
+            }
+        }
+    });
+    let base = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .expect("server did not start");
+    Server { child, base }
+}
+
+fn first_link(page: &str, prefix: &str) -> Option<String> {
+    let start = page.find(&format!("href=\"{prefix}"))? + "href=\"".len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_owned())
+}
+
+#[test]
+fn help_names_every_command() {
+    let output = witan().arg("--help").output().expect("run");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["serve", "demo", "migrate"] {
+        assert!(help.contains(command), "{command} missing from --help");
+    }
+    let output = witan().args(["demo", "--help"]).output().expect("run");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(help.contains("--items") && help.contains("--seed") && help.contains("--data"));
+}
+
+#[test]
+fn demo_then_serve_the_meeting_and_issue_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args(["demo", "--items", "2000", "--seed", "3", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "demo failed: {stderr}");
+    assert!(stderr.contains("agenda items"), "{stderr}");
+
+    // A second demo into the same store is refused, and changes nothing.
+    let again = witan()
+        .args(["demo", "--items", "10", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds records"));
+
+    let server = serve(&data);
+    let agent = agent();
+    assert_eq!(
+        fetch(&agent, &format!("{}/healthz", server.base)),
+        (200, "ok\n".to_owned())
+    );
+    let (status, home) = fetch(&agent, &format!("{}/", server.base));
+    assert_eq!(status, 200);
+    let meeting = first_link(&home, "/meetings/").expect("a meeting link on the home page");
+    let (status, page) = fetch(&agent, &format!("{}{meeting}", server.base));
+    assert_eq!(status, 200);
+    assert!(page.contains("<h2 id=\"agenda\">Agenda</h2>"), "{page}");
+
+    // Follow committee pages until one links an issue.
+    let mut issue = None;
+    let mut committee_pages = Vec::new();
+    let mut rest = home.as_str();
+    while let Some(link) = first_link(rest, "/committees/") {
+        rest = &rest[rest.find(&link).unwrap_or(0) + link.len()..];
+        committee_pages.push(link);
+    }
+    'search: for committee in committee_pages {
+        let (_, page) = fetch(&agent, &format!("{}{committee}", server.base));
+        let mut rest = page.as_str();
+        while let Some(link) = first_link(rest, "/meetings/") {
+            rest = &rest[rest.find(&link).unwrap_or(0) + link.len()..];
+            let (_, meeting) = fetch(&agent, &format!("{}{link}", server.base));
+            if let Some(found) = first_link(&meeting, "/issues/") {
+                issue = Some(found);
+                break 'search;
+            }
+        }
+    }
+    let issue = issue.expect("some meeting links an issue");
+    let (status, page) = fetch(&agent, &format!("{}{issue}", server.base));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<h2>Issue history</h2>") && page.contains("Meeting: "),
+        "{page}"
+    );
+}
+
+#[test]
+fn serve_refuses_a_data_folder_it_cannot_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").expect("write");
+    let started = Instant::now();
+    let output = witan()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: cannot create the data folder"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn serve_refuses_a_database_from_a_newer_witan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args(["migrate", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run migrate");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
+            .await
+            .expect("open");
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (99990101000000, 'from the future', 1, x'00', 0)",
+        )
+        .execute(store.pool())
+        .await
+        .expect("insert");
+        store.pool().close().await;
+    });
+    let output = witan()
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("newer version of witan"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn configuration_file_and_bad_settings_are_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("witan.toml");
+    std::fs::write(&config, "bind = \"not an address\"\n").expect("write");
+    let output = witan()
+        .arg("--config")
+        .arg(&config)
+        .args(["serve"])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bind: \"not an address\""));
+    std::fs::write(&config, "colour = \"blue\"\n").expect("write");
+    let output = witan()
+        .arg("--config")
+        .arg(&config)
+        .args(["serve"])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("witan.toml") && stderr.contains("colour"),
+        "{stderr}"
+    );
+}
