@@ -104,7 +104,7 @@ pub struct ItemView {
     pub documents: Vec<DocumentView>,
     pub minutes: Vec<String>,
     pub minutes_version: u32,
-    pub resolution: Vec<(String, String)>,
+    pub resolution: Vec<String>,
     pub resolution_text: String,
     pub decisions: Vec<DecisionView>,
     pub actions: Vec<ActionView>,
@@ -171,8 +171,9 @@ impl ItemView {
             resolution: minutes
                 .map(|m| {
                     m.resolution
-                        .numbered()
-                        .map(|(n, p)| (n, p.to_string()))
+                        .points
+                        .iter()
+                        .map(ToString::to_string)
                         .collect()
                 })
                 .unwrap_or_default(),
