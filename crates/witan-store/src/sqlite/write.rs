@@ -115,26 +115,15 @@ impl SqliteWriter {
         .await
         .map_err(db_error("escalation"))?;
         for escalation in waiting {
-            let item = self.create_proposed_item(meeting, escalation).await?;
-            sqlx::query(
-                "UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?",
-            )
-            .bind(item.get())
-            .bind(escalation)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("escalation"))?;
+            self.put_on_agenda(meeting, escalation).await?;
         }
         Ok(())
     }
 
     /// Adds the item an escalation proposes to the end of `meeting`'s agenda, numbered after the
-    /// last numbered item, titled after the item it came from and as exempt as that item.
-    async fn create_proposed_item(
-        &mut self,
-        meeting: MeetingId,
-        escalation: i64,
-    ) -> Result<ItemId> {
+    /// last numbered item, titled after the item it came from and as exempt as that item, and
+    /// links the escalation to it.
+    async fn put_on_agenda(&mut self, meeting: MeetingId, escalation: i64) -> Result<()> {
         let result = sqlx::query(
             "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
              SELECT ?1,
@@ -153,7 +142,13 @@ impl SqliteWriter {
         .execute(&mut *self.tx)
         .await
         .map_err(db_error("escalation.target_item"))?;
-        Ok(Id::new(result.last_insert_rowid()))
+        sqlx::query("UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?")
+            .bind(result.last_insert_rowid())
+            .bind(escalation)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("escalation"))?;
+        Ok(())
     }
 }
 
@@ -640,17 +635,8 @@ impl Writer for SqliteWriter {
         .await
         .map_err(db_error("escalation.to_committee"))?;
         if let Some(meeting) = next_meeting {
-            let item = self
-                .create_proposed_item(Id::new(meeting), escalation.get())
+            self.put_on_agenda(Id::new(meeting), escalation.get())
                 .await?;
-            sqlx::query(
-                "UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?",
-            )
-            .bind(item.get())
-            .bind(escalation.get())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("escalation"))?;
         }
         Ok(escalation)
     }
