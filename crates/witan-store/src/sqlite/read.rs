@@ -485,18 +485,17 @@ impl Store for SqliteStore {
     async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
         let meeting = self.meeting(id).await?;
         let committee = self.committee(meeting.committee).await?;
-        let owners: Vec<i64> = committee
-            .owners
-            .organisations()
-            .iter()
-            .map(|o| o.get())
-            .collect();
-        let organisations = self
-            .organisations()
-            .await?
-            .into_iter()
-            .filter(|o| owners.contains(&o.id.get()))
-            .collect();
+        let organisations = sqlx::query(
+            "SELECT o.* FROM organisations o JOIN committee_owners co ON co.organisation_id = o.id
+             WHERE co.committee_id = ? ORDER BY o.name",
+        )
+        .bind(committee.id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("organisation"))?
+        .iter()
+        .map(decode::organisation)
+        .collect::<Result<Vec<_>>>()?;
 
         let attendance = sqlx::query(
             "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
