@@ -71,6 +71,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord>;
     /// Escalations sent to a committee that it has not yet considered.
     async fn escalations_awaiting(&self, committee: CommitteeId) -> Result<Vec<EscalationRecord>>;
+
+    /// The decisions register: newest first.
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<DecisionRecord>>;
+    /// The action tracker: newest meeting first.
+    async fn actions(
+        &self,
+        filter: &ActionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<ActionRecord>>;
+    async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord>;
 }
 
 /// One unit of work. Dropping it without [`Writer::commit`] undoes everything it did.

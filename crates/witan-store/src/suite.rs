@@ -20,6 +20,7 @@ pub const ALL: &[&str] = &[
     "escalation_round_trip",
     "exempt_content_is_withheld_from_the_public",
     "decision_call_in_rules",
+    "registers_filter_page_and_withhold",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -44,6 +45,7 @@ pub async fn run(name: &str, store: &dyn Store) {
             exempt_content_is_withheld_from_the_public(store).await
         }
         "decision_call_in_rules" => decision_call_in_rules(store).await,
+        "registers_filter_page_and_withhold" => registers_filter_page_and_withhold(store).await,
         other => panic!("no suite function {other}"),
     }
 }
@@ -1093,4 +1095,217 @@ pub async fn decision_call_in_rules(store: &dyn Store) {
     assert_eq!(stored.call_in.deadline(), Some(date("2016-04-21")));
     let record = store.meeting_record(m, Audience::Public).await.unwrap();
     assert_eq!(open_items(&record)[0].decisions[0].id, id);
+}
+
+pub async fn registers_filter_page_and_withhold(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let officer = w
+        .create_person(&Person {
+            name: title("Mike Kirby"),
+            job_title: Some(title("Director")),
+        })
+        .await
+        .unwrap();
+    for (n, day) in ["2021-01-14", "2021-02-11", "2021-03-11"]
+        .iter()
+        .enumerate()
+    {
+        let m = meeting(
+            w.as_mut(),
+            c.cabinet,
+            &format!("{day} 10:00"),
+            MeetingStatus::MinutesDraft,
+        )
+        .await;
+        let i = item(w.as_mut(), m, "1", &format!("Budget {n}"), None).await;
+        let secret = w
+            .create_item(&AgendaItem {
+                meeting: m,
+                position: 2,
+                number: ItemNumber::parse("number", "2").unwrap(),
+                title: title("SECRET land deal"),
+                issue: None,
+                visibility: Visibility::Exempt(Exemption {
+                    ground: ExemptGround::schedule_12a("ground", 3).unwrap(),
+                    review_on: None,
+                }),
+            })
+            .await
+            .unwrap();
+        for (on, key, title_text) in [
+            (i, n == 1, format!("Budget decision {n}")),
+            (secret, true, format!("SECRET decision {n}")),
+        ] {
+            w.create_decision(&Decision {
+                item: Some(on),
+                maker: DecisionMaker::Committee(c.cabinet),
+                decided_on: date(day),
+                title: title(&title_text),
+                text: Text::default(),
+                key_decision: key,
+                call_in: CallIn::NotSubject,
+                status: DecisionStatus::Made,
+            })
+            .await
+            .unwrap();
+        }
+        for (on, description) in [
+            (i, format!("Report back on budget {n}")),
+            (secret, format!("SECRET valuation {n}")),
+        ] {
+            w.create_action(&Action {
+                meeting: m,
+                item: Some(on),
+                description: text(&description),
+                owner: Some(ActionOwner::Person(officer)),
+                due_on: Some(date(day) + chrono::Duration::days(30)),
+                status: ActionStatus::Open,
+                rag: if n == 0 { Rag::Red } else { Rag::Green },
+                closed_on: None,
+            })
+            .await
+            .unwrap();
+        }
+    }
+    w.commit().await.unwrap();
+
+    let all = store
+        .decisions(
+            &DecisionFilter::default(),
+            Page::first(50),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
+    let titles: Vec<&str> = all.iter().map(|d| d.decision.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Budget decision 2",
+            "Budget decision 1",
+            "Budget decision 0"
+        ],
+        "newest first, exempt withheld"
+    );
+    assert_eq!(all[0].item_number.as_ref().unwrap().as_str(), "1");
+    assert_eq!(all[0].committee.as_ref().unwrap().id, c.cabinet);
+    let key = DecisionFilter {
+        key_only: true,
+        ..DecisionFilter::default()
+    };
+    let keyed = store
+        .decisions(&key, Page::first(50), Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(keyed.len(), 1);
+    let window = DecisionFilter {
+        from: Some(date("2021-02-01")),
+        until: Some(date("2021-02-28")),
+        ..DecisionFilter::default()
+    };
+    assert_eq!(
+        store
+            .decisions(&window, Page::first(50), Audience::Public)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let other = DecisionFilter {
+        committee: Some(c.scrutiny),
+        ..DecisionFilter::default()
+    };
+    assert!(
+        store
+            .decisions(&other, Page::first(50), Audience::Public)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let second_page = store
+        .decisions(
+            &DecisionFilter::default(),
+            Page::new(2, 2),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
+    assert_eq!(second_page.len(), 1);
+    assert_eq!(
+        store
+            .decisions(
+                &DecisionFilter::default(),
+                Page::first(50),
+                Audience::Privileged
+            )
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
+
+    let actions = store
+        .actions(&ActionFilter::default(), Page::first(50), Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 3);
+    assert!(
+        format!("{actions:?}").find("SECRET").is_none(),
+        "exempt actions withheld"
+    );
+    assert_eq!(actions[0].committee.id, c.cabinet);
+    let red = ActionFilter {
+        rag: Some(Rag::Red),
+        ..ActionFilter::default()
+    };
+    assert_eq!(
+        store
+            .actions(&red, Page::first(50), Audience::Public)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let overdue = ActionFilter {
+        overdue_on: Some(date("2021-03-01")),
+        ..ActionFilter::default()
+    };
+    let overdue = store
+        .actions(&overdue, Page::first(50), Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(
+        overdue.len(),
+        1,
+        "only the January action was due before 1 March"
+    );
+    let mine = ActionFilter {
+        owner: Some(officer),
+        ..ActionFilter::default()
+    };
+    assert_eq!(
+        store
+            .actions(&mine, Page::first(2), Audience::Privileged)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let person = store
+        .person_record(officer, Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(person.open_actions.len(), 3);
+    assert!(person.memberships.is_empty());
+    let chair = store
+        .person_record(c.chair, Audience::Public)
+        .await
+        .unwrap();
+    assert!(chair.meetings.is_empty());
+    assert!(matches!(
+        store.person_record(Id::new(99_999), Audience::Public).await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -1,12 +1,12 @@
 //! What the store returns: stored records with their ids, and the composed records pages need
 //! (a meeting with its agenda, an issue with its history), already filtered for the audience.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::ops::Deref;
 use witan_domain::{
-    Action, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId, Decision, Document,
-    Escalation, Id, InterestKind, Issue, ItemNumber, Meeting, MeetingId, Membership, Minutes,
-    Organisation, Person, SignOff, Title,
+    Action, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId,
+    Decision, DecisionStatus, Document, Escalation, Id, InterestKind, Issue, ItemNumber, Meeting,
+    MeetingId, Membership, Minutes, Organisation, Person, PersonId, Rag, SignOff, Title,
 };
 
 /// A record as stored, with the id the store gave it.
@@ -130,6 +130,8 @@ pub struct ItemRecord {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ActionRecord {
     pub action: Stored<Action>,
+    /// The committee whose meeting raised it.
+    pub committee: CommitteeRef,
     pub owner_name: Option<String>,
     pub raised_at: MeetingId,
     pub raised_on: DateTime<Utc>,
@@ -190,4 +192,45 @@ pub enum When {
     From(DateTime<Utc>),
     /// Starting before the instant, latest first.
     Before(DateTime<Utc>),
+}
+
+/// Which decisions a register shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecisionFilter {
+    pub committee: Option<CommitteeId>,
+    pub key_only: bool,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub status: Option<DecisionStatus>,
+}
+
+/// A decision with where it was made, for registers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DecisionRecord {
+    pub decision: Stored<Decision>,
+    pub committee: Option<CommitteeRef>,
+    pub meeting: Option<MeetingId>,
+    pub item_number: Option<ItemNumber>,
+    pub item_title: Option<Title>,
+}
+
+/// Which actions the tracker shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionFilter {
+    pub owner: Option<PersonId>,
+    pub committee: Option<CommitteeId>,
+    pub rag: Option<Rag>,
+    pub status: Option<ActionStatus>,
+    /// Only open actions whose due date is before this date.
+    pub overdue_on: Option<NaiveDate>,
+}
+
+/// A person with their memberships, the open actions they own and the meetings they attended.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PersonRecord {
+    pub person: Stored<Person>,
+    pub memberships: Vec<(Stored<Membership>, CommitteeRef)>,
+    pub open_actions: Vec<ActionRecord>,
+    /// The latest meetings they were recorded at, newest first.
+    pub meetings: Vec<(MeetingSummary, AttendanceKind)>,
 }

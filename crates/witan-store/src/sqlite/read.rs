@@ -17,8 +17,9 @@ const COMMITTEE_SELECT: &str = "SELECT c.*, COALESCE((SELECT group_concat(organi
 const ITEM_COLUMNS: &str = "i.*, iss.title AS issue_title, mm.version AS minutes_version, \
      mm.text AS minutes_text, mm.resolution_points, mm.resolution_text";
 
-const ACTION_SELECT: &str = "SELECT a.*, COALESCE(p.name, o.name) AS owner_name, m.starts_at AS raised_on \
-     FROM actions a JOIN meetings m ON m.id = a.meeting_id \
+const ACTION_SELECT: &str = "SELECT a.*, COALESCE(p.name, o.name) AS owner_name, m.starts_at AS raised_on, \
+     c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name \
+     FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
      LEFT JOIN people p ON p.id = a.owner_person_id \
      LEFT JOIN organisations o ON o.id = a.owner_organisation_id \
      LEFT JOIN agenda_items ai ON ai.id = a.item_id";
@@ -108,50 +109,60 @@ impl SqliteStore {
         query.fetch_all(self.pool()).await.map_err(db_error(what))
     }
 
-    /// Actions matching `filter` (SQL over `actions a`, `meetings m`, `agenda_items ai`), with
-    /// their updates, as `audience` may see them.
+    /// Actions matching `filter` (SQL over `actions a`, `meetings m`, `committees c`,
+    /// `agenda_items ai`, with `bind` as `?1`…), with their updates, as `audience` may see them,
+    /// in the order and window `tail` gives (`ORDER BY …` and perhaps `LIMIT …`).
     async fn action_records(
         &self,
         filter: &str,
-        bind: &[&str],
+        bind: &[Option<String>],
         audience: Audience,
+        tail: &str,
     ) -> Result<Vec<ActionRecord>> {
         let public = if audience.sees_exempt() {
             ""
         } else {
             " AND ai.exempt_ground IS NULL"
         };
-        let sql = format!("{ACTION_SELECT} WHERE {filter}{public} ORDER BY m.starts_at, a.id");
-        let updates_sql = format!(
-            "SELECT action_id, on_date, text, rag FROM action_updates WHERE action_id IN \
-             (SELECT a.id FROM actions a JOIN meetings m ON m.id = a.meeting_id \
-              LEFT JOIN agenda_items ai ON ai.id = a.item_id WHERE {filter}{public}) ORDER BY on_date, id"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        let mut updates_query = sqlx::query(AssertSqlSafe(updates_sql));
+        let mut query = sqlx::query(AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE {filter}{public} {tail}"
+        )));
         for value in bind {
-            query = query.bind(*value);
-            updates_query = updates_query.bind(*value);
+            query = query.bind(value.clone());
         }
         let rows = query
             .fetch_all(self.pool())
             .await
             .map_err(db_error("action"))?;
-        let update_rows = updates_query
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("action_update"))?;
+        let actions = rows
+            .iter()
+            .map(decode::action)
+            .collect::<Result<Vec<_>>>()?;
+        let ids: Vec<String> = actions.iter().map(|a| a.id.get().to_string()).collect();
         let mut updates: HashMap<i64, Vec<ActionUpdate>> = HashMap::new();
-        for row in &update_rows {
-            updates
-                .entry(row.try_get("action_id").unwrap_or_default())
-                .or_default()
-                .push(decode::action_update(row)?);
+        if !ids.is_empty() {
+            // The ids are integers the store produced, so they can stand in the SQL text.
+            let sql = format!(
+                "SELECT action_id, on_date, text, rag FROM action_updates WHERE action_id IN ({}) ORDER BY on_date, id",
+                ids.join(",")
+            );
+            for row in &self.fetch_all(sql, &[], "action_update").await? {
+                updates
+                    .entry(row.try_get("action_id").unwrap_or_default())
+                    .or_default()
+                    .push(decode::action_update(row)?);
+            }
         }
         rows.iter()
-            .map(|row| {
-                let action = decode::action(row)?;
+            .zip(actions)
+            .map(|(row, action)| {
                 Ok(ActionRecord {
+                    committee: committee_ref(
+                        row,
+                        "committee_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?,
                     owner_name: row.try_get("owner_name").unwrap_or_default(),
                     raised_at: action.meeting,
                     raised_on: decode::instant(row, "raised_on")?,
@@ -222,9 +233,13 @@ impl SqliteStore {
                 "escalation",
             )
             .await?;
-        let id_text = id.to_string();
         let actions = self
-            .action_records(&format!("a.item_id IN ({item_set})"), &[&id_text], audience)
+            .action_records(
+                &format!("a.item_id IN ({item_set})"),
+                &[Some(id.to_string())],
+                audience,
+                "ORDER BY m.starts_at, a.id",
+            )
             .await?;
 
         let mut documents_by_item: HashMap<ItemId, Vec<Stored<Document>>> = HashMap::new();
@@ -555,14 +570,14 @@ impl Store for SqliteStore {
                 .map(decode::sign_off)
                 .collect::<Result<Vec<_>>>()?;
 
-        let committee_id = committee.id.get().to_string();
         let starts = instant_text(meeting.times.start());
         let day = date_text(time::london_date(meeting.times.start()));
         let carried_actions = self
             .action_records(
                 "m.committee_id = ?1 AND m.starts_at < ?2 AND (a.closed_on IS NULL OR a.closed_on >= ?3)",
-                &[&committee_id, &starts, &day],
+                &[Some(committee.id.get().to_string()), Some(starts), Some(day)],
                 audience,
+                "ORDER BY m.starts_at, a.id",
             )
             .await?;
 
@@ -686,11 +701,15 @@ impl Store for SqliteStore {
     }
 
     async fn action(&self, id: ActionId) -> Result<ActionRecord> {
-        let id_text = id.get().to_string();
-        self.action_records("a.id = ?1", &[&id_text], Audience::Privileged)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::not_found("action", id))
+        self.action_records(
+            "a.id = ?1",
+            &[Some(id.get().to_string())],
+            Audience::Privileged,
+            "",
+        )
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::not_found("action", id))
     }
 
     async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord> {
@@ -715,5 +734,153 @@ impl Store for SqliteStore {
             )
             .await?;
         rows.iter().map(escalation_record).collect()
+    }
+
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<DecisionRecord>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND i.exempt_ground IS NULL"
+        };
+        let sql = format!(
+            "SELECT d.*, c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, \
+             i.meeting_id AS meeting_id, i.number AS item_number, i.title AS item_title \
+             FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id \
+             LEFT JOIN committees c ON c.id = d.maker_committee_id \
+             WHERE (?1 IS NULL OR d.maker_committee_id = ?1) AND (?2 = 0 OR d.key_decision = 1) \
+               AND (?3 IS NULL OR d.decided_on >= ?3) AND (?4 IS NULL OR d.decided_on <= ?4) \
+               AND (?5 IS NULL OR d.status = ?5){public} \
+             ORDER BY d.decided_on DESC, d.id DESC LIMIT ?6 OFFSET ?7"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(filter.committee.map(Id::get))
+            .bind(filter.key_only)
+            .bind(filter.from.map(date_text))
+            .bind(filter.until.map(date_text))
+            .bind(filter.status.map(Term::as_str))
+            .bind(i64::from(page.limit))
+            .bind(i64::from(page.offset))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("decision"))?;
+        rows.iter()
+            .map(|row| {
+                let committee = match decode::opt_id::<Committee>(row, "committee_id")? {
+                    Some(_) => Some(committee_ref(
+                        row,
+                        "committee_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?),
+                    None => None,
+                };
+                Ok(DecisionRecord {
+                    decision: decode::decision(row)?,
+                    committee,
+                    meeting: decode::opt_id(row, "meeting_id")?,
+                    item_number: row
+                        .try_get::<Option<String>, _>("item_number")
+                        .ok()
+                        .flatten()
+                        .map(|n| ItemNumber::parse("item_number", &n).map_err(decode::corrupt))
+                        .transpose()?,
+                    item_title: decode::opt_title(row, "item_title")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn actions(
+        &self,
+        filter: &ActionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<ActionRecord>> {
+        self.action_records(
+            "(?1 IS NULL OR a.owner_person_id = ?1) AND (?2 IS NULL OR m.committee_id = ?2) \
+             AND (?3 IS NULL OR a.rag = ?3) AND (?4 IS NULL OR a.status = ?4) \
+             AND (?5 IS NULL OR (a.status = 'open' AND a.due_on < ?5))",
+            &[
+                filter.owner.map(|p| p.get().to_string()),
+                filter.committee.map(|c| c.get().to_string()),
+                filter.rag.map(|r| r.as_str().to_owned()),
+                filter.status.map(|s| s.as_str().to_owned()),
+                filter.overdue_on.map(date_text),
+            ],
+            audience,
+            &format!(
+                "ORDER BY m.starts_at DESC, a.id DESC LIMIT {} OFFSET {}",
+                page.limit, page.offset
+            ),
+        )
+        .await
+    }
+
+    async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord> {
+        let person = self.person(id).await?;
+        let memberships = sqlx::query(
+            "SELECT ms.*, c.slug AS committee_slug, c.name AS committee_name FROM memberships ms
+             JOIN committees c ON c.id = ms.committee_id WHERE ms.person_id = ? ORDER BY ms.from_date DESC, c.name",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("membership"))?
+        .iter()
+        .map(|row| {
+            Ok((
+                Stored {
+                    id: decode::id(row, "id")?,
+                    record: Membership {
+                        person: decode::id(row, "person_id")?,
+                        committee: decode::id(row, "committee_id")?,
+                        role: decode::term(row, "role")?,
+                        from: decode::date(row, "from_date")?,
+                        until: decode::opt_date(row, "until_date")?,
+                    },
+                },
+                committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let open_actions = self
+            .action_records(
+                "a.owner_person_id = ?1 AND a.status = 'open'",
+                &[Some(id.get().to_string())],
+                audience,
+                "ORDER BY a.due_on, a.id LIMIT 100",
+            )
+            .await?;
+        let meetings = sqlx::query(
+            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
+             FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id
+             WHERE a.person_id = ? ORDER BY m.starts_at DESC LIMIT 20",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("attendance"))?
+        .iter()
+        .map(|row| {
+            Ok((
+                MeetingSummary {
+                    meeting: decode::meeting(row)?,
+                    committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+                },
+                decode::term(row, "attendance")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(PersonRecord {
+            person,
+            memberships,
+            open_actions,
+            meetings,
+        })
     }
 }
