@@ -85,6 +85,16 @@ impl Term for ActionStatus {
     }
 }
 
+impl ActionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Done => "Done",
+            Self::Dropped => "Dropped",
+        }
+    }
+}
+
 /// Red / amber / green: how likely the action is to be delivered on time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

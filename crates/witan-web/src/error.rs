@@ -11,6 +11,11 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("no such page")]
     NotFound,
+    #[error("{parameter}: {reason}")]
+    BadRequest {
+        parameter: &'static str,
+        reason: String,
+    },
     #[error("rendering a page: {0}")]
     Render(#[from] askama::Error),
 }
@@ -24,7 +29,16 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let bad_request;
         let (status, title, message) = match &self {
+            AppError::BadRequest { parameter, reason } => {
+                bad_request = format!("Check the address: {parameter} {reason}.");
+                (
+                    StatusCode::BAD_REQUEST,
+                    "Check the address",
+                    bad_request.as_str(),
+                )
+            }
             AppError::NotFound | AppError::Store(StoreError::NotFound { .. }) => (
                 StatusCode::NOT_FOUND,
                 "Page not found",

@@ -6,6 +6,8 @@
 
 mod error;
 mod pages;
+mod query;
+mod registers;
 mod views;
 
 use axum::Router;
@@ -26,7 +28,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
+        .route("/committees", get(pages::committees))
         .route("/committees/{slug}", get(pages::committee))
+        .route("/people/{id}", get(pages::person))
+        .route("/decisions", get(registers::decisions))
+        .route("/actions", get(registers::actions))
         .route("/meetings/{id}", get(pages::meeting))
         .route("/issues/{id}", get(pages::issue))
         .route("/static/witan.css", get(pages::stylesheet))

@@ -1,13 +1,13 @@
 //! Page handlers: parse the path, read with the public audience, render.
 
-use crate::views::{ItemView, MeetingLink, MeetingView};
+use crate::views::{ActionView, ItemView, MeetingLink, MeetingView};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
-use witan_domain::{Audience, Id, MembershipRole, time};
+use witan_domain::{Audience, CommitteeOwners, Id, MembershipRole, time};
 use witan_store::{Page, When};
 
 /// Pages of the public site read as the public: exempt content never reaches them.
@@ -86,7 +86,7 @@ struct CommitteePage {
     name: String,
     purpose: String,
     parent: Option<(String, String)>,
-    members: Vec<(String, &'static str)>,
+    members: Vec<(i64, String, &'static str)>,
     upcoming: Vec<MeetingLink>,
     past: Vec<MeetingLink>,
 }
@@ -112,7 +112,13 @@ pub async fn committee(
         .filter(|m| {
             m.membership.is_current_on(today) && m.membership.role != MembershipRole::Officer
         })
-        .map(|m| (m.person_name.to_string(), m.membership.role.label()))
+        .map(|m| {
+            (
+                m.membership.person.get(),
+                m.person_name.to_string(),
+                m.membership.role.label(),
+            )
+        })
         .collect();
     let now = Utc::now();
     let upcoming = store
@@ -188,5 +194,137 @@ pub async fn issue(
         reference: record.issue.reference.as_ref().map(ToString::to_string),
         summary: record.issue.summary.to_string(),
         history,
+    })
+}
+
+/// A group of committees on the committees page.
+struct CommitteeGroup {
+    heading: String,
+    committees: Vec<CommitteeEntry>,
+}
+
+struct CommitteeEntry {
+    slug: String,
+    name: String,
+    note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "committees.html")]
+struct CommitteesPage {
+    groups: Vec<CommitteeGroup>,
+}
+
+pub async fn committees(State(state): State<AppState>) -> Result<Response, AppError> {
+    let organisations = state.store.organisations().await?;
+    let committees = state.store.committees().await?;
+    let name_of = |id: witan_domain::OrganisationId| {
+        organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.to_string())
+            .unwrap_or_default()
+    };
+    let parent_of = |c: &witan_store::Stored<witan_domain::Committee>| {
+        c.parent
+            .and_then(|p| committees.iter().find(|x| x.id == p))
+            .map(|p| format!("reports to {}", p.name))
+    };
+    let mut groups: Vec<CommitteeGroup> = organisations
+        .iter()
+        .map(|o| CommitteeGroup {
+            heading: o.name.to_string(),
+            committees: committees
+                .iter()
+                .filter(|c| c.owners == CommitteeOwners::Single(o.id))
+                .map(|c| CommitteeEntry {
+                    slug: c.slug.to_string(),
+                    name: c.name.to_string(),
+                    note: parent_of(c),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.committees.is_empty())
+        .collect();
+    let joint: Vec<CommitteeEntry> = committees
+        .iter()
+        .filter(|c| c.owners.is_joint())
+        .map(|c| {
+            let partners: Vec<String> = c
+                .owners
+                .organisations()
+                .iter()
+                .map(|o| name_of(*o))
+                .collect();
+            let mut note = format!("joint board of {}", partners.join(", "));
+            if let Some(parent) = parent_of(c) {
+                note = format!("{note}; {parent}");
+            }
+            CommitteeEntry {
+                slug: c.slug.to_string(),
+                name: c.name.to_string(),
+                note: Some(note),
+            }
+        })
+        .collect();
+    if !joint.is_empty() {
+        groups.push(CommitteeGroup {
+            heading: "Joint committees and partnership boards".to_owned(),
+            committees: joint,
+        });
+    }
+    html(&CommitteesPage { groups })
+}
+
+struct MembershipView {
+    committee: String,
+    committee_slug: String,
+    role: &'static str,
+    period: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    id: i64,
+    name: String,
+    job_title: Option<String>,
+    memberships: Vec<MembershipView>,
+    actions: Vec<ActionView>,
+    meetings: Vec<(MeetingLink, &'static str)>,
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = state.store.person_record(parse_id(&id)?, READER).await?;
+    html(&PersonPage {
+        id: record.person.id.get(),
+        name: record.person.name.to_string(),
+        job_title: record.person.job_title.as_ref().map(ToString::to_string),
+        memberships: record
+            .memberships
+            .iter()
+            .map(|(m, c)| MembershipView {
+                committee: c.name.clone(),
+                committee_slug: c.slug.clone(),
+                role: m.role.label(),
+                period: match m.until {
+                    Some(until) => format!(
+                        "{} to {}",
+                        time::uk_short_date(m.from),
+                        time::uk_short_date(until)
+                    ),
+                    None => format!("since {}", time::uk_short_date(m.from)),
+                },
+            })
+            .collect(),
+        actions: record.open_actions.iter().map(ActionView::from).collect(),
+        meetings: record
+            .meetings
+            .iter()
+            .map(|(m, kind)| (MeetingLink::from(m), kind.label()))
+            .collect(),
     })
 }

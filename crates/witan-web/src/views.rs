@@ -3,7 +3,8 @@
 
 use witan_domain::{AttendanceKind, Term, time};
 use witan_store::{
-    ActionRecord, EscalationRecord, ItemEntry, ItemRecord, MeetingRecord, MeetingSummary,
+    ActionRecord, DecisionRecord, EscalationRecord, ItemEntry, ItemRecord, MeetingRecord,
+    MeetingSummary,
 };
 
 pub struct MeetingLink {
@@ -39,6 +40,7 @@ pub struct DecisionView {
 
 pub struct ActionView {
     pub description: String,
+    pub committee: String,
     pub owner: String,
     pub due: Option<String>,
     pub status: &'static str,
@@ -53,12 +55,13 @@ impl From<&ActionRecord> for ActionView {
     fn from(a: &ActionRecord) -> Self {
         Self {
             description: a.action.description.to_string(),
+            committee: a.committee.name.clone(),
             owner: a
                 .owner_name
                 .clone()
                 .unwrap_or_else(|| "Unassigned".to_owned()),
             due: a.action.due_on.map(time::uk_short_date),
-            status: a.action.status.as_str(),
+            status: a.action.status.label(),
             rag: a.action.rag.label(),
             rag_class: a.action.rag.as_str(),
             raised: time::uk_short_date(time::london_date(a.raised_on)),
@@ -204,7 +207,7 @@ impl ItemView {
 
 pub struct AttendanceGroup {
     pub label: &'static str,
-    pub people: Vec<String>,
+    pub people: Vec<(i64, String)>,
 }
 
 pub struct SignOffView {
@@ -240,7 +243,7 @@ impl From<&MeetingRecord> for MeetingView {
                     .attendance
                     .iter()
                     .filter(|a| a.kind == *kind)
-                    .map(|a| a.person.name.to_string())
+                    .map(|a| (a.person.id.get(), a.person.name.to_string()))
                     .collect(),
             })
             .filter(|g| !g.people.is_empty())
@@ -309,5 +312,37 @@ impl MeetingView {
             .iter()
             .flat_map(|i| i.escalations_sent.iter())
             .collect()
+    }
+}
+
+/// A row of the decisions register.
+pub struct DecisionRow {
+    pub date: String,
+    pub title: String,
+    pub maker: Option<(String, String)>,
+    pub place: Option<(i64, String)>,
+    pub key: bool,
+    pub call_in: Option<String>,
+    pub status: &'static str,
+}
+
+impl From<&DecisionRecord> for DecisionRow {
+    fn from(r: &DecisionRecord) -> Self {
+        let d = &r.decision;
+        Self {
+            date: time::uk_short_date(d.decided_on),
+            title: d.title.to_string(),
+            maker: r
+                .committee
+                .as_ref()
+                .map(|c| (c.slug.clone(), c.name.clone())),
+            place: r
+                .meeting
+                .zip(r.item_number.as_ref())
+                .map(|(m, n)| (m.get(), n.to_string())),
+            key: d.key_decision,
+            call_in: d.call_in.deadline().map(time::uk_short_date),
+            status: d.status.label(),
+        }
     }
 }

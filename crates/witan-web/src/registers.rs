@@ -1,0 +1,267 @@
+//! The registers: decisions and the action tracker, filtered by query parameters and paged.
+
+use crate::query::Params;
+use crate::views::{ActionView, DecisionRow};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use std::collections::HashMap;
+use witan_domain::{ActionStatus, Audience, CommitteeId, DecisionStatus, Id, Rag, Term, time};
+use witan_store::{ActionFilter, DecisionFilter, Page};
+
+const PER_PAGE: u32 = 50;
+
+/// A choice in a filter's drop-down.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Links to the neighbouring pages of a list, keeping its filters.
+pub struct Pager {
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub number: u32,
+}
+
+impl Pager {
+    fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
+        let link = |page: u32| {
+            let mut pairs: Vec<String> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", encode(v)))
+                .collect();
+            pairs.push(format!("page={page}"));
+            format!("{path}?{}", pairs.join("&"))
+        };
+        Self {
+            previous: (number > 1).then(|| link(number - 1)),
+            next: has_next.then(|| link(number + 1)),
+            number,
+        }
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The committee a `committee` parameter names by slug, and the drop-down of all committees.
+async fn committee_choice(
+    state: &AppState,
+    params: &Params,
+) -> Result<(Option<CommitteeId>, Vec<Choice>), AppError> {
+    let committees = state.store.committees().await?;
+    let wanted = params.text("committee");
+    let chosen = match wanted {
+        None => None,
+        Some(slug) => Some(
+            committees
+                .iter()
+                .find(|c| c.slug.as_str() == slug)
+                .map(|c| c.id)
+                .ok_or_else(|| AppError::BadRequest {
+                    parameter: "committee",
+                    reason: format!(
+                        "no committee has the name \"{}\"",
+                        slug.chars().take(60).collect::<String>()
+                    ),
+                })?,
+        ),
+    };
+    let choices = committees
+        .iter()
+        .map(|c| Choice {
+            value: c.slug.to_string(),
+            label: c.name.to_string(),
+            selected: Some(c.slug.as_str()) == wanted,
+        })
+        .collect();
+    Ok((chosen, choices))
+}
+
+fn term_choices<T: Term + PartialEq>(
+    selected: Option<T>,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<Choice> {
+    T::ALL
+        .iter()
+        .map(|t| Choice {
+            value: t.as_str().to_owned(),
+            label: label(*t).to_owned(),
+            selected: Some(*t) == selected,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+struct DecisionsPage {
+    rows: Vec<DecisionRow>,
+    committees: Vec<Choice>,
+    statuses: Vec<Choice>,
+    key_only: bool,
+    from: String,
+    until: String,
+    pager: Pager,
+}
+
+pub async fn decisions(
+    State(state): State<AppState>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(raw);
+    let (committee, committees) = committee_choice(&state, &params).await?;
+    let status: Option<DecisionStatus> = params.term("status")?;
+    let filter = DecisionFilter {
+        committee,
+        key_only: params.flag("key"),
+        from: params.date("from")?,
+        until: params.date("to")?,
+        status,
+    };
+    let number = params.page()?;
+    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
+    let mut records = state
+        .store
+        .decisions(&filter, page, Audience::Public)
+        .await?;
+    let has_next = records.len() > PER_PAGE as usize;
+    records.truncate(PER_PAGE as usize);
+    let text = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let kept = [
+        (
+            "committee",
+            params.text("committee").unwrap_or_default().to_owned(),
+        ),
+        (
+            "key",
+            if filter.key_only {
+                "on".to_owned()
+            } else {
+                String::new()
+            },
+        ),
+        ("from", text(filter.from)),
+        ("to", text(filter.until)),
+        (
+            "status",
+            status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        ),
+    ];
+    let page = DecisionsPage {
+        rows: records.iter().map(DecisionRow::from).collect(),
+        committees,
+        statuses: term_choices(status, DecisionStatus::label),
+        key_only: filter.key_only,
+        from: text(filter.from),
+        until: text(filter.until),
+        pager: Pager::new("/decisions", &kept, number, has_next),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "actions.html")]
+struct ActionsPage {
+    rows: Vec<ActionView>,
+    committees: Vec<Choice>,
+    rags: Vec<Choice>,
+    statuses: Vec<Choice>,
+    overdue: bool,
+    owner: Option<(i64, String)>,
+    pager: Pager,
+}
+
+pub async fn actions(
+    State(state): State<AppState>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(raw);
+    let (committee, committees) = committee_choice(&state, &params).await?;
+    let owner = match params.id("owner")? {
+        Some(id) => {
+            let person =
+                state
+                    .store
+                    .person(Id::new(id))
+                    .await
+                    .map_err(|_| AppError::BadRequest {
+                        parameter: "owner",
+                        reason: format!("no person has the number {id}"),
+                    })?;
+            Some((id, person.name.to_string()))
+        }
+        None => None,
+    };
+    let rag: Option<Rag> = params.term("rag")?;
+    let status: Option<ActionStatus> = params.term("status")?;
+    let overdue = params.flag("overdue");
+    let filter = ActionFilter {
+        owner: owner.as_ref().map(|(id, _)| Id::new(*id)),
+        committee,
+        rag,
+        status,
+        overdue_on: overdue.then(|| time::london_date(Utc::now())),
+    };
+    let number = params.page()?;
+    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
+    let mut records = state.store.actions(&filter, page, Audience::Public).await?;
+    let has_next = records.len() > PER_PAGE as usize;
+    records.truncate(PER_PAGE as usize);
+    let kept = [
+        (
+            "committee",
+            params.text("committee").unwrap_or_default().to_owned(),
+        ),
+        (
+            "owner",
+            owner
+                .as_ref()
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "rag",
+            rag.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        ),
+        (
+            "status",
+            status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        ),
+        (
+            "overdue",
+            if overdue {
+                "on".to_owned()
+            } else {
+                String::new()
+            },
+        ),
+    ];
+    let page = ActionsPage {
+        rows: records.iter().map(ActionView::from).collect(),
+        committees,
+        rags: term_choices(rag, Rag::label),
+        statuses: term_choices(status, ActionStatus::label),
+        overdue,
+        owner,
+        pager: Pager::new("/actions", &kept, number, has_next),
+    };
+    Ok(Html(page.render()?).into_response())
+}
