@@ -1038,6 +1038,22 @@ impl Region {
                 if held {
                     let minutes = self.minutes_for(index, date, &name)?;
                     w.create_minutes(item, 1, &minutes).await?;
+                    // Executives decide exempt business in private; the decision is exempt with it.
+                    if matches!(self.bodies[index].kind, Kind::Cabinet | Kind::Board)
+                        && self.rng.random_bool(0.6)
+                    {
+                        w.create_decision(&Decision {
+                            item: Some(item),
+                            maker: DecisionMaker::Committee(self.bodies[index].id),
+                            decided_on: date,
+                            title: title(&format!("{name}: decision"))?,
+                            text: text("Resolved: That the recommendations in the exempt report be approved.")?,
+                            key_decision: false,
+                            call_in: CallIn::NotSubject,
+                            status: DecisionStatus::Implemented,
+                        })
+                        .await?;
+                    }
                 }
             }
             Planned::Issue(issue, topic) => {

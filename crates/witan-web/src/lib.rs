@@ -5,6 +5,7 @@
 //! [`AppError`], which logs the cause and shows the reader a plain page without internals.
 
 mod error;
+mod feeds;
 mod pages;
 mod query;
 mod registers;
@@ -30,6 +31,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/committees", get(pages::committees))
         .route("/committees/{slug}", get(pages::committee))
+        .route(
+            "/committees/{slug}/calendar.ics",
+            get(feeds::committee_meetings),
+        )
+        .route("/calendar.ics", get(feeds::all_meetings))
+        .route("/feeds/decisions.atom", get(feeds::decisions))
         .route("/people/{id}", get(pages::person))
         .route("/decisions", get(registers::decisions))
         .route("/actions", get(registers::actions))

@@ -83,6 +83,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
 #[derive(Template)]
 #[template(path = "committee.html")]
 struct CommitteePage {
+    slug: String,
     name: String,
     purpose: String,
     parent: Option<(String, String)>,
@@ -128,6 +129,7 @@ pub async fn committee(
         .meetings(Some(committee.id), When::Before(now), Page::first(20))
         .await?;
     html(&CommitteePage {
+        slug: committee.slug.to_string(),
         name: committee.name.to_string(),
         purpose: committee.purpose.to_string(),
         parent,

@@ -424,3 +424,130 @@ async fn a_person_page_shows_memberships_actions_and_meetings() {
     let (status, _) = get(&site, "/people/99999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn calendars_parse_as_icalendar_with_every_required_field() {
+    let site = site().await;
+    let committee = site.store.committees().await.expect("committees").remove(0);
+    for path in [
+        "/calendar.ics".to_owned(),
+        format!("/committees/{}/calendar.ics", committee.slug),
+    ] {
+        let response = site
+            .router
+            .clone()
+            .oneshot(
+                Request::get(&path)
+                    .header("host", "council.example")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/calendar; charset=utf-8"
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+            .await
+            .expect("body");
+        let text = String::from_utf8(bytes.to_vec()).expect("utf-8");
+        assert!(
+            text.lines().all(|l| l.len() <= 76),
+            "lines are folded at 75 octets"
+        );
+        assert!(
+            !text.replace("\r\n", "").contains('\n'),
+            "every line ends in CRLF"
+        );
+        let unfolded = icalendar::parser::unfold(&text);
+        let calendar =
+            icalendar::parser::read_calendar(&unfolded).expect("an independent parser reads it");
+        let has = |props: &[icalendar::parser::Property], name: &str| {
+            props.iter().any(|p| p.name == name)
+        };
+        assert!(
+            has(&calendar.properties, "VERSION") && has(&calendar.properties, "PRODID"),
+            "{path}"
+        );
+        let events: Vec<_> = calendar
+            .components
+            .iter()
+            .filter(|c| c.name == "VEVENT")
+            .collect();
+        assert!(!events.is_empty(), "{path} has events");
+        let mut uids = std::collections::HashSet::new();
+        for event in &events {
+            for required in ["UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "URL"] {
+                assert!(
+                    event.find_prop(required).is_some(),
+                    "{path}: event without {required}"
+                );
+            }
+            let uid = event.find_prop("UID").expect("uid").val.as_str().to_owned();
+            assert!(uid.ends_with("@council.example"));
+            assert!(uids.insert(uid), "UIDs are unique");
+            let url = event.find_prop("URL").expect("url").val.as_str().to_owned();
+            assert!(url.starts_with("http://council.example/meetings/"));
+        }
+    }
+    let (status, _) = get(&site, "/committees/no-such-committee/calendar.ics").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_decisions_feed_is_valid_atom_without_exempt_decisions() {
+    let site = site().await;
+    let (status, body) = get(&site, "/feeds/decisions.atom").await;
+    assert_eq!(status, StatusCode::OK);
+    let feed: atom_syndication::Feed = body.parse().expect("an independent parser reads it");
+    assert!(!feed.id().is_empty() && !feed.title().is_empty());
+    assert!(feed.links().iter().any(|l| l.rel() == "self"));
+    assert!(!feed.entries().is_empty());
+    let public = site
+        .store
+        .decisions(
+            &witan_store::DecisionFilter::default(),
+            Page::first(50),
+            Audience::Public,
+        )
+        .await
+        .expect("decisions");
+    for (entry, decision) in feed.entries().iter().zip(&public) {
+        assert_eq!(entry.title().as_str(), decision.decision.title.as_str());
+        assert!(!entry.id().is_empty() && !entry.links().is_empty());
+    }
+    // Decisions on exempt items are not in the feed.
+    let everything = site
+        .store
+        .decisions(
+            &witan_store::DecisionFilter::default(),
+            Page::first(500),
+            Audience::Privileged,
+        )
+        .await
+        .expect("decisions");
+    let public_ids: Vec<_> = public.iter().map(|p| p.decision.id).collect();
+    let newest_public = public.last().expect("public decisions").decision.decided_on;
+    let withheld: Vec<_> = everything
+        .iter()
+        .filter(|d| !public_ids.contains(&d.decision.id) && d.decision.decided_on >= newest_public)
+        .collect();
+    assert!(
+        !withheld.is_empty(),
+        "the demo has exempt decisions among the latest"
+    );
+    for d in withheld.iter().take(20) {
+        assert!(
+            !body.contains(&format!("#decision-{}<", d.decision.id)),
+            "withheld decision {} in the feed",
+            d.decision.id
+        );
+    }
+    let (_, home) = get(&site, "/").await;
+    assert!(
+        home.contains("type=\"application/atom+xml\"") && home.contains("type=\"text/calendar\""),
+        "pages link their feeds"
+    );
+}
