@@ -4,6 +4,7 @@
 //! into a view model and render it. They hold no SQL and no rules. Every error becomes an
 //! [`AppError`], which logs the cause and shows the reader a plain page without internals.
 
+mod caching;
 mod error;
 mod feeds;
 mod pages;
@@ -44,5 +45,6 @@ pub fn router(state: AppState) -> Router {
         .route("/issues/{id}", get(pages::issue))
         .route("/static/witan.css", get(pages::stylesheet))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(caching::etag))
         .with_state(state)
 }

@@ -551,3 +551,63 @@ async fn the_decisions_feed_is_valid_atom_without_exempt_decisions() {
         "pages link their feeds"
     );
 }
+
+#[tokio::test]
+async fn a_repeated_request_with_its_etag_gets_304() {
+    let site = site().await;
+    let response = site
+        .router
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let tag = response.headers()["etag"].clone();
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .contains("must-revalidate")
+    );
+    let again = site
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header("if-none-match", tag.clone())
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"], tag);
+    let bytes = axum::body::to_bytes(again.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    assert!(bytes.is_empty());
+    let other = site
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/")
+                .header("if-none-match", "\"something-else\"")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(other.status(), StatusCode::OK);
+    // Errors are not tagged.
+    let missing = site
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/meetings/0")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert!(missing.headers().get("etag").is_none());
+}
