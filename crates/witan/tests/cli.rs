@@ -240,3 +240,71 @@ fn configuration_file_and_bad_settings_are_named() {
         "{stderr}"
     );
 }
+
+/// Every page type of a demo store, served by the real binary, checked with axe-core in headless
+/// Chromium (tests/browser/axe.mjs): zero WCAG 2.2 A/AA violations and a working skip link.
+/// Screenshots land in target/browser-artifacts. `.ci/run` installs Chromium and the npm packages;
+/// where they are missing the test says it was skipped.
+#[test]
+fn pages_pass_axe_in_chromium() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let browser_tests = root.join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node
+        || !std::path::Path::new(&chromium).exists()
+        || !browser_tests.join("node_modules/axe-core").exists()
+    {
+        eprintln!(
+            "skipped: needs node, {chromium} and `npm ci` in tests/browser (.ci/run installs them)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args(["demo", "--items", "3000", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = serve(&data);
+    let artifacts = root.join("target/browser-artifacts");
+    let output = Command::new("node")
+        .arg(browser_tests.join("axe.mjs"))
+        .arg(&server.base)
+        .arg(&artifacts)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("run node");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("{report}");
+    assert!(output.status.success(), "accessibility failures:\n{report}");
+    for page in [
+        "home",
+        "committees",
+        "committee",
+        "meeting",
+        "issue",
+        "person",
+        "decisions",
+        "actions",
+    ] {
+        assert!(
+            report.contains(&format!("{page} /")),
+            "{page} was not checked"
+        );
+        assert!(artifacts.join(format!("{page}-phone.png")).exists());
+    }
+}
