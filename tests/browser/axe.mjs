@@ -30,6 +30,7 @@ const fixed = {
   committees: '/committees',
   decisions: '/decisions',
   actions: '/actions',
+  'forward-plan': '/forward-plan',
   'not-found': '/meetings/0',
   'bad-request': '/decisions?from=yesterday',
 };

@@ -817,6 +817,31 @@ impl Region {
             )
             .await?;
         }
+        // The executive gives notice of its key decisions on the forward plan, 28 clear days
+        // ahead as a rule, sometimes less.
+        if self.bodies[index].kind == Kind::Cabinet && date >= today - Duration::days(120) {
+            for _ in 0..self.rng.random_range(1..4) {
+                let template = self.bodies[index]
+                    .topics
+                    .choose(&mut self.rng)
+                    .copied()
+                    .unwrap_or("Update");
+                let name = self.fill(template, index, date, "");
+                let notice = if self.rng.random_bool(0.1) {
+                    self.rng.random_range(10..25)
+                } else {
+                    self.rng.random_range(30..75)
+                };
+                w.create_forward_plan_entry(&ForwardPlanEntry {
+                    title: title(&name)?,
+                    decision_maker: self.bodies[index].id,
+                    issue: None,
+                    published_on: date - Duration::days(notice),
+                    expected_on: date,
+                })
+                .await?;
+            }
+        }
         if status == MeetingStatus::Scheduled {
             return Ok(0);
         }

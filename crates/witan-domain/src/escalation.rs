@@ -38,6 +38,16 @@ pub enum EscalationState {
     Considered,
 }
 
+impl EscalationState {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sent => "Awaiting a meeting",
+            Self::Scheduled => "On the agenda",
+            Self::Considered => "Considered",
+        }
+    }
+}
+
 impl Term for EscalationState {
     const WHAT: &'static str = "escalation state";
     const ALL: &'static [Self] = &[Self::Sent, Self::Scheduled, Self::Considered];

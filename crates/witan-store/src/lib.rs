@@ -20,9 +20,9 @@ use std::sync::Arc;
 use witan_domain::{
     Action, ActionId, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Audience, Committee,
     CommitteeId, Decision, DecisionId, DecisionStatus, Declaration, Document, DocumentId,
-    Escalation, EscalationId, Issue, IssueId, ItemId, Meeting, MeetingId, MeetingStatus,
-    Membership, MembershipId, Minutes, Organisation, OrganisationId, Person, PersonId, SignOff,
-    Text, Title,
+    Escalation, EscalationId, ForwardPlanEntry, ForwardPlanId, Issue, IssueId, ItemId, Meeting,
+    MeetingId, MeetingStatus, Membership, MembershipId, Minutes, Organisation, OrganisationId,
+    Person, PersonId, SignOff, Text, Title,
 };
 
 pub use error::{Result, StoreError};
@@ -69,8 +69,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>>;
     async fn action(&self, id: ActionId) -> Result<ActionRecord>;
     async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord>;
-    /// Escalations sent to a committee that it has not yet considered.
-    async fn escalations_awaiting(&self, committee: CommitteeId) -> Result<Vec<EscalationRecord>>;
+    /// Escalations a committee sent or received, newest first, as `audience` may see them
+    /// (the public does not see escalations of exempt items).
+    async fn escalations(
+        &self,
+        committee: CommitteeId,
+        direction: Direction,
+        audience: Audience,
+        page: Page,
+    ) -> Result<Vec<EscalationRecord>>;
 
     /// The decisions register: newest first.
     async fn decisions(
@@ -87,6 +94,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         audience: Audience,
     ) -> Result<Vec<ActionRecord>>;
     async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord>;
+    /// Forward plan entries expected on or after `from`, soonest first.
+    async fn forward_plan(
+        &self,
+        committee: Option<CommitteeId>,
+        from: NaiveDate,
+        page: Page,
+    ) -> Result<Vec<ForwardPlanRecord>>;
 }
 
 /// One unit of work. Dropping it without [`Writer::commit`] undoes everything it did.
@@ -124,6 +138,10 @@ pub trait Writer: Send {
     async fn create_action_update(&mut self, action: ActionId, update: &ActionUpdate)
     -> Result<()>;
     async fn create_escalation(&mut self, record: &Escalation) -> Result<EscalationId>;
+    async fn create_forward_plan_entry(
+        &mut self,
+        record: &ForwardPlanEntry,
+    ) -> Result<ForwardPlanId>;
 
     /// Schedules a new meeting; escalations waiting for its committee become proposed items on it.
     async fn schedule_meeting(&mut self, record: &Meeting) -> Result<MeetingId>;

@@ -21,6 +21,7 @@ pub const ALL: &[&str] = &[
     "exempt_content_is_withheld_from_the_public",
     "decision_call_in_rules",
     "registers_filter_page_and_withhold",
+    "forward_plan_lists_what_is_coming",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -46,6 +47,7 @@ pub async fn run(name: &str, store: &dyn Store) {
         }
         "decision_call_in_rules" => decision_call_in_rules(store).await,
         "registers_filter_page_and_withhold" => registers_filter_page_and_withhold(store).await,
+        "forward_plan_lists_what_is_coming" => forward_plan_lists_what_is_coming(store).await,
         other => panic!("no suite function {other}"),
     }
 }
@@ -825,7 +827,16 @@ pub async fn escalation_round_trip(store: &dyn Store) {
         Some(next)
     );
     assert_eq!(
-        store.escalations_awaiting(c.cabinet).await.unwrap().len(),
+        store
+            .escalations(
+                c.cabinet,
+                Direction::Awaiting,
+                Audience::Public,
+                Page::first(10)
+            )
+            .await
+            .unwrap()
+            .len(),
         1
     );
 
@@ -848,11 +859,37 @@ pub async fn escalation_round_trip(store: &dyn Store) {
     );
     assert!(
         store
-            .escalations_awaiting(c.cabinet)
+            .escalations(
+                c.cabinet,
+                Direction::Awaiting,
+                Audience::Public,
+                Page::first(10)
+            )
             .await
             .unwrap()
             .is_empty()
     );
+    let sent_by = store
+        .escalations(
+            c.scrutiny,
+            Direction::Sent,
+            Audience::Public,
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent_by.len(), 1);
+    let received = store
+        .escalations(
+            c.cabinet,
+            Direction::Received,
+            Audience::Public,
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].escalation.state, EscalationState::Considered);
 
     // With no meeting to go to, it waits, and lands on the next meeting scheduled.
     let mut w = store.begin().await.unwrap();
@@ -979,7 +1016,53 @@ pub async fn exempt_content_is_withheld_from_the_public(store: &dyn Store) {
         MeetingStatus::AgendaPublished,
     )
     .await;
+    let scrutiny = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-11-02 10:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    w.send_escalation(
+        exempt,
+        c.scrutiny,
+        &text("SECRET-ESCALATION of the valuation"),
+        at("2021-10-22 09:00"),
+    )
+    .await
+    .unwrap();
     w.commit().await.unwrap();
+    let public_escalations = store
+        .escalations(
+            c.scrutiny,
+            Direction::Received,
+            Audience::Public,
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert!(
+        public_escalations.is_empty(),
+        "an escalation of an exempt item reached the public"
+    );
+    let private = store
+        .escalations(
+            c.scrutiny,
+            Direction::Received,
+            Audience::Privileged,
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(private.len(), 1);
+    let proposed = store
+        .meeting_record(scrutiny, Audience::Public)
+        .await
+        .unwrap();
+    assert!(
+        format!("{proposed:?}").find("SECRET").is_none(),
+        "the proposed item of an exempt escalation is exempt too"
+    );
 
     let seen = format!(
         "{:?}{:?}{:?}{:?}",
@@ -1308,4 +1391,57 @@ pub async fn registers_filter_page_and_withhold(store: &dyn Store) {
         store.person_record(Id::new(99_999), Audience::Public).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+pub async fn forward_plan_lists_what_is_coming(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    w.commit().await.unwrap();
+    let entry = |name: &str, published: &str, expected: &str| ForwardPlanEntry {
+        title: title(name),
+        decision_maker: c.cabinet,
+        issue: None,
+        published_on: date(published),
+        expected_on: date(expected),
+    };
+    // The domain refuses a decision expected before its notice, before anything is written.
+    let mut w = store.begin().await.unwrap();
+    let err = w
+        .create_forward_plan_entry(&entry("Backwards", "2021-03-01", "2021-02-01"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("forward_plan.expected_on"),
+        "{err}"
+    );
+    drop(w);
+
+    let mut w = store.begin().await.unwrap();
+    for (name, published, expected) in [
+        ("Treasury Management Strategy", "2021-01-04", "2021-02-11"),
+        ("Capital Programme", "2021-01-04", "2021-03-11"),
+        ("Past decision", "2020-11-01", "2020-12-10"),
+    ] {
+        w.create_forward_plan_entry(&entry(name, published, expected))
+            .await
+            .unwrap();
+    }
+    w.commit().await.unwrap();
+    let coming = store
+        .forward_plan(None, date("2021-01-15"), Page::first(10))
+        .await
+        .unwrap();
+    let titles: Vec<&str> = coming.iter().map(|e| e.entry.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Treasury Management Strategy", "Capital Programme"]
+    );
+    assert_eq!(coming[0].decision_maker.id, c.cabinet);
+    assert!(
+        store
+            .forward_plan(Some(c.scrutiny), date("2021-01-15"), Page::first(10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::ops::Deref;
 use witan_domain::{
     Action, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId,
-    Decision, DecisionStatus, Document, Escalation, Id, InterestKind, Issue, ItemNumber, Meeting,
-    MeetingId, Membership, Minutes, Organisation, Person, PersonId, Rag, SignOff, Title,
+    Decision, DecisionStatus, Document, Escalation, ForwardPlanEntry, Id, InterestKind, Issue,
+    ItemNumber, Meeting, MeetingId, Membership, Minutes, Organisation, Person, PersonId, Rag,
+    SignOff, Title,
 };
 
 /// A record as stored, with the id the store gave it.
@@ -233,4 +234,23 @@ pub struct PersonRecord {
     pub open_actions: Vec<ActionRecord>,
     /// The latest meetings they were recorded at, newest first.
     pub meetings: Vec<(MeetingSummary, AttendanceKind)>,
+}
+
+/// Which escalations of a committee to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Sent by the committee to others.
+    Sent,
+    /// Sent to the committee and not yet considered by it.
+    Awaiting,
+    /// Sent to the committee, considered or not.
+    Received,
+}
+
+/// A forward plan entry with its decision maker named.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ForwardPlanRecord {
+    pub entry: Stored<ForwardPlanEntry>,
+    pub decision_maker: CommitteeRef,
+    pub issue_title: Option<Title>,
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}", get(pages::person))
         .route("/decisions", get(registers::decisions))
         .route("/actions", get(registers::actions))
+        .route("/forward-plan", get(registers::forward_plan))
         .route("/meetings/{id}", get(pages::meeting))
         .route("/issues/{id}", get(pages::issue))
         .route("/static/witan.css", get(pages::stylesheet))

@@ -1,14 +1,15 @@
 //! Page handlers: parse the path, read with the public audience, render.
 
-use crate::views::{ActionView, ItemView, MeetingLink, MeetingView};
+use crate::views::{ActionView, DecisionRow, EscalationView, ItemView, MeetingLink, MeetingView};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
+use witan_domain::ActionStatus;
 use witan_domain::{Audience, CommitteeOwners, Id, MembershipRole, time};
-use witan_store::{Page, When};
+use witan_store::{ActionFilter, DecisionFilter, Direction, Page, When};
 
 /// Pages of the public site read as the public: exempt content never reaches them.
 const READER: Audience = Audience::Public;
@@ -56,7 +57,7 @@ pub async fn not_found() -> AppError {
 struct HomePage {
     upcoming: Vec<MeetingLink>,
     recent: Vec<MeetingLink>,
-    committees: Vec<(String, String)>,
+    decisions: Vec<DecisionRow>,
 }
 
 pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -69,14 +70,14 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         .store
         .meetings(None, When::Before(now), Page::first(10))
         .await?;
-    let committees = state.store.committees().await?;
+    let decisions = state
+        .store
+        .decisions(&DecisionFilter::default(), Page::first(10), READER)
+        .await?;
     html(&HomePage {
         upcoming: upcoming.iter().map(MeetingLink::from).collect(),
         recent: recent.iter().map(MeetingLink::from).collect(),
-        committees: committees
-            .iter()
-            .map(|c| (c.slug.to_string(), c.name.to_string()))
-            .collect(),
+        decisions: decisions.iter().map(DecisionRow::from).collect(),
     })
 }
 
@@ -90,6 +91,9 @@ struct CommitteePage {
     members: Vec<(i64, String, &'static str)>,
     upcoming: Vec<MeetingLink>,
     past: Vec<MeetingLink>,
+    open_actions: Vec<ActionView>,
+    sent: Vec<EscalationView>,
+    received: Vec<EscalationView>,
 }
 
 pub async fn committee(
@@ -128,7 +132,22 @@ pub async fn committee(
     let past = store
         .meetings(Some(committee.id), When::Before(now), Page::first(20))
         .await?;
+    let open = ActionFilter {
+        committee: Some(committee.id),
+        status: Some(ActionStatus::Open),
+        ..ActionFilter::default()
+    };
+    let open_actions = store.actions(&open, Page::first(50), READER).await?;
+    let sent = store
+        .escalations(committee.id, Direction::Sent, READER, Page::first(20))
+        .await?;
+    let received = store
+        .escalations(committee.id, Direction::Received, READER, Page::first(20))
+        .await?;
     html(&CommitteePage {
+        open_actions: open_actions.iter().map(ActionView::from).collect(),
+        sent: sent.iter().map(EscalationView::from).collect(),
+        received: received.iter().map(EscalationView::from).collect(),
         slug: committee.slug.to_string(),
         name: committee.name.to_string(),
         purpose: committee.purpose.to_string(),

@@ -265,3 +265,55 @@ pub async fn actions(
     };
     Ok(Html(page.render()?).into_response())
 }
+
+pub struct PlanRow {
+    pub expected: String,
+    pub title: String,
+    pub maker: (String, String),
+    pub published: String,
+    pub clear_days: i64,
+    pub short_notice: bool,
+}
+
+#[derive(Template)]
+#[template(path = "forward_plan.html")]
+struct ForwardPlanPage {
+    rows: Vec<PlanRow>,
+    committees: Vec<Choice>,
+    pager: Pager,
+}
+
+/// Key decisions to be taken from today on, soonest first.
+pub async fn forward_plan(
+    State(state): State<AppState>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let params = Params::new(raw);
+    let (committee, committees) = committee_choice(&state, &params).await?;
+    let number = params.page()?;
+    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
+    let today = time::london_date(Utc::now());
+    let mut records = state.store.forward_plan(committee, today, page).await?;
+    let has_next = records.len() > PER_PAGE as usize;
+    records.truncate(PER_PAGE as usize);
+    let kept = [(
+        "committee",
+        params.text("committee").unwrap_or_default().to_owned(),
+    )];
+    let page = ForwardPlanPage {
+        rows: records
+            .iter()
+            .map(|r| PlanRow {
+                expected: time::uk_date(r.entry.expected_on),
+                title: r.entry.title.to_string(),
+                maker: (r.decision_maker.slug.clone(), r.decision_maker.name.clone()),
+                published: time::uk_short_date(r.entry.published_on),
+                clear_days: r.entry.clear_days(),
+                short_notice: r.entry.short_notice(),
+            })
+            .collect(),
+        committees,
+        pager: Pager::new("/forward-plan", &kept, number, has_next),
+    };
+    Ok(Html(page.render()?).into_response())
+}

@@ -94,7 +94,7 @@ impl From<&EscalationRecord> for EscalationView {
             to_committee_slug: e.to_committee.slug.clone(),
             target_meeting: e.target_meeting.map(|m| m.get()),
             reason: e.escalation.reason.to_string(),
-            state: e.escalation.state.as_str(),
+            state: e.escalation.state.label(),
         }
     }
 }

@@ -68,9 +68,10 @@ async fn pages_answer_and_unknown_paths_are_404_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(home.contains("href=\"/meetings/"), "home lists meetings");
     assert!(
-        home.contains("href=\"/committees/"),
-        "home lists committees"
+        home.contains("href=\"/committees\""),
+        "home links the committees"
     );
+    assert!(home.contains("<h2 id=\"decisions\">Recent decisions</h2>"));
     for path in [
         "/meetings/999999999",
         "/meetings/abc",
@@ -252,6 +253,33 @@ async fn committee_pages_show_members_and_meetings() {
     assert!(page.contains("Reports to <a href=\"/committees/"));
     assert!(page.contains("(Chair)"));
     assert!(page.contains("Past meetings"));
+    assert!(
+        page.contains("<h2>Open actions</h2>") && page.contains("<h2>Escalations received</h2>")
+    );
+    assert!(page.contains(&format!("href=\"/committees/{}/calendar.ics\"", child.slug)));
+    // A board that receives escalations lists them, linking the meeting they came from.
+    let committees = site.store.committees().await.expect("committees");
+    let mut shown = false;
+    for c in &committees {
+        let received = site
+            .store
+            .escalations(
+                c.id,
+                witan_store::Direction::Received,
+                Audience::Public,
+                Page::first(5),
+            )
+            .await
+            .expect("escalations");
+        if let Some(first) = received.first() {
+            let (_, page) = get(&site, &format!("/committees/{}", c.slug)).await;
+            assert!(page.contains(&format!("From {}", first.from_committee.name)));
+            assert!(page.contains(&format!("href=\"/meetings/{}\"", first.from_meeting)));
+            shown = true;
+            break;
+        }
+    }
+    assert!(shown, "the demo has escalations to show");
 }
 
 #[tokio::test]
@@ -610,4 +638,25 @@ async fn a_repeated_request_with_its_etag_gets_304() {
         .await
         .expect("response");
     assert!(missing.headers().get("etag").is_none());
+}
+
+#[tokio::test]
+async fn the_forward_plan_lists_key_decisions_to_come() {
+    let site = site().await;
+    let today = witan_domain::time::london_date(chrono::Utc::now());
+    let coming = site
+        .store
+        .forward_plan(None, today, Page::first(50))
+        .await
+        .expect("plan");
+    let (status, page) = get(&site, "/forward-plan").await;
+    assert_eq!(status, StatusCode::OK);
+    if coming.is_empty() {
+        assert!(page.contains("No key decisions are planned."));
+    } else {
+        assert!(page.contains(&witan_domain::time::uk_date(coming[0].entry.expected_on)));
+        assert!(page.contains(coming[0].entry.title.as_str()));
+    }
+    let (status, _) = get(&site, "/forward-plan?committee=nope").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -124,7 +124,9 @@ fn demo_then_serve_the_meeting_and_issue_pages() {
     // Follow committee pages until one links an issue.
     let mut issue = None;
     let mut committee_pages = Vec::new();
-    let mut rest = home.as_str();
+    let (status, list) = fetch(&agent, &format!("{}/committees", server.base));
+    assert_eq!(status, 200);
+    let mut rest = list.as_str();
     while let Some(link) = first_link(rest, "/committees/") {
         rest = &rest[rest.find(&link).unwrap_or(0) + link.len()..];
         committee_pages.push(link);
@@ -300,6 +302,7 @@ fn pages_pass_axe_in_chromium() {
         "person",
         "decisions",
         "actions",
+        "forward-plan",
     ] {
         assert!(
             report.contains(&format!("{page} /")),

@@ -74,6 +74,7 @@ pub(crate) enum Table {
     Actions,
     ActionUpdates,
     Escalations,
+    ForwardPlan,
     SignOffs,
 }
 
@@ -85,7 +86,7 @@ struct Spec {
     suffix: &'static str,
 }
 
-const SPECS: [Spec; 17] = [
+const SPECS: [Spec; 18] = [
     Spec {
         name: "organisations",
         columns: &["id", "slug", "name", "kind"],
@@ -260,6 +261,19 @@ const SPECS: [Spec; 17] = [
         suffix: "",
     },
     Spec {
+        name: "forward_plan",
+        columns: &[
+            "id",
+            "title",
+            "decision_maker_id",
+            "issue_id",
+            "published_on",
+            "expected_on",
+        ],
+        has_id: true,
+        suffix: "",
+    },
+    Spec {
         name: "minutes_sign_offs",
         columns: &[
             "meeting_id",
@@ -282,8 +296,8 @@ const FLUSH_AT_VALUES: usize = 256 * 1024;
 
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
-    rows: [Vec<Value>; 17],
-    next_id: [Option<i64>; 17],
+    rows: [Vec<Value>; 18],
+    next_id: [Option<i64>; 18],
     values: usize,
 }
 

@@ -725,10 +725,29 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::not_found("escalation", id))?
     }
 
-    async fn escalations_awaiting(&self, committee: CommitteeId) -> Result<Vec<EscalationRecord>> {
+    async fn escalations(
+        &self,
+        committee: CommitteeId,
+        direction: Direction,
+        audience: Audience,
+        page: Page,
+    ) -> Result<Vec<EscalationRecord>> {
+        let which = match direction {
+            Direction::Sent => "fc.id = ?1",
+            Direction::Awaiting => "e.to_committee_id = ?1 AND e.state <> 'considered'",
+            Direction::Received => "e.to_committee_id = ?1",
+        };
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND fi.exempt_ground IS NULL"
+        };
         let rows = self
             .fetch_all(
-                format!("{ESCALATION_SELECT} WHERE e.to_committee_id = ?1 AND e.state <> 'considered' ORDER BY e.id"),
+                format!(
+                    "{ESCALATION_SELECT} WHERE {which}{public} ORDER BY e.id DESC LIMIT {} OFFSET {}",
+                    page.limit, page.offset
+                ),
                 &[committee.get()],
                 "escalation",
             )
@@ -882,5 +901,50 @@ impl Store for SqliteStore {
             open_actions,
             meetings,
         })
+    }
+
+    async fn forward_plan(
+        &self,
+        committee: Option<CommitteeId>,
+        from: chrono::NaiveDate,
+        page: Page,
+    ) -> Result<Vec<ForwardPlanRecord>> {
+        let rows = sqlx::query(
+            "SELECT f.*, c.slug AS committee_slug, c.name AS committee_name, iss.title AS issue_title
+             FROM forward_plan f JOIN committees c ON c.id = f.decision_maker_id
+             LEFT JOIN issues iss ON iss.id = f.issue_id
+             WHERE f.expected_on >= ?1 AND (?2 IS NULL OR f.decision_maker_id = ?2)
+             ORDER BY f.expected_on, f.id LIMIT ?3 OFFSET ?4",
+        )
+        .bind(date_text(from))
+        .bind(committee.map(Id::get))
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("forward_plan"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(ForwardPlanRecord {
+                    entry: Stored {
+                        id: decode::id(row, "id")?,
+                        record: ForwardPlanEntry {
+                            title: decode::title(row, "title")?,
+                            decision_maker: decode::id(row, "decision_maker_id")?,
+                            issue: decode::opt_id(row, "issue_id")?,
+                            published_on: decode::date(row, "published_on")?,
+                            expected_on: decode::date(row, "expected_on")?,
+                        },
+                    },
+                    decision_maker: committee_ref(
+                        row,
+                        "decision_maker_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?,
+                    issue_title: decode::opt_title(row, "issue_title")?,
+                })
+            })
+            .collect()
     }
 }

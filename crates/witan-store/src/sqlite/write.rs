@@ -371,6 +371,18 @@ impl Writer for SqliteWriter {
         self.buffer(Table::Escalations, values).await.map(Id::new)
     }
 
+    async fn create_forward_plan_entry(&mut self, e: &ForwardPlanEntry) -> Result<ForwardPlanId> {
+        e.check()?;
+        let values = vec![
+            e.title.as_str().into(),
+            e.decision_maker.get().into(),
+            e.issue.map(Id::get).into(),
+            date_text(e.published_on).into(),
+            date_text(e.expected_on).into(),
+        ];
+        self.buffer(Table::ForwardPlan, values).await.map(Id::new)
+    }
+
     async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
         self.create_action_update(action, u).await?;
         self.flush().await?;
