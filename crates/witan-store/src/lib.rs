@@ -37,6 +37,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
 
+    /// A number that changes whenever a unit of work commits, through any process sharing the
+    /// database: what was read under one generation may be stale under another.
+    async fn generation(&self) -> Result<u64>;
+
+    /// How many units of work this handle has committed: no IO, so a cache can see its own
+    /// process's writes at once and ask [`Store::generation`] less often for everyone else's.
+    fn local_commits(&self) -> u64;
+
     async fn counts(&self) -> Result<Counts>;
 
     async fn organisations(&self) -> Result<Vec<Stored<Organisation>>>;

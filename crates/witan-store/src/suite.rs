@@ -184,6 +184,8 @@ fn open_items(record: &MeetingRecord) -> Vec<&ItemRecord> {
 }
 
 pub async fn records_round_trip(store: &dyn Store) {
+    let generation = store.generation().await.unwrap();
+    let commits = store.local_commits();
     let mut w = store.begin().await.unwrap();
     let c = council(w.as_mut()).await;
     let icb = w
@@ -242,6 +244,11 @@ pub async fn records_round_trip(store: &dyn Store) {
     .await
     .unwrap();
     w.commit().await.unwrap();
+    assert!(
+        store.generation().await.unwrap() > generation,
+        "a commit moves the generation on"
+    );
+    assert_eq!(store.local_commits(), commits + 1);
 
     assert_eq!(store.committee(joint_id).await.unwrap().record, joint);
     let by_slug = store.committee_by_slug("executive-scrutiny").await.unwrap();
@@ -274,6 +281,7 @@ pub async fn invalid_references_name_the_record_and_leave_nothing(store: &dyn St
     let c = council(w.as_mut()).await;
     w.commit().await.unwrap();
     let before = store.counts().await.unwrap();
+    let generation = store.generation().await.unwrap();
 
     // A unit of work that breaks a reference fails, names the record, and leaves nothing behind
     // (a backend may report it at the call or at commit).
@@ -345,6 +353,11 @@ pub async fn invalid_references_name_the_record_and_leave_nothing(store: &dyn St
         Ok(_) => w.commit().await.unwrap_err(),
     };
     assert!(err.to_string().contains("committees.slug"), "{err}");
+    assert_eq!(
+        store.generation().await.unwrap(),
+        generation,
+        "failed units of work change nothing"
+    );
 }
 
 pub async fn meeting_lifecycle_rules(store: &dyn Store) {

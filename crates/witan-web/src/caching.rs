@@ -1,12 +1,17 @@
-//! Conditional GETs: every successful page carries an ETag made from its body, and a request
-//! that sends the same tag back gets 304 Not Modified with no body.
+//! HTTP caching. Every successful page carries an ETag made from its body, and a request that
+//! sends the same tag back gets 304 Not Modified with no body. Rendered pages are kept in a page
+//! cache while the store's generation is unchanged, so a repeated page costs a lookup.
 
+use crate::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::Digest;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use witan_store::Store;
 
 /// Bodies larger than this are passed through untagged rather than held in memory.
 const MAX_TAGGED_BYTES: usize = 8 << 20;
@@ -37,19 +42,174 @@ pub async fn etag(request: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static(
             "public, max-age=60, must-revalidate",
         ));
-    let matches = conditional
-        .as_ref()
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',').any(|candidate| {
-                let candidate = candidate.trim();
-                candidate == "*" || candidate.trim_start_matches("W/") == tag
-            })
-        });
+    let matches = matches_tag(conditional.as_ref(), &value);
     if matches {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether an If-None-Match header names `tag` (or `*`).
+fn matches_tag(conditional: Option<&HeaderValue>, tag: &HeaderValue) -> bool {
+    let (Some(conditional), Ok(tag)) = (conditional.and_then(|v| v.to_str().ok()), tag.to_str())
+    else {
+        return false;
+    };
+    conditional.split(',').any(|candidate| {
+        let candidate = candidate.trim();
+        candidate == "*" || candidate.trim_start_matches("W/") == tag
+    })
+}
+
+/// What a cached page was rendered under: the store's generation, this process's commits, and
+/// the minute (pages that list "upcoming" meetings depend on the clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Version {
+    generation: u64,
+    local: u64,
+    minute: i64,
+}
+
+#[derive(Debug)]
+struct CachedPage {
+    version: Version,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+}
+
+impl CachedPage {
+    fn respond(&self, conditional: Option<&HeaderValue>, hit: bool) -> Response {
+        let fresh = self
+            .headers
+            .get(header::ETAG)
+            .is_some_and(|tag| matches_tag(conditional, tag));
+        let mut response = if fresh {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            Response::new(Body::from(self.body.clone()))
+        };
+        for (name, value) in &self.headers {
+            if !(fresh && name == header::CONTENT_LENGTH) {
+                response.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        response.headers_mut().insert(
+            "x-witan-cache",
+            HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+        );
+        response
+    }
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for ByBytes {
+    fn weight(&self, key: &String, page: &Arc<CachedPage>) -> u64 {
+        (key.len() + page.body.len() + 512) as u64
+    }
+}
+
+/// Rendered public pages, kept while the store has not changed. Holds only responses every
+/// reader may see: a request that carries a session must not be answered from here.
+pub struct PageCache {
+    pages: quick_cache::sync::Cache<String, Arc<CachedPage>, ByBytes>,
+    /// The last generation read from the store, and when.
+    generation: Mutex<Option<(Instant, u64)>>,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageCache")
+            .field("bytes", &self.pages.weight())
+            .finish()
+    }
+}
+
+/// How long a generation read from the store is trusted before it is read again: the longest a
+/// change made by another process can take to show.
+const GENERATION_TTL: Duration = Duration::from_millis(100);
+/// Memory the cache may hold.
+const CACHE_BYTES: u64 = 32 << 20;
+/// Longer addresses are served but not cached.
+const MAX_KEY: usize = 2048;
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self {
+            pages: quick_cache::sync::Cache::with_weighter(4096, CACHE_BYTES, ByBytes),
+            generation: Mutex::new(None),
+        }
+    }
+}
+
+impl PageCache {
+    async fn version(&self, store: &dyn Store) -> Option<Version> {
+        let recent = self
+            .generation
+            .lock()
+            .ok()
+            .and_then(|g| *g)
+            .filter(|(at, _)| at.elapsed() < GENERATION_TTL)
+            .map(|(_, value)| value);
+        let generation = match recent {
+            Some(value) => value,
+            None => {
+                let value = store.generation().await.ok()?;
+                if let Ok(mut g) = self.generation.lock() {
+                    *g = Some((Instant::now(), value));
+                }
+                value
+            }
+        };
+        Some(Version {
+            generation,
+            local: store.local_commits(),
+            minute: chrono::Utc::now().timestamp() / 60,
+        })
+    }
+}
+
+/// Answers repeated GETs from the page cache while the store is unchanged.
+pub async fn page_cache(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let key = request.uri().to_string();
+    let cacheable = request.method() == Method::GET
+        && request.uri().path() != "/healthz"
+        && key.len() <= MAX_KEY;
+    if !cacheable {
+        return next.run(request).await;
+    }
+    let Some(version) = state.cache.version(state.store.as_ref()).await else {
+        return next.run(request).await;
+    };
+    let conditional = request.headers_mut().remove(header::IF_NONE_MATCH);
+    if let Some(page) = state.cache.pages.get(&key)
+        && page.version == version
+    {
+        return page.respond(conditional.as_ref(), true);
+    }
+    // Render the whole page (without the condition) so that it can be kept.
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(body) = to_bytes(body, MAX_TAGGED_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = Arc::new(CachedPage {
+        version,
+        headers: parts.headers,
+        body,
+    });
+    state.cache.pages.insert(key, page.clone());
+    page.respond(conditional.as_ref(), false)
 }

@@ -23,6 +23,16 @@ pub use error::AppError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub cache: Arc<caching::PageCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            cache: Arc::default(),
+        }
+    }
 }
 
 /// The whole site.
@@ -47,5 +57,9 @@ pub fn router(state: AppState) -> Router {
         .route("/static/witan.css", get(pages::stylesheet))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(caching::etag))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caching::page_cache,
+        ))
         .with_state(state)
 }

@@ -31,9 +31,7 @@ async fn site() -> Site {
     )
     .await
     .expect("demo");
-    let router = witan_web::router(witan_web::AppState {
-        store: store.clone(),
-    });
+    let router = witan_web::router(witan_web::AppState::new(store.clone()));
     Site {
         _dir: dir,
         store,
@@ -659,4 +657,80 @@ async fn the_forward_plan_lists_key_decisions_to_come() {
     }
     let (status, _) = get(&site, "/forward-plan?committee=nope").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn cached_pages_are_served_until_the_store_changes() {
+    let site = site().await;
+    let meetings = site
+        .store
+        .meetings(None, When::Before(far_future()), Page::first(500))
+        .await
+        .expect("meetings");
+    let meeting = meetings
+        .iter()
+        .find(|m| m.meeting.status.agenda_is_public())
+        .expect("a meeting with a published agenda");
+    let path = format!("/meetings/{}", meeting.meeting.id);
+    let fetch = |path: String| {
+        let router = site.router.clone();
+        async move {
+            let response = router
+                .oneshot(Request::get(&path).body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let cache = response
+                .headers()
+                .get("x-witan-cache")
+                .map(|v| v.to_str().unwrap_or_default().to_owned());
+            let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+                .await
+                .expect("body");
+            (
+                cache.unwrap_or_default(),
+                String::from_utf8(bytes.to_vec()).expect("utf-8"),
+            )
+        }
+    };
+    let (first, before) = fetch(path.clone()).await;
+    let (second, again) = fetch(path.clone()).await;
+    assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));
+    assert_eq!(before, again);
+
+    // A change through this process shows at once.
+    let mut w = site.store.begin().await.expect("begin");
+    w.create_item(&witan_domain::AgendaItem {
+        meeting: meeting.meeting.id,
+        position: 99,
+        number: witan_domain::ItemNumber::parse("number", "99").expect("number"),
+        title: witan_domain::Title::parse("title", "Late item on bus shelters").expect("title"),
+        issue: None,
+        visibility: witan_domain::Visibility::Public,
+    })
+    .await
+    .expect("item");
+    w.commit().await.expect("commit");
+    let (state, after) = fetch(path.clone()).await;
+    assert_eq!(state, "miss");
+    assert!(after.contains("Late item on bus shelters"));
+
+    // A change through another handle on the same database (another process) shows once the
+    // generation is read again, within a tenth of a second.
+    let dir = site._dir.path().join("witan.db");
+    let other = SqliteStore::open(&dir).await.expect("second handle");
+    let mut w = other.begin().await.expect("begin");
+    w.create_item(&witan_domain::AgendaItem {
+        meeting: meeting.meeting.id,
+        position: 100,
+        number: witan_domain::ItemNumber::parse("number", "100").expect("number"),
+        title: witan_domain::Title::parse("title", "Another late item").expect("title"),
+        issue: None,
+        visibility: witan_domain::Visibility::Public,
+    })
+    .await
+    .expect("item");
+    w.commit().await.expect("commit");
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let (_, latest) = fetch(path.clone()).await;
+    assert!(latest.contains("Another late item"));
 }

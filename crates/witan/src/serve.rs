@@ -33,7 +33,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!("witan listening on http://{address}");
-    let app = witan_web::router(witan_web::AppState { store });
+    let app = witan_web::router(witan_web::AppState::new(store));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

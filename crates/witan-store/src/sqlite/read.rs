@@ -321,6 +321,19 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn generation(&self) -> Result<u64> {
+        let value: i64 = sqlx::query_scalar("SELECT value FROM store_generation WHERE id = 1")
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error("store_generation"))?;
+        Ok(u64::try_from(value).unwrap_or(0))
+    }
+
+    fn local_commits(&self) -> u64 {
+        self.commit_counter()
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
     async fn counts(&self) -> Result<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM organisations) AS organisations,

@@ -8,12 +8,15 @@ use crate::{Result, StoreError, Writer};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use witan_domain::*;
 
 #[derive(Debug)]
 pub struct SqliteWriter {
     tx: Transaction<'static, Sqlite>,
     buffers: Buffers,
+    commits: Arc<AtomicU64>,
 }
 
 impl SqliteStore {
@@ -26,6 +29,7 @@ impl SqliteStore {
         Ok(SqliteWriter {
             tx,
             buffers: Buffers::default(),
+            commits: self.commit_counter(),
         })
     }
 }
@@ -676,6 +680,13 @@ impl Writer for SqliteWriter {
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
         self.flush().await?;
-        self.tx.commit().await.map_err(db_error("transaction"))
+        sqlx::query("UPDATE store_generation SET value = value + 1 WHERE id = 1")
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("store_generation"))?;
+        let commits = self.commits.clone();
+        self.tx.commit().await.map_err(db_error("transaction"))?;
+        commits.fetch_add(1, Ordering::Release);
+        Ok(())
     }
 }
