@@ -70,4 +70,15 @@ for entry in "${pages[@]}"; do
     size=$(wc -c <"$work/static/$name.html")
     echo "$name $path | $(run "http://127.0.0.1:$witan_port$path") | $(run "http://127.0.0.1:$nginx_port/$name.html") | $size bytes"
 done
+# Cold: a different meeting each request, so nearly every request misses the page cache and
+# reads the store. nginx has no counterpart here.
+cat > "$work/random.lua" <<'LUA'
+math.randomseed(42)
+request = function()
+    return wrk.format("GET", "/meetings/" .. math.random(1, 100000))
+end
+LUA
+random=$(wrk -t2 -c"$connections" -d"$duration" --latency -s "$work/random.lua" "http://127.0.0.1:$witan_port" |
+    awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}')
+echo "meeting, a random one of 100,000 each request (page cache cold) | $random | n/a | -"
 echo "witan peak resident memory: $(awk '/VmHWM/ {print $2, $3}' "/proc/$witan_pid/status")"
