@@ -113,7 +113,42 @@ try {
       failures++;
       console.error(`${type} ${path}: the skip link did not move focus to the main content`);
     }
+    // Print: the page furniture goes, the content stays.
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => ({
+      header: getComputedStyle(document.querySelector('.site-header')).display,
+      footer: getComputedStyle(document.querySelector('.site-footer')).display,
+      h1: getComputedStyle(document.querySelector('h1')).display,
+    }));
+    if (printed.header !== 'none' || printed.footer !== 'none' || printed.h1 === 'none') {
+      failures++;
+      console.error(`${type} ${path}: the print view keeps the site furniture or loses the heading`);
+    }
+    if (type === 'meeting') await page.pdf({ path: join(artifacts, 'meeting-print.pdf') });
+    await page.emulateMedia({ media: 'screen' });
     console.log(`${type} ${path}: ${result.violations.length} violations, ${result.passes.length} rules passed`);
+  }
+
+  // A keyboard-only journey: from the home page to the key decisions of the register.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(base + '/');
+  let reached = '';
+  for (let i = 0; i < 15 && reached !== 'Decisions'; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement.textContent.trim());
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/decisions$/);
+  await page.focus('#key');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/key=on/);
+  const keyOnly = await page.$$eval('tbody tr', (rows) => rows.every((r) => r.textContent.includes('Key decision')));
+  if (reached !== 'Decisions' || !keyOnly) {
+    failures++;
+    console.error(`keyboard journey: reached "${reached}", key decisions only: ${keyOnly}`);
+  } else {
+    console.log('keyboard journey: home → Decisions → key decisions only, without a mouse');
   }
 } finally {
   await browser.close();

@@ -244,7 +244,8 @@ fn configuration_file_and_bad_settings_are_named() {
 }
 
 /// Every page type of a demo store, served by the real binary, checked with axe-core in headless
-/// Chromium (tests/browser/axe.mjs): zero WCAG 2.2 A/AA violations and a working skip link.
+/// Chromium (tests/browser/axe.mjs): zero WCAG 2.2 A/AA violations, a working skip link, a print
+/// view without the site furniture, and a keyboard-only journey to the key decisions.
 /// Screenshots land in target/browser-artifacts. `.ci/run` installs Chromium and the npm packages;
 /// where they are missing the test says it was skipped.
 #[test]
@@ -310,4 +311,9 @@ fn pages_pass_axe_in_chromium() {
         );
         assert!(artifacts.join(format!("{page}-phone.png")).exists());
     }
+    assert!(report.contains("keyboard journey: home → Decisions → key decisions only"));
+    assert!(
+        artifacts.join("meeting-print.pdf").exists(),
+        "the meeting page prints"
+    );
 }
