@@ -734,3 +734,78 @@ async fn cached_pages_are_served_until_the_store_changes() {
     let (_, latest) = fetch(path.clone()).await;
     assert!(latest.contains("Another late item"));
 }
+
+/// Replaces the numbers of record links with `[id]`, so a snapshot survives renumbering.
+fn redact_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    'scan: while !rest.is_empty() {
+        for prefix in ["/meetings/", "/issues/", "/people/"] {
+            if let Some(after) = rest.strip_prefix(prefix) {
+                let digits = after.chars().take_while(char::is_ascii_digit).count();
+                if digits > 0 {
+                    out.push_str(prefix);
+                    out.push_str("[id]");
+                    rest = &after[digits..];
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn rendered_pages_match_their_snapshots() {
+    let site = site().await;
+    // The demo is deterministic, so the first signed-off meeting with a decision, the first
+    // issue heard twice and that meeting's chair are the same records on every run.
+    let meetings = site
+        .store
+        .meetings(
+            None,
+            When::From("1900-01-01T00:00:00Z".parse().expect("date")),
+            Page::first(500),
+        )
+        .await
+        .expect("meetings");
+    let mut chosen = None;
+    for m in meetings
+        .iter()
+        .filter(|m| m.meeting.status == witan_domain::MeetingStatus::MinutesSignedOff)
+    {
+        let record = site
+            .store
+            .meeting_record(m.meeting.id, Audience::Public)
+            .await
+            .expect("record");
+        let has_decision = record
+            .agenda
+            .iter()
+            .flatten()
+            .any(|e| matches!(e, ItemEntry::Open(i) if !i.decisions.is_empty()));
+        if has_decision {
+            chosen = Some(record);
+            break;
+        }
+    }
+    let meeting = chosen.expect("a signed-off meeting with a decision");
+    let (_, page) = get(&site, &format!("/meetings/{}", meeting.meeting.id)).await;
+    insta::assert_snapshot!("meeting_page", redact_ids(&page));
+
+    let mut issue = None;
+    for n in 1..500 {
+        if let Ok(record) = site.store.issue_record(Id::new(n), Audience::Public).await
+            && record.history.len() >= 2
+        {
+            issue = Some(record);
+            break;
+        }
+    }
+    let issue = issue.expect("an issue heard twice");
+    let (_, page) = get(&site, &format!("/issues/{}", issue.issue.id)).await;
+    insta::assert_snapshot!("issue_page", redact_ids(&page));
+}
