@@ -21,6 +21,7 @@ mkdirSync(artifacts, { recursive: true });
 // Page types found by following links from the home page; fixed paths for the rest.
 const patterns = {
   committee: /^\/committees\/[a-z0-9-]+$/,
+  'committee-meetings': /^\/committees\/[a-z0-9-]+\/meetings$/,
   meeting: /^\/meetings\/\d+$/,
   issue: /^\/issues\/\d+$/,
   person: /^\/people\/\d+$/,

@@ -794,6 +794,16 @@ impl Region {
             date.and_time(NaiveTime::from_hms_opt(body.hour, 0, 0).unwrap_or_default()),
         )?;
         let end = start + Duration::minutes(self.rng.random_range(75..210));
+        // Agendas go out a week ahead, at nine in the morning.
+        let agenda_published = match status {
+            MeetingStatus::Scheduled => None,
+            _ => Some(time::london_to_utc(
+                "meeting.agenda_published",
+                (date - Duration::days(7))
+                    .min(today)
+                    .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
+            )?),
+        };
         let venue = if self.rng.random_bool(0.08) {
             VENUES[5].to_owned()
         } else {
@@ -805,6 +815,7 @@ impl Region {
                 times: MeetingTimes::new(start, Some(end))?,
                 location: Some(title(&venue)?),
                 status,
+                agenda_published,
             })
             .await?;
 

@@ -8,6 +8,8 @@ pub struct Meeting {
     pub times: MeetingTimes,
     pub location: Option<Title>,
     pub status: MeetingStatus,
+    /// When the agenda was published: `None` before then, or where history does not say.
+    pub agenda_published: Option<DateTime<Utc>>,
 }
 
 /// When a meeting starts and, if known, ends; instants in UTC, shown in Europe/London.

@@ -141,6 +141,7 @@ async fn meeting(
         times: MeetingTimes::new(at(start), None).unwrap(),
         location: Some(title("County Hall, Preston")),
         status,
+        agenda_published: None,
     })
     .await
     .unwrap()
@@ -399,6 +400,7 @@ pub async fn meeting_lifecycle_rules(store: &dyn Store) {
     w.set_meeting_status(m, MeetingStatus::Scheduled)
         .await
         .unwrap();
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
     w.set_meeting_status(m, MeetingStatus::AgendaPublished)
         .await
         .unwrap();
@@ -407,6 +409,23 @@ pub async fn meeting_lifecycle_rules(store: &dyn Store) {
         .await
         .unwrap();
     w.commit().await.unwrap();
+    // Publishing the agenda stamps when it happened, and the meeting leads the list of
+    // recently published agendas; a meeting never published is not on it.
+    let published = store.meeting(m).await.unwrap().agenda_published;
+    assert!(
+        published.is_some_and(|t| t >= before),
+        "agenda publication not recorded: {published:?}"
+    );
+    let recent = store
+        .meetings(
+            None,
+            When::AgendaPublishedBy(chrono::Utc::now() + chrono::Duration::seconds(1)),
+            Page::first(10),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<MeetingId> = recent.iter().map(|s| s.meeting.id).collect();
+    assert_eq!(ids, vec![m], "recently published agendas");
     assert_eq!(
         store.meeting(m).await.unwrap().status,
         MeetingStatus::MinutesDraft
@@ -926,6 +945,7 @@ pub async fn escalation_round_trip(store: &dyn Store) {
             times: MeetingTimes::new(at("2022-02-03 10:00"), None).unwrap(),
             location: None,
             status: MeetingStatus::Scheduled,
+            agenda_published: None,
         })
         .await
         .unwrap();

@@ -193,6 +193,8 @@ pub enum When {
     From(DateTime<Utc>),
     /// Starting before the instant, latest first.
     Before(DateTime<Utc>),
+    /// Whose agenda was published at or before the instant, latest publication first.
+    AgendaPublishedBy(DateTime<Utc>),
 }
 
 /// Which decisions a register shows. Empty fields do not filter.

@@ -25,6 +25,8 @@ pub enum AppError {
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
+    /// Whether to offer a search: a missing page's reader is usually looking for something.
+    search: bool,
 }
 
 impl IntoResponse for AppError {
@@ -58,9 +60,13 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let body = ErrorPage { title, message }
-            .render()
-            .unwrap_or_else(|_| message.to_owned());
+        let body = ErrorPage {
+            title,
+            message,
+            search: status == StatusCode::NOT_FOUND,
+        }
+        .render()
+        .unwrap_or_else(|_| message.to_owned());
         (status, Html(body)).into_response()
     }
 }

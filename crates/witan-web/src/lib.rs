@@ -43,6 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/committees", get(pages::committees))
         .route("/committees/{slug}", get(pages::committee))
         .route(
+            "/committees/{slug}/meetings",
+            get(pages::committee_meetings),
+        )
+        .route(
             "/committees/{slug}/calendar.ics",
             get(feeds::committee_meetings),
         )

@@ -1,12 +1,15 @@
 //! Page handlers: parse the path, read with the public audience, render.
 
+use crate::query::Params;
+use crate::registers::Pager;
 use crate::views::{ActionView, DecisionRow, EscalationView, ItemView, MeetingLink, MeetingView};
 use crate::{AppError, AppState};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
+use std::collections::HashMap;
 use witan_domain::ActionStatus;
 use witan_domain::{Audience, CommitteeOwners, Id, MembershipRole, time};
 use witan_store::{ActionFilter, DecisionFilter, Direction, Page, When};
@@ -56,6 +59,7 @@ pub async fn not_found() -> AppError {
 #[template(path = "home.html")]
 struct HomePage {
     upcoming: Vec<MeetingLink>,
+    published: Vec<(MeetingLink, String)>,
     recent: Vec<MeetingLink>,
     decisions: Vec<DecisionRow>,
 }
@@ -65,6 +69,10 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
     let upcoming = state
         .store
         .meetings(None, When::From(now), Page::first(10))
+        .await?;
+    let published = state
+        .store
+        .meetings(None, When::AgendaPublishedBy(now), Page::first(10))
         .await?;
     let recent = state
         .store
@@ -76,6 +84,17 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         .await?;
     html(&HomePage {
         upcoming: upcoming.iter().map(MeetingLink::from).collect(),
+        published: published
+            .iter()
+            .map(|m| {
+                let on = m
+                    .meeting
+                    .agenda_published
+                    .map(|t| time::uk_date(time::london_date(t)))
+                    .unwrap_or_default();
+                (MeetingLink::from(m), on)
+            })
+            .collect(),
         recent: recent.iter().map(MeetingLink::from).collect(),
         decisions: decisions.iter().map(DecisionRow::from).collect(),
     })
@@ -155,6 +174,47 @@ pub async fn committee(
         members,
         upcoming: upcoming.iter().map(MeetingLink::from).collect(),
         past: past.iter().map(MeetingLink::from).collect(),
+    })
+}
+
+const MEETINGS_PER_PAGE: u32 = 20;
+
+#[derive(Template)]
+#[template(path = "committee_meetings.html")]
+struct CommitteeMeetingsPage {
+    slug: String,
+    name: String,
+    meetings: Vec<MeetingLink>,
+    pager: Pager,
+}
+
+/// Every past meeting of a committee, latest first, a page at a time.
+pub async fn committee_meetings(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let number = Params::new(raw).page()?;
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut meetings = state
+        .store
+        .meetings(
+            Some(committee.id),
+            When::Before(Utc::now()),
+            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
+        )
+        .await?;
+    let has_next = meetings.len() > MEETINGS_PER_PAGE as usize;
+    meetings.truncate(MEETINGS_PER_PAGE as usize);
+    if meetings.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let path = format!("/committees/{slug}/meetings");
+    html(&CommitteeMeetingsPage {
+        pager: Pager::new(&path, &[], number, has_next),
+        slug,
+        name: committee.name.to_string(),
+        meetings: meetings.iter().map(MeetingLink::from).collect(),
     })
 }
 

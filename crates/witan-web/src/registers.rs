@@ -28,7 +28,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
+    pub fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
         let link = |page: u32| {
             let mut pairs: Vec<String> = params
                 .iter()

@@ -70,6 +70,30 @@ async fn pages_answer_and_unknown_paths_are_404_pages() {
         "home links the committees"
     );
     assert!(home.contains("<h2 id=\"decisions\">Recent decisions</h2>"));
+    // The latest agenda to go out leads the recently published list, with its date.
+    let published = site
+        .store
+        .meetings(
+            None,
+            When::AgendaPublishedBy(chrono::Utc::now()),
+            Page::first(1),
+        )
+        .await
+        .expect("published agendas");
+    let latest = published.first().expect("the demo has published agendas");
+    let on = witan_domain::time::uk_date(witan_domain::time::london_date(
+        latest.meeting.agenda_published.expect("a publication time"),
+    ));
+    let section = home
+        .split("<h2 id=\"published\">Recently published agendas</h2>")
+        .nth(1)
+        .expect("a recently published agendas section");
+    let first = section.split("</li>").next().expect("an entry");
+    assert!(
+        first.contains(&format!("href=\"/meetings/{}\"", latest.meeting.id))
+            && first.contains(&format!("agenda published {on}")),
+        "{first}"
+    );
     for path in [
         "/meetings/999999999",
         "/meetings/abc",
@@ -81,6 +105,11 @@ async fn pages_answer_and_unknown_paths_are_404_pages() {
         let (status, body) = get(&site, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("<h1>Page not found</h1>"), "{path}: {body}");
+        assert!(
+            body.contains("<form role=\"search\" action=\"/search\"")
+                && body.contains("<label for=\"not-found-search\">"),
+            "{path}: a missing page offers a search"
+        );
     }
     let (status, css) = get(&site, "/static/witan.css").await;
     assert_eq!(status, StatusCode::OK);
@@ -255,6 +284,58 @@ async fn committee_pages_show_members_and_meetings() {
         page.contains("<h2>Open actions</h2>") && page.contains("<h2>Escalations received</h2>")
     );
     assert!(page.contains(&format!("href=\"/committees/{}/calendar.ics\"", child.slug)));
+    // Every past meeting is reachable a page at a time, latest first, with nothing repeated.
+    // (The committee that has met most often has more than one page.)
+    let mut busiest = (Vec::new(), String::new());
+    for c in site.store.committees().await.expect("committees") {
+        let past = site
+            .store
+            .meetings(
+                Some(c.id),
+                When::Before(chrono::Utc::now()),
+                Page::first(500),
+            )
+            .await
+            .expect("meetings");
+        if past.len() > busiest.0.len() {
+            busiest = (past, c.slug.to_string());
+        }
+    }
+    let (expected, slug) = busiest;
+    assert!(
+        expected.len() > 20,
+        "enough meetings to page: {}",
+        expected.len()
+    );
+    let all_past = format!("/committees/{slug}/meetings");
+    let (_, page) = get(&site, &format!("/committees/{slug}")).await;
+    assert!(page.contains(&format!("href=\"{all_past}\"")));
+    let mut seen = Vec::new();
+    let mut next = Some(all_past.clone());
+    while let Some(path) = next {
+        let (status, listing) = get(&site, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        seen.extend(
+            listing
+                .split("<li><a href=\"/meetings/")
+                .skip(1)
+                .filter_map(|s| s.split('"').next()?.parse::<i64>().ok()),
+        );
+        next = listing
+            .split("rel=\"next\"")
+            .next()
+            .filter(|_| listing.contains("rel=\"next\""))
+            .and_then(|head| head.rsplit("href=\"").next())
+            .and_then(|s| s.split('"').next())
+            .map(|s| s.replace("&amp;", "&"));
+    }
+    let expected: Vec<i64> = expected.iter().map(|m| m.meeting.id.get()).collect();
+    assert_eq!(seen, expected);
+    let (status, _) = get(&site, &format!("{all_past}?page=999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = get(&site, &format!("{all_past}?page=x")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("page"), "{body}");
     // A board that receives escalations lists them, linking the meeting they came from.
     let committees = site.store.committees().await.expect("committees");
     let mut shown = false;

@@ -133,6 +133,7 @@ const SPECS: [Spec; 18] = [
             "ends_at",
             "location",
             "status",
+            "agenda_published_at",
         ],
         has_id: true,
         suffix: "",

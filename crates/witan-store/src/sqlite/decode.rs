@@ -192,6 +192,7 @@ pub(crate) fn meeting(row: &SqliteRow) -> Result<Stored<Meeting>> {
                 .map_err(corrupt)?,
             location: opt_title(row, "location")?,
             status: term(row, "status")?,
+            agenda_published: opt_instant(row, "agenda_published_at")?,
         },
     })
 }

@@ -472,9 +472,10 @@ impl Store for SqliteStore {
         when: When,
         page: Page,
     ) -> Result<Vec<MeetingSummary>> {
-        let (comparison, order, instant) = match when {
-            When::From(t) => (">=", "ASC", t),
-            When::Before(t) => ("<", "DESC", t),
+        let (column, comparison, order, instant) = match when {
+            When::From(t) => ("starts_at", ">=", "ASC", t),
+            When::Before(t) => ("starts_at", "<", "DESC", t),
+            When::AgendaPublishedBy(t) => ("agenda_published_at", "<=", "DESC", t),
         };
         let committee_filter = if committee.is_some() {
             "AND m.committee_id = ?2"
@@ -484,8 +485,8 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name FROM meetings m
              JOIN committees c ON c.id = m.committee_id
-             WHERE m.starts_at {comparison} ?1 {committee_filter}
-             ORDER BY m.starts_at {order}, m.id {order} LIMIT ?3 OFFSET ?4"
+             WHERE m.{column} {comparison} ?1 {committee_filter}
+             ORDER BY m.{column} {order}, m.id {order} LIMIT ?3 OFFSET ?4"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(instant_text(instant))

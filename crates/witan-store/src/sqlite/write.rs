@@ -67,7 +67,11 @@ impl SqliteWriter {
 
     async fn update_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
         sqlx::query(
-            "UPDATE meetings SET status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            "UPDATE meetings SET status = ?1,
+                 agenda_published_at = CASE WHEN ?1 = 'agenda_published'
+                     THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') ELSE agenda_published_at END,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?2",
         )
         .bind(to.as_str())
         .bind(meeting.get())
@@ -209,6 +213,7 @@ impl Writer for SqliteWriter {
             m.times.end().map(instant_text).into(),
             m.location.as_ref().map(Title::as_str).into(),
             m.status.as_str().into(),
+            m.agenda_published.map(instant_text).into(),
         ];
         self.buffer(Table::Meetings, values).await.map(Id::new)
     }
