@@ -102,6 +102,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         audience: Audience,
     ) -> Result<Vec<ActionRecord>>;
     async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord>;
+    /// Searchable records of one kind, as a privileged reader sees them (each says whether the
+    /// public may find it): what the search index is built from.
+    async fn search_documents(
+        &self,
+        kind: SearchKind,
+        selection: SearchSelection<'_>,
+    ) -> Result<Vec<SearchDocument>>;
+    /// Changes to searchable records after sequence number `after`, oldest first, at most `limit`.
+    async fn search_changes(&self, after: u64, limit: u32) -> Result<Vec<SearchChange>>;
+    /// The sequence number of the latest change to a searchable record (0 if none).
+    async fn last_search_change(&self) -> Result<u64>;
+    /// Forgets changes up to and including `seq`, once every index sharing the store has them.
+    async fn prune_search_changes(&self, upto: u64) -> Result<()>;
+
     /// Forward plan entries expected on or after `from`, soonest first.
     async fn forward_plan(
         &self,

@@ -22,12 +22,14 @@ pub const ALL: &[&str] = &[
     "decision_call_in_rules",
     "registers_filter_page_and_withhold",
     "forward_plan_lists_what_is_coming",
+    "search_reads_follow_every_change",
 ];
 
 /// Runs the named part of the suite on `store`.
 pub async fn run(name: &str, store: &dyn Store) {
     match name {
         "records_round_trip" => records_round_trip(store).await,
+        "search_reads_follow_every_change" => search_reads_follow_every_change(store).await,
         "invalid_references_name_the_record_and_leave_nothing" => {
             invalid_references_name_the_record_and_leave_nothing(store).await
         }
@@ -1477,4 +1479,125 @@ pub async fn forward_plan_lists_what_is_coming(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Search reads records flattened to their words, says which the public may find, and the change
+/// log names every record a unit of work touched, in order.
+pub async fn search_reads_follow_every_change(store: &dyn Store) {
+    assert_eq!(store.last_search_change().await.unwrap(), 0);
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let beds = item(w.as_mut(), held, "5", "Step-down beds", None).await;
+    let secret = w
+        .create_item(&AgendaItem {
+            meeting: held,
+            position: 6,
+            number: ItemNumber::parse("number", "6").unwrap(),
+            title: title("Sale of land at Moor Lane"),
+            issue: None,
+            visibility: Visibility::Exempt(Exemption {
+                ground: ExemptGround::schedule_12a("ground", 3).unwrap(),
+                review_on: None,
+            }),
+        })
+        .await
+        .unwrap();
+    let future = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2030-01-09 14:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let draft = item(w.as_mut(), future, "1", "Winter pressures", None).await;
+    w.commit().await.unwrap();
+    let after_create = store.last_search_change().await.unwrap();
+    assert!(after_create >= 3, "three items created: {after_create}");
+
+    let mut w = store.begin().await.unwrap();
+    w.record_minutes(
+        beds,
+        &minutes(
+            "Members discussed step-down beds.",
+            &["the plan be approved"],
+        ),
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    let changes = store.search_changes(after_create, 100).await.unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|ch| ch.kind == SearchKind::Item && ch.id == beds.get()),
+        "recording minutes is a change to the item: {changes:?}"
+    );
+    assert!(changes.windows(2).all(|p| p[0].seq < p[1].seq));
+
+    let docs = store
+        .search_documents(
+            SearchKind::Item,
+            SearchSelection::After { id: 0, limit: 10 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(docs.len(), 3);
+    let by_id = |id: ItemId| docs.iter().find(|d| d.id == id.get()).unwrap();
+    let b = by_id(beds);
+    assert!(b.public);
+    assert!(b.body.contains("step-down beds") && b.body.contains("the plan be approved"));
+    assert_eq!(b.committee.as_ref().map(|c| c.id), Some(c.cabinet));
+    assert_eq!(
+        b.organisations,
+        vec!["northshire-county-council".to_owned()]
+    );
+    assert_eq!(b.date, Some(date("2016-04-14")));
+    assert_eq!(
+        (b.meeting, b.item_number.as_deref()),
+        (Some(held), Some("5"))
+    );
+    assert!(!by_id(secret).public, "exempt items are not for the public");
+    assert!(
+        !by_id(draft).public,
+        "nor items of an agenda not yet published"
+    );
+    let some = store
+        .search_documents(
+            SearchKind::Item,
+            SearchSelection::Ids(&[secret.get(), 999_999]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        some.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![secret.get()]
+    );
+
+    // Publishing the agenda touches the items of the meeting, and makes them public.
+    let before = store.last_search_change().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    w.set_meeting_status(future, MeetingStatus::AgendaPublished)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let changes = store.search_changes(before, 100).await.unwrap();
+    assert!(changes.iter().any(|ch| ch.id == draft.get()), "{changes:?}");
+    let now = store
+        .search_documents(SearchKind::Item, SearchSelection::Ids(&[draft.get()]))
+        .await
+        .unwrap();
+    assert!(now[0].public);
+
+    // Pruning forgets the log but not the high-water mark.
+    let last = store.last_search_change().await.unwrap();
+    store.prune_search_changes(last).await.unwrap();
+    assert!(store.search_changes(0, 10).await.unwrap().is_empty());
+    assert_eq!(store.last_search_change().await.unwrap(), last);
 }

@@ -6,8 +6,8 @@ use std::ops::Deref;
 use witan_domain::{
     Action, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId,
     Decision, DecisionStatus, Document, Escalation, ForwardPlanEntry, Id, InterestKind, Issue,
-    ItemNumber, Meeting, MeetingId, Membership, Minutes, Organisation, Person, PersonId, Rag,
-    SignOff, Title,
+    IssueId, ItemNumber, Meeting, MeetingId, Membership, Minutes, Organisation, Person, PersonId,
+    Rag, SignOff, Title,
 };
 
 /// A record as stored, with the id the store gave it.
@@ -255,4 +255,87 @@ pub struct ForwardPlanRecord {
     pub entry: Stored<ForwardPlanEntry>,
     pub decision_maker: CommitteeRef,
     pub issue_title: Option<Title>,
+}
+
+/// The kinds of record search finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchKind {
+    Item,
+    Issue,
+    Decision,
+    Action,
+    Document,
+}
+
+impl witan_domain::Term for SearchKind {
+    const WHAT: &'static str = "kind of record";
+    const ALL: &'static [Self] = &[
+        Self::Item,
+        Self::Issue,
+        Self::Decision,
+        Self::Action,
+        Self::Document,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Item => "item",
+            Self::Issue => "issue",
+            Self::Decision => "decision",
+            Self::Action => "action",
+            Self::Document => "document",
+        }
+    }
+}
+
+impl SearchKind {
+    /// The plural a reader sees on a filter: "Agenda items".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Item => "Agenda items",
+            Self::Issue => "Issues",
+            Self::Decision => "Decisions",
+            Self::Action => "Actions",
+            Self::Document => "Reports and documents",
+        }
+    }
+}
+
+/// A record as search sees it: its words, and the facts it can be filtered and found by.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SearchDocument {
+    pub kind: SearchKind,
+    pub id: i64,
+    pub title: String,
+    /// Minutes and resolutions, a decision's text, an action, a document's extracted text.
+    pub body: String,
+    pub committee: Option<CommitteeRef>,
+    /// Slugs of the organisations whose committee it is (several for a joint board).
+    pub organisations: Vec<String>,
+    /// The meeting's date (the decision's for a decision, the latest meeting's for an issue).
+    pub date: Option<NaiveDate>,
+    pub key_decision: bool,
+    /// Whether the public may find it: not exempt, and its agenda published.
+    pub public: bool,
+    pub meeting: Option<MeetingId>,
+    pub item_number: Option<String>,
+    pub issue: Option<IssueId>,
+}
+
+/// Which searchable records to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchSelection<'a> {
+    /// Records with ids above the given one, in id order, at most `limit`.
+    After { id: i64, limit: u32 },
+    /// The records with these ids, as they stand now; ids of deleted records are absent.
+    Ids(&'a [i64]),
+}
+
+/// One entry of the change log of searchable records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchChange {
+    pub seq: u64,
+    pub kind: SearchKind,
+    pub id: i64,
 }

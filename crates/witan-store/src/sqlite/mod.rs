@@ -4,6 +4,7 @@
 mod buffer;
 mod decode;
 mod read;
+mod search;
 mod write;
 
 use crate::{Result, StoreError};

@@ -309,6 +309,26 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn search_documents(
+        &self,
+        kind: SearchKind,
+        selection: SearchSelection<'_>,
+    ) -> Result<Vec<SearchDocument>> {
+        self.read_search_documents(kind, selection).await
+    }
+
+    async fn search_changes(&self, after: u64, limit: u32) -> Result<Vec<SearchChange>> {
+        self.read_search_changes(after, limit).await
+    }
+
+    async fn last_search_change(&self) -> Result<u64> {
+        self.read_last_search_change().await
+    }
+
+    async fn prune_search_changes(&self, upto: u64) -> Result<()> {
+        self.delete_search_changes(upto).await
+    }
+
     async fn begin(&self) -> Result<Box<dyn Writer>> {
         Ok(Box::new(self.writer().await?))
     }
