@@ -258,7 +258,7 @@ pub struct ForwardPlanRecord {
 }
 
 /// The kinds of record search finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchKind {
     Item,

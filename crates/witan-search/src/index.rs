@@ -1,0 +1,501 @@
+//! The read side: opening the index (and deciding whether it must be rebuilt) and answering
+//! queries.
+
+use crate::query::{MAX_SUGGESTIONS, SearchRequest, Sort, clean};
+use crate::schema::{Fields, VERSION};
+use crate::{Result, SearchError};
+use chrono::NaiveDate;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use tantivy::aggregation::AggregationCollector;
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use witan_domain::{Audience, Term as _};
+use witan_store::SearchKind;
+
+/// What the last commit of an index says about it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Payload {
+    pub version: u32,
+    /// The last change of the store's log the index holds.
+    pub seq: u64,
+}
+
+/// How an index came out of [`SearchIndex::open`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// In step with the store up to change `seq`; the indexer replays what came after.
+    Current { seq: u64 },
+    /// Missing, of another version, or left incomplete: it must be rebuilt from the store.
+    Rebuild { reason: String },
+}
+
+/// The index, for reading. Cheap to clone.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub dir: PathBuf,
+    /// False while the index is being built from nothing: results would be incomplete.
+    pub complete: AtomicBool,
+    /// The last change the committed index holds.
+    pub seq: AtomicU64,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.inner.dir)
+            .field("complete", &self.is_complete())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One page of answers.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// How many matches of each kind, most first.
+    pub kinds: Vec<(SearchKind, u64)>,
+    /// How many matches per committee (by slug), most first.
+    pub committees: Vec<(String, u64)>,
+    /// What the reader should know about how the question was read.
+    pub notes: Vec<String>,
+}
+
+/// A record that matched.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    pub kind: SearchKind,
+    pub id: i64,
+    pub title: String,
+    /// Words around the match, HTML-escaped, matched words in `<mark>`.
+    pub snippet_html: String,
+    pub date: Option<NaiveDate>,
+    /// (slug, name).
+    pub committee: Option<(String, String)>,
+    pub meeting: Option<i64>,
+    pub item_number: Option<String>,
+    pub issue: Option<i64>,
+}
+
+/// A title offered while the reader types.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Suggestion {
+    pub kind: SearchKind,
+    pub id: i64,
+    pub title: String,
+    pub meeting: Option<i64>,
+    pub item_number: Option<String>,
+    pub issue: Option<i64>,
+}
+
+pub(crate) fn tantivy_date(date: NaiveDate) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_secs(
+        date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+    )
+}
+
+fn chrono_date(value: tantivy::DateTime) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(value.into_timestamp_secs(), 0).map(|t| t.date_naive())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the folder if needed. An index that cannot be used as
+    /// it is (missing, unreadable, another version, never completed) is emptied and reported as
+    /// [`Opened::Rebuild`].
+    pub fn open(dir: &Path) -> Result<(Self, Opened)> {
+        let fields = Fields::new();
+        std::fs::create_dir_all(dir)?;
+        let (index, opened) = match Self::usable(dir, &fields) {
+            Ok((index, seq)) => (index, Opened::Current { seq }),
+            Err(reason) => {
+                tracing::info!(dir = %dir.display(), %reason, "search index will be rebuilt");
+                std::fs::remove_dir_all(dir)?;
+                std::fs::create_dir_all(dir)?;
+                (
+                    Index::create_in_dir(dir, fields.schema.clone())?,
+                    Opened::Rebuild { reason },
+                )
+            }
+        };
+        crate::schema::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let seq = match opened {
+            Opened::Current { seq } => seq,
+            Opened::Rebuild { .. } => 0,
+        };
+        let search = Self {
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                fields,
+                dir: dir.to_owned(),
+                complete: AtomicBool::new(matches!(opened, Opened::Current { .. })),
+                seq: AtomicU64::new(seq),
+            }),
+        };
+        Ok((search, opened))
+    }
+
+    fn usable(dir: &Path, fields: &Fields) -> Result<(Index, u64), String> {
+        let index = Index::open_in_dir(dir).map_err(|e| format!("cannot be opened ({e})"))?;
+        if index.schema() != fields.schema {
+            return Err("its fields are not this version's".into());
+        }
+        let metas = index
+            .load_metas()
+            .map_err(|e| format!("its commit cannot be read ({e})"))?;
+        let payload: Payload = metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .ok_or("it was never completed")?;
+        if payload.version != VERSION {
+            return Err(format!(
+                "it is version {}, this witan uses version {VERSION}",
+                payload.version
+            ));
+        }
+        Ok((index, payload.seq))
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// Whether the index holds everything up to its last commit (false while first built).
+    pub fn is_complete(&self) -> bool {
+        self.inner.complete.load(Ordering::Acquire)
+    }
+
+    /// The last change of the store's log the index holds.
+    pub fn seq(&self) -> u64 {
+        self.inner.seq.load(Ordering::Acquire)
+    }
+
+    /// Records in the index, for the given audience.
+    pub fn len(&self, audience: Audience) -> Result<usize> {
+        let searcher = self.inner.reader.searcher();
+        let query: Box<dyn Query> = match audience {
+            Audience::Public => self.term_bool(self.inner.fields.public, true),
+            Audience::Privileged => Box::new(AllQuery),
+        };
+        Ok(searcher.search(&query, &Count)?)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inner.reader.searcher().num_docs() == 0
+    }
+
+    fn term_bool(&self, field: tantivy::schema::Field, value: bool) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_bool(field, value),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    fn term_text(&self, field: tantivy::schema::Field, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// The reader's words, parsed leniently over titles (which count double) and bodies.
+    fn words(&self, text: &str) -> Option<Box<dyn Query>> {
+        if text.is_empty() {
+            return None;
+        }
+        let f = &self.inner.fields;
+        // Any of the words may match, and records with all of them count twice: a question's
+        // words narrow it down without one missing word hiding the answer.
+        let mut parser = QueryParser::for_index(&self.inner.index, vec![f.title, f.body]);
+        parser.set_field_boost(f.title, 2.0);
+        let (any, _errors) = parser.parse_query_lenient(text);
+        parser.set_conjunction_by_default();
+        let (all, _errors) = parser.parse_query_lenient(text);
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, any),
+            (Occur::Should, all),
+        ])))
+    }
+
+    /// The filters of a request, and the audience's: a public reader finds public records only.
+    fn filters(&self, request: &SearchRequest, audience: Audience) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.inner.fields;
+        let mut filters = Vec::new();
+        if audience == Audience::Public {
+            filters.push((Occur::Must, self.term_bool(f.public, true)));
+        }
+        if let Some(kind) = request.kind {
+            filters.push((Occur::Must, self.term_text(f.kind, kind.as_str())));
+        }
+        if let Some(slug) = &request.committee {
+            filters.push((Occur::Must, self.term_text(f.committee, slug)));
+        }
+        if let Some(slug) = &request.organisation {
+            filters.push((Occur::Must, self.term_text(f.organisation, slug)));
+        }
+        if request.key_only {
+            filters.push((Occur::Must, self.term_bool(f.key_decision, true)));
+        }
+        if request.from.is_some() || request.until.is_some() {
+            let bound = |d: Option<NaiveDate>, inclusive: fn(Term) -> Bound<Term>| match d {
+                Some(d) => inclusive(Term::from_field_date(f.date, tantivy_date(d))),
+                None => Bound::Unbounded,
+            };
+            let until = request.until.and_then(|d| d.succ_opt());
+            filters.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    bound(request.from, Bound::Included),
+                    bound(until, Bound::Excluded),
+                )),
+            ));
+        }
+        filters
+    }
+
+    /// Answers a request as `audience` may see the records.
+    pub fn search(&self, request: &SearchRequest, audience: Audience) -> Result<SearchResults> {
+        let (text, notes) = clean(&request.text);
+        let words = self.words(&text);
+        let mut clauses = self.filters(request, audience);
+        if let Some(words) = &words {
+            clauses.push((Occur::Must, words.box_clone()));
+            // "What was decided about …" is a question about decisions: the kind a question
+            // names ranks its records first, without hiding the rest.
+            for kind in named_kinds(&text) {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(
+                        self.term_text(self.inner.fields.kind, kind.as_str()),
+                        KIND_NAMED_BOOST,
+                    )),
+                ));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(SearchResults {
+                total: 0,
+                hits: Vec::new(),
+                kinds: Vec::new(),
+                committees: Vec::new(),
+                notes,
+            });
+        }
+        if words.is_none() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.inner.reader.searcher();
+        let (limit, offset) = request.window();
+        let sort = if words.is_none() {
+            Sort::Newest
+        } else {
+            request.sort
+        };
+        let aggregations: Aggregations = serde_json::from_value(serde_json::json!({
+            "kinds": { "terms": { "field": "kind", "size": 10 } },
+            "committees": { "terms": { "field": "committee", "size": 100 } },
+        }))
+        .map_err(|e| SearchError::Other(e.to_string()))?;
+        let facets = AggregationCollector::from_aggs(aggregations, Default::default());
+        let (addresses, total, facets): (Vec<DocAddress>, usize, _) = match sort {
+            Sort::Relevance => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_score();
+                let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Newest => {
+                let top = TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+                let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
+                (top.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+        };
+        let facets = serde_json::to_value(facets).map_err(|e| SearchError::Other(e.to_string()))?;
+        let buckets = |name: &str| -> Vec<(String, u64)> {
+            facets[name]["buckets"]
+                .as_array()
+                .map(|b| {
+                    b.iter()
+                        .filter_map(|b| {
+                            Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let kinds = buckets("kinds")
+            .into_iter()
+            .filter_map(|(k, n)| Some((SearchKind::parse("kind", &k).ok()?, n)))
+            .collect();
+        let snippets = match &words {
+            Some(words) => {
+                let mut generator =
+                    SnippetGenerator::create(&searcher, words.as_ref(), self.inner.fields.body)?;
+                generator.set_max_num_chars(240);
+                Some(generator)
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, snippets.as_ref()));
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            kinds,
+            committees: buckets("committees"),
+            notes,
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, snippets: Option<&SnippetGenerator>) -> Hit {
+        let f = &self.inner.fields;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let number = |field| doc.get_first(field).and_then(|v| v.as_i64());
+        let snippet_html = snippets
+            .map(|g| {
+                let mut snippet = g.snippet_from_doc(doc);
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                snippet.to_html()
+            })
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| {
+                // Nothing matched in the body (or no words were given): its opening, escaped.
+                let body = text(f.body).unwrap_or_default();
+                escape(&body.chars().take(240).collect::<String>())
+            });
+        Hit {
+            kind: text(f.kind)
+                .and_then(|k| SearchKind::parse("kind", &k).ok())
+                .unwrap_or(SearchKind::Item),
+            id: number(f.id).unwrap_or_default(),
+            title: text(f.title).unwrap_or_default(),
+            snippet_html,
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(chrono_date),
+            committee: text(f.committee).zip(text(f.committee_name)),
+            meeting: number(f.meeting),
+            item_number: text(f.item_number),
+            issue: number(f.issue),
+        }
+    }
+
+    /// Titles that complete what the reader has typed: every word but the last as given, the
+    /// last as the start of a word.
+    pub fn suggest(&self, typed: &str, audience: Audience) -> Result<Vec<Suggestion>> {
+        let (text, _) = clean(typed);
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let Some((last, before)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let f = &self.inner.fields;
+        let mut clauses = self.filters(&SearchRequest::default(), audience);
+        for word in before {
+            clauses.push((Occur::Must, self.term_text(f.title_words, word)));
+        }
+        let mut prefix = PhrasePrefixQuery::new(vec![Term::from_field_text(f.title_words, last)]);
+        prefix.set_max_expansions(50);
+        clauses.push((Occur::Must, Box::new(prefix)));
+        let searcher = self.inner.reader.searcher();
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(MAX_SUGGESTIONS * 4).order_by_score(),
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        let mut suggestions = Vec::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hit = self.hit(&doc, None);
+            if seen.insert(hit.title.to_lowercase()) {
+                suggestions.push(Suggestion {
+                    kind: hit.kind,
+                    id: hit.id,
+                    title: hit.title,
+                    meeting: hit.meeting,
+                    item_number: hit.item_number,
+                    issue: hit.issue,
+                });
+            }
+            if suggestions.len() == MAX_SUGGESTIONS {
+                break;
+            }
+        }
+        Ok(suggestions)
+    }
+}
+
+/// What naming a kind of record in a question adds to the score of records of that kind.
+const KIND_NAMED_BOOST: f32 = 5.0;
+
+/// The kinds of record a question names: "decided", "decisions", "actions", "reports".
+fn named_kinds(text: &str) -> Vec<SearchKind> {
+    let mut kinds = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let kind = match word.to_lowercase().as_str() {
+            "decided" | "decide" | "decision" | "decisions" | "resolved" => SearchKind::Decision,
+            "action" | "actions" | "actioned" => SearchKind::Action,
+            "report" | "reports" | "document" | "documents" | "paper" | "papers" => {
+                SearchKind::Document
+            }
+            "issue" | "issues" => SearchKind::Issue,
+            _ => continue,
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    kinds
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,299 @@
+//! The write side: the one owner of the index writer. It rebuilds the index from the store and
+//! replays the store's change log into it, committing in batches.
+
+use crate::index::{Opened, Payload, SearchIndex, tantivy_date};
+use crate::schema::VERSION;
+use crate::{Result, SearchError};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+use witan_domain::Term as _;
+use witan_store::{SearchDocument, SearchKind, SearchSelection, Store};
+
+/// Records read from the store at a time while rebuilding.
+const REBUILD_BATCH: u32 = 2_000;
+/// Changes replayed per commit.
+const CHANGES_PER_COMMIT: u32 = 5_000;
+/// Memory the writer may use for documents not yet written out.
+const WRITER_MEMORY: usize = 96 << 20;
+
+/// How far a rebuild has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Owns the index writer.
+pub struct Indexer {
+    search: SearchIndex,
+    store: Arc<dyn Store>,
+    writer: Option<IndexWriter>,
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexer")
+            .field("search", &self.search)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Indexer {
+    pub fn new(search: &SearchIndex, store: Arc<dyn Store>) -> Result<Self> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let writer = search
+            .inner()
+            .index
+            .writer_with_num_threads(threads, WRITER_MEMORY)?;
+        Ok(Self {
+            search: search.clone(),
+            store,
+            writer: Some(writer),
+        })
+    }
+
+    /// Runs `f` with the writer on a blocking thread: indexing is CPU work that must not hold up
+    /// the threads serving requests.
+    async fn with_writer<R: Send + 'static>(
+        &mut self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<R> + Send + 'static,
+    ) -> Result<R> {
+        let mut writer = self
+            .writer
+            .take()
+            .ok_or_else(|| SearchError::Other("the index writer was lost".into()))?;
+        let (writer, result) = tokio::task::spawn_blocking(move || {
+            let result = f(&mut writer);
+            (writer, result)
+        })
+        .await
+        .map_err(|e| SearchError::Other(format!("indexing thread: {e}")))?;
+        self.writer = Some(writer);
+        result
+    }
+
+    fn document(&self, record: &SearchDocument) -> TantivyDocument {
+        let f = &self.search.inner().fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, key(record.kind, record.id));
+        doc.add_text(f.kind, record.kind.as_str());
+        doc.add_i64(f.id, record.id);
+        doc.add_text(f.title, &record.title);
+        doc.add_text(f.title_words, &record.title);
+        doc.add_text(f.body, &record.body);
+        if let Some(c) = &record.committee {
+            doc.add_text(f.committee, &c.slug);
+            doc.add_text(f.committee_name, &c.name);
+        }
+        for organisation in &record.organisations {
+            doc.add_text(f.organisation, organisation);
+        }
+        if let Some(date) = record.date {
+            doc.add_date(f.date, tantivy_date(date));
+        }
+        doc.add_bool(f.key_decision, record.key_decision);
+        doc.add_bool(f.public, record.public);
+        if let Some(meeting) = record.meeting {
+            doc.add_i64(f.meeting, meeting.get());
+        }
+        if let Some(number) = &record.item_number {
+            doc.add_text(f.item_number, number);
+        }
+        if let Some(issue) = record.issue {
+            doc.add_i64(f.issue, issue.get());
+        }
+        doc
+    }
+
+    /// Commits what was added with the change it brings the index up to, and lets readers see it.
+    async fn commit(&mut self, seq: u64) -> Result<()> {
+        let payload = serde_json::to_string(&Payload {
+            version: VERSION,
+            seq,
+        })
+        .map_err(|e| SearchError::Other(e.to_string()))?;
+        self.with_writer(move |w| {
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+            Ok(())
+        })
+        .await?;
+        let inner = self.search.inner();
+        inner.reader.reload()?;
+        inner.seq.store(seq, Ordering::Release);
+        Ok(())
+    }
+
+    /// Builds the index afresh from every searchable record of the store.
+    pub async fn rebuild(&mut self, progress: &mut (dyn FnMut(Progress) + Send)) -> Result<u64> {
+        // Changes made while the rebuild reads are replayed afterwards: replaying is idempotent.
+        let seq = self.store.last_search_change().await?;
+        let counts = self.store.counts().await?;
+        let total = counts.agenda_items
+            + counts.issues
+            + counts.decisions
+            + counts.actions
+            + counts.documents;
+        self.with_writer(|w| Ok(w.delete_all_documents()?)).await?;
+        let mut done = 0;
+        progress(Progress { done, total });
+        for kind in [
+            SearchKind::Item,
+            SearchKind::Issue,
+            SearchKind::Decision,
+            SearchKind::Action,
+            SearchKind::Document,
+        ] {
+            let mut after = 0;
+            loop {
+                let records = self
+                    .store
+                    .search_documents(
+                        kind,
+                        SearchSelection::After {
+                            id: after,
+                            limit: REBUILD_BATCH,
+                        },
+                    )
+                    .await?;
+                let Some(last) = records.last() else { break };
+                after = last.id;
+                done += records.len() as u64;
+                let docs: Vec<TantivyDocument> = records.iter().map(|r| self.document(r)).collect();
+                self.with_writer(move |w| {
+                    for doc in docs {
+                        w.add_document(doc)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+                progress(Progress {
+                    done,
+                    total: total.max(done),
+                });
+            }
+        }
+        self.commit(seq).await?;
+        self.search.inner().complete.store(true, Ordering::Release);
+        self.store.prune_search_changes(seq).await?;
+        Ok(done)
+    }
+
+    /// Replays the store's changes since the index's last commit. Returns how many were applied.
+    pub async fn catch_up(&mut self) -> Result<u64> {
+        let mut applied = 0;
+        loop {
+            let from = self.search.seq();
+            let changes = self.store.search_changes(from, CHANGES_PER_COMMIT).await?;
+            let Some(last) = changes.last().map(|c| c.seq) else {
+                break;
+            };
+            let mut touched: BTreeMap<SearchKind, Vec<i64>> = BTreeMap::new();
+            for change in &changes {
+                touched.entry(change.kind).or_default().push(change.id);
+            }
+            let mut replace = Vec::new();
+            for (kind, mut ids) in touched {
+                ids.sort_unstable();
+                ids.dedup();
+                let records = self
+                    .store
+                    .search_documents(kind, SearchSelection::Ids(&ids))
+                    .await?;
+                let deletes: Vec<Term> = ids
+                    .iter()
+                    .map(|id| {
+                        Term::from_field_text(self.search.inner().fields.key, &key(kind, *id))
+                    })
+                    .collect();
+                let docs: Vec<TantivyDocument> = records.iter().map(|r| self.document(r)).collect();
+                replace.push((deletes, docs));
+            }
+            self.with_writer(move |w| {
+                for (deletes, docs) in replace {
+                    for term in deletes {
+                        w.delete_term(term);
+                    }
+                    for doc in docs {
+                        w.add_document(doc)?;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+            self.commit(last).await?;
+            self.store.prune_search_changes(last).await?;
+            applied += changes.len() as u64;
+            if changes.len() < CHANGES_PER_COMMIT as usize {
+                break;
+            }
+        }
+        Ok(applied)
+    }
+
+    /// Brings the index in step (rebuilding it if it was `opened` so, or if it is ahead of the
+    /// store, which means the store was replaced) and then follows the store's changes every
+    /// `every`, until the process ends. Errors are logged and retried.
+    pub async fn run(mut self, opened: Opened, every: Duration) {
+        let mut rebuild = matches!(opened, Opened::Rebuild { .. });
+        loop {
+            if !rebuild {
+                match self.store.last_search_change().await {
+                    Ok(last) if last < self.search.seq() => {
+                        tracing::warn!(
+                            index = self.search.seq(),
+                            store = last,
+                            "search index is ahead of the store; rebuilding"
+                        );
+                        rebuild = true;
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "search: cannot read the change log"),
+                }
+            }
+            if rebuild {
+                let started = std::time::Instant::now();
+                let mut last_log = std::time::Instant::now();
+                let mut log = |p: Progress| {
+                    if last_log.elapsed() > Duration::from_secs(5) {
+                        tracing::info!(
+                            done = p.done,
+                            total = p.total,
+                            "rebuilding the search index"
+                        );
+                        last_log = std::time::Instant::now();
+                    }
+                };
+                match self.rebuild(&mut log).await {
+                    Ok(n) => {
+                        tracing::info!(
+                            records = n,
+                            seconds = started.elapsed().as_secs_f64(),
+                            "search index rebuilt"
+                        );
+                        rebuild = false;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "rebuilding the search index failed; retrying");
+                        tokio::time::sleep(every.max(Duration::from_secs(5))).await;
+                        continue;
+                    }
+                }
+            }
+            match self.catch_up().await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(changes = n, "search index updated"),
+                Err(e) => tracing::warn!(error = %e, "updating the search index failed; retrying"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+fn key(kind: SearchKind, id: i64) -> String {
+    format!("{}:{id}", kind.as_str())
+}
