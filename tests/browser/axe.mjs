@@ -32,6 +32,7 @@ const fixed = {
   decisions: '/decisions',
   actions: '/actions',
   'forward-plan': '/forward-plan',
+  search: '/search?q=budget+consultation',
   'not-found': '/meetings/0',
   'bad-request': '/decisions?from=yesterday',
 };

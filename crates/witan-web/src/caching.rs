@@ -183,6 +183,9 @@ pub async fn page_cache(
     let key = request.uri().to_string();
     let cacheable = request.method() == Method::GET
         && request.uri().path() != "/healthz"
+        // Search answers from the index, which follows the store a moment later.
+        && request.uri().path() != "/search"
+        && !request.uri().path().starts_with("/api/v1/search")
         && key.len() <= MAX_KEY;
     if !cacheable {
         return next.run(request).await;

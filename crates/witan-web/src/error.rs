@@ -18,6 +18,8 @@ pub enum AppError {
     },
     #[error("rendering a page: {0}")]
     Render(#[from] askama::Error),
+    #[error("{0}")]
+    Internal(String),
 }
 
 #[derive(Template)]

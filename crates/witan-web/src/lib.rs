@@ -10,11 +10,13 @@ mod feeds;
 mod pages;
 mod query;
 mod registers;
+mod search;
 mod views;
 
 use axum::Router;
 use axum::routing::get;
 use std::sync::Arc;
+use witan_search::SearchIndex;
 use witan_store::Store;
 
 pub use error::AppError;
@@ -23,13 +25,15 @@ pub use error::AppError;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub search: SearchIndex,
     pub cache: Arc<caching::PageCache>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>) -> Self {
+    pub fn new(store: Arc<dyn Store>, search: SearchIndex) -> Self {
         Self {
             store,
+            search,
             cache: Arc::default(),
         }
     }
@@ -56,6 +60,9 @@ pub fn router(state: AppState) -> Router {
         .route("/decisions", get(registers::decisions))
         .route("/actions", get(registers::actions))
         .route("/forward-plan", get(registers::forward_plan))
+        .route("/search", get(search::page))
+        .route("/api/v1/search", get(search::api))
+        .route("/api/v1/search/suggest", get(search::suggest))
         .route("/meetings/{id}", get(pages::meeting))
         .route("/issues/{id}", get(pages::issue))
         .route("/static/witan.css", get(pages::stylesheet))

@@ -28,16 +28,25 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
-        let link = |page: u32| {
-            let mut pairs: Vec<String> = params
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}={}", encode(v)))
-                .collect();
+    /// The address of page `page` of the list at `path` with these filters (empty ones left out).
+    pub fn link(path: &str, params: &[(&str, String)], page: u32) -> String {
+        let mut pairs: Vec<String> = params
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        if page > 1 {
             pairs.push(format!("page={page}"));
+        }
+        if pairs.is_empty() {
+            path.to_owned()
+        } else {
             format!("{path}?{}", pairs.join("&"))
-        };
+        }
+    }
+
+    pub fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
+        let link = |page: u32| Self::link(path, params, page);
         Self {
             previous: (number > 1).then(|| link(number - 1)),
             next: has_next.then(|| link(number + 1)),
@@ -60,7 +69,7 @@ fn encode(value: &str) -> String {
 }
 
 /// The committee a `committee` parameter names by slug, and the drop-down of all committees.
-async fn committee_choice(
+pub(crate) async fn committee_choice(
     state: &AppState,
     params: &Params,
 ) -> Result<(Option<CommitteeId>, Vec<Choice>), AppError> {

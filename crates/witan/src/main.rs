@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod search;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,8 @@ enum Command {
     Serve(serve::Args),
     /// Fill an empty store with realistic, deterministic demo records.
     Demo(demo::Args),
+    /// Rebuild the search index from the store, with a progress bar.
+    Reindex(search::ReindexArgs),
     /// Apply the database migrations and stop (serve and demo also apply them).
     Migrate(config::StoreArgs),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
             Command::Demo(args) => demo::run(cli.config.as_deref(), args).await,
+            Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;
                 config.open_store().await?;

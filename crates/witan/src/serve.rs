@@ -33,7 +33,8 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!("witan listening on http://{address}");
-    let app = witan_web::router(witan_web::AppState::new(store));
+    let search = crate::search::start(&config, store.clone())?;
+    let app = witan_web::router(witan_web::AppState::new(store, search));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

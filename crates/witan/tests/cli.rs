@@ -78,7 +78,7 @@ fn help_names_every_command() {
     let output = witan().arg("--help").output().expect("run");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for command in ["serve", "demo", "migrate"] {
+    for command in ["serve", "demo", "migrate", "reindex"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
     let output = witan().args(["demo", "--help"]).output().expect("run");
@@ -315,5 +315,103 @@ fn pages_pass_axe_in_chromium() {
     assert!(
         artifacts.join("meeting-print.pdf").exists(),
         "the meeting page prints"
+    );
+}
+
+/// Polls `url` until `ready` holds for its JSON, for at most a minute.
+fn wait_for_json(
+    agent: &ureq::Agent,
+    url: &str,
+    ready: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, body) = fetch(agent, url);
+        assert_eq!(status, 200, "{url}: {body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if ready(&json) {
+            return json;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{url} never became ready: {json}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn search_index_is_built_followed_and_rebuilt_when_deleted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args(["demo", "--items", "1500", "--seed", "5", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let agent = agent();
+    let query = "/api/v1/search?q=council&sort=newest";
+    let total = {
+        let server = serve(&data);
+        let url = format!("{}{query}", server.base);
+        let json = wait_for_json(&agent, &url, |j| j["complete"] == true && j["total"] != 0);
+        // A change made to the store while serving reaches search within moments.
+        let db = format!("sqlite://{}", data.join("witan.db").display());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&db).await.expect("database");
+            sqlx::query(
+                "UPDATE agenda_items SET title = 'Zebra crossing on Quillfeather Lane' \
+                 WHERE id = (SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                 WHERE i.exempt_ground IS NULL AND m.status = 'minutes_signed_off' LIMIT 1)",
+            )
+            .execute(&pool)
+            .await
+            .expect("update");
+        });
+        let found = wait_for_json(
+            &agent,
+            &format!("{}/api/v1/search?q=quillfeather", server.base),
+            |j| j["total"] == 1,
+        );
+        assert_eq!(
+            found["results"][0]["title"],
+            "Zebra crossing on Quillfeather Lane"
+        );
+        json["total"].as_u64().expect("total")
+    };
+    // Deleted while the server is stopped: rebuilt on the next start, with the same answers.
+    std::fs::remove_dir_all(data.join("search")).expect("delete the index");
+    {
+        let server = serve(&data);
+        let url = format!("{}{query}", server.base);
+        let json = wait_for_json(&agent, &url, |j| j["complete"] == true && j["total"] != 0);
+        assert_eq!(json["total"].as_u64(), Some(total));
+        let found = wait_for_json(
+            &agent,
+            &format!("{}/api/v1/search?q=quillfeather", server.base),
+            |j| j["complete"] == true,
+        );
+        assert_eq!(found["total"], 1);
+    }
+    // `witan reindex` rebuilds it on demand and says what it did.
+    let output = witan()
+        .args(["reindex", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run reindex");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("indexed ") && stderr.contains(" records in "),
+        "{stderr}"
     );
 }
