@@ -76,6 +76,8 @@ pub(crate) enum Table {
     Escalations,
     ForwardPlan,
     SignOffs,
+    /// The search change log: one row per searchable record inserted, written last.
+    SearchChanges,
 }
 
 struct Spec {
@@ -86,7 +88,7 @@ struct Spec {
     suffix: &'static str,
 }
 
-const SPECS: [Spec; 18] = [
+const SPECS: [Spec; 19] = [
     Spec {
         name: "organisations",
         columns: &["id", "slug", "name", "kind"],
@@ -287,6 +289,12 @@ const SPECS: [Spec; 18] = [
         has_id: false,
         suffix: "",
     },
+    Spec {
+        name: "search_changes",
+        columns: &["kind", "record_id"],
+        has_id: false,
+        suffix: "",
+    },
 ];
 
 /// Rows per INSERT statement: enough to amortise the hop to the driver, few enough that the
@@ -297,8 +305,8 @@ const FLUSH_AT_VALUES: usize = 256 * 1024;
 
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
-    rows: [Vec<Value>; 18],
-    next_id: [Option<i64>; 18],
+    rows: [Vec<Value>; 19],
+    next_id: [Option<i64>; 19],
     values: usize,
 }
 

@@ -192,8 +192,8 @@ impl SqliteStore {
 
     pub(super) async fn read_last_search_change(&self) -> Result<u64> {
         let seq: i64 = sqlx::query_scalar(
-            // The high-water mark survives pruning: AUTOINCREMENT never reuses a number.
-            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'search_changes'), 0)",
+            // The latest row is never pruned, so this is the high-water mark.
+            "SELECT COALESCE(MAX(seq), 0) FROM search_changes",
         )
         .fetch_one(self.pool())
         .await
@@ -202,11 +202,15 @@ impl SqliteStore {
     }
 
     pub(super) async fn delete_search_changes(&self, upto: u64) -> Result<()> {
-        sqlx::query("DELETE FROM search_changes WHERE seq <= ?1")
-            .bind(i64::try_from(upto).unwrap_or(i64::MAX))
-            .execute(self.pool())
-            .await
-            .map_err(db_error("search change"))?;
+        // The latest change stays: the next sequence number follows from it.
+        sqlx::query(
+            "DELETE FROM search_changes WHERE seq <= ?1 \
+             AND seq < (SELECT MAX(seq) FROM search_changes)",
+        )
+        .bind(i64::try_from(upto).unwrap_or(i64::MAX))
+        .execute(self.pool())
+        .await
+        .map_err(db_error("search change"))?;
         Ok(())
     }
 }

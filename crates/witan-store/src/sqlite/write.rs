@@ -4,6 +4,7 @@
 use super::buffer::{Buffers, Table, Value};
 use super::decode::{self, date_text, instant_text, resolution_points_json};
 use super::{SqliteStore, db_error};
+use crate::SearchKind;
 use crate::{Result, StoreError, Writer};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -48,6 +49,33 @@ fn as_i64(n: u64, field: &'static str) -> Result<i64> {
 impl SqliteWriter {
     async fn buffer(&mut self, table: Table, values: Vec<Value>) -> Result<i64> {
         self.buffers.push(&mut self.tx, table, values).await
+    }
+
+    /// Buffers a searchable record and its entry in the search change log.
+    async fn buffer_searchable(
+        &mut self,
+        table: Table,
+        kind: SearchKind,
+        id: Option<i64>,
+        values: Vec<Value>,
+    ) -> Result<i64> {
+        let assigned = self.buffer(table, values).await?;
+        let id = id.unwrap_or(assigned);
+        self.buffer(Table::SearchChanges, vec![kind.as_str().into(), id.into()])
+            .await?;
+        Ok(assigned)
+    }
+
+    /// Logs a change to a searchable record written by a statement of its own (updates and
+    /// deletes are logged by the schema's triggers).
+    async fn log_search_change(&mut self, kind: SearchKind, id: i64) -> Result<()> {
+        sqlx::query("INSERT INTO search_changes (kind, record_id) VALUES (?, ?)")
+            .bind(kind.as_str())
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("search change"))?;
+        Ok(())
     }
 
     /// Writes buffered rows; every workflow starts with this so that it sees them.
@@ -150,6 +178,8 @@ impl SqliteWriter {
         .execute(&mut *self.tx)
         .await
         .map_err(db_error("escalation.target_item"))?;
+        self.log_search_change(SearchKind::Item, result.last_insert_rowid())
+            .await?;
         sqlx::query("UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?")
             .bind(result.last_insert_rowid())
             .bind(escalation)
@@ -249,7 +279,9 @@ impl Writer for SqliteWriter {
             i.reference.as_ref().map(Title::as_str).into(),
             i.summary.as_str().into(),
         ];
-        self.buffer(Table::Issues, values).await.map(Id::new)
+        self.buffer_searchable(Table::Issues, SearchKind::Issue, None, values)
+            .await
+            .map(Id::new)
     }
 
     async fn create_item(&mut self, i: &AgendaItem) -> Result<ItemId> {
@@ -263,7 +295,9 @@ impl Writer for SqliteWriter {
             ground.into(),
             review.into(),
         ];
-        self.buffer(Table::AgendaItems, values).await.map(Id::new)
+        self.buffer_searchable(Table::AgendaItems, SearchKind::Item, None, values)
+            .await
+            .map(Id::new)
     }
 
     async fn create_minutes(
@@ -282,7 +316,14 @@ impl Writer for SqliteWriter {
             resolution_points_json(&minutes.resolution.points).into(),
             minutes.resolution.text.as_str().into(),
         ];
-        self.buffer(Table::ItemMinutes, values).await.map(drop)
+        self.buffer_searchable(
+            Table::ItemMinutes,
+            SearchKind::Item,
+            Some(item.get()),
+            values,
+        )
+        .await
+        .map(drop)
     }
 
     async fn create_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
@@ -311,7 +352,9 @@ impl Writer for SqliteWriter {
             ground.into(),
             review.into(),
         ];
-        self.buffer(Table::Documents, values).await.map(Id::new)
+        self.buffer_searchable(Table::Documents, SearchKind::Document, None, values)
+            .await
+            .map(Id::new)
     }
 
     async fn create_decision(&mut self, d: &Decision) -> Result<DecisionId> {
@@ -331,7 +374,9 @@ impl Writer for SqliteWriter {
             d.call_in.deadline().map(date_text).into(),
             d.status.as_str().into(),
         ];
-        self.buffer(Table::Decisions, values).await.map(Id::new)
+        self.buffer_searchable(Table::Decisions, SearchKind::Decision, None, values)
+            .await
+            .map(Id::new)
     }
 
     async fn create_action(&mut self, a: &Action) -> Result<ActionId> {
@@ -352,7 +397,9 @@ impl Writer for SqliteWriter {
             a.rag.as_str().into(),
             a.closed_on.map(date_text).into(),
         ];
-        self.buffer(Table::Actions, values).await.map(Id::new)
+        self.buffer_searchable(Table::Actions, SearchKind::Action, None, values)
+            .await
+            .map(Id::new)
     }
 
     async fn create_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
@@ -455,6 +502,9 @@ impl Writer for SqliteWriter {
         .await
         .map_err(db_error("minutes"))?
         .rows_affected();
+        if written > 0 {
+            self.log_search_change(SearchKind::Item, item.get()).await?;
+        }
         let meeting: Option<i64> =
             sqlx::query_scalar("SELECT meeting_id FROM agenda_items WHERE id = ?")
                 .bind(item.get())
@@ -547,6 +597,7 @@ impl Writer for SqliteWriter {
                 )
                 .into());
             }
+            self.log_search_change(SearchKind::Item, item.get()).await?;
         }
         self.insert_sign_off(meeting, &sign_off).await?;
         Ok(sign_off)
