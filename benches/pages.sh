@@ -29,6 +29,11 @@ for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$witan_port/healthz" >/dev/null && break
     sleep 0.1
 done
+# The search index is built in the background on a new store: measure pages once it is done.
+for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$witan_port/api/v1/search?q=budget" | grep -q '"complete":true' && break
+    sleep 1
+done
 
 # A meeting and an issue from the middle of the store, and the home page.
 pages=("home:/" "meeting:/meetings/$((items / 18))" "issue:/issues/$((items / 33))")
