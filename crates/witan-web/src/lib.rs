@@ -47,6 +47,10 @@ pub fn router(state: AppState) -> Router {
         .route("/committees", get(pages::committees))
         .route("/committees/{slug}", get(pages::committee))
         .route(
+            "/committees/{slug}/escalations/{direction}",
+            get(pages::committee_escalations),
+        )
+        .route(
             "/committees/{slug}/meetings",
             get(pages::committee_meetings),
         )

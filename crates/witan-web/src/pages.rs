@@ -112,8 +112,13 @@ struct CommitteePage {
     past: Vec<MeetingLink>,
     open_actions: Vec<ActionView>,
     sent: Vec<EscalationView>,
+    more_sent: bool,
     received: Vec<EscalationView>,
+    more_received: bool,
 }
+
+/// Escalations shown on a committee page; the rest are a link away.
+const ESCALATIONS_SHOWN: u32 = 20;
 
 pub async fn committee(
     State(state): State<AppState>,
@@ -157,16 +162,23 @@ pub async fn committee(
         ..ActionFilter::default()
     };
     let open_actions = store.actions(&open, Page::first(50), READER).await?;
-    let sent = store
-        .escalations(committee.id, Direction::Sent, READER, Page::first(20))
+    let shown = Page::first(ESCALATIONS_SHOWN + 1);
+    let mut sent = store
+        .escalations(committee.id, Direction::Sent, READER, shown)
         .await?;
-    let received = store
-        .escalations(committee.id, Direction::Received, READER, Page::first(20))
+    let mut received = store
+        .escalations(committee.id, Direction::Received, READER, shown)
         .await?;
+    let more_sent = sent.len() > ESCALATIONS_SHOWN as usize;
+    let more_received = received.len() > ESCALATIONS_SHOWN as usize;
+    sent.truncate(ESCALATIONS_SHOWN as usize);
+    received.truncate(ESCALATIONS_SHOWN as usize);
     html(&CommitteePage {
         open_actions: open_actions.iter().map(ActionView::from).collect(),
         sent: sent.iter().map(EscalationView::from).collect(),
+        more_sent,
         received: received.iter().map(EscalationView::from).collect(),
+        more_received,
         slug: committee.slug.to_string(),
         name: committee.name.to_string(),
         purpose: committee.purpose.to_string(),
@@ -178,6 +190,57 @@ pub async fn committee(
 }
 
 const MEETINGS_PER_PAGE: u32 = 20;
+
+#[derive(Template)]
+#[template(path = "committee_escalations.html")]
+struct CommitteeEscalationsPage {
+    slug: String,
+    name: String,
+    outgoing: bool,
+    escalations: Vec<EscalationView>,
+    pager: Pager,
+}
+
+/// Every escalation a committee sent or received, newest first, a page at a time.
+pub async fn committee_escalations(
+    State(state): State<AppState>,
+    Path((slug, direction)): Path<(String, String)>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let outgoing = match direction.as_str() {
+        "sent" => true,
+        "received" => false,
+        _ => return Err(AppError::NotFound),
+    };
+    let number = Params::new(raw).page()?;
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut escalations = state
+        .store
+        .escalations(
+            committee.id,
+            if outgoing {
+                Direction::Sent
+            } else {
+                Direction::Received
+            },
+            READER,
+            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
+        )
+        .await?;
+    let has_next = escalations.len() > MEETINGS_PER_PAGE as usize;
+    escalations.truncate(MEETINGS_PER_PAGE as usize);
+    if escalations.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let path = format!("/committees/{slug}/escalations/{direction}");
+    html(&CommitteeEscalationsPage {
+        pager: Pager::new(&path, &[], number, has_next),
+        slug,
+        name: committee.name.to_string(),
+        outgoing,
+        escalations: escalations.iter().map(EscalationView::from).collect(),
+    })
+}
 
 #[derive(Template)]
 #[template(path = "committee_meetings.html")]

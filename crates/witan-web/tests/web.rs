@@ -361,6 +361,31 @@ async fn committee_pages_show_members_and_meetings() {
             let (_, page) = get(&site, &format!("/committees/{}", c.slug)).await;
             assert!(page.contains(&format!("From {}", first.from_committee.name)));
             assert!(page.contains(&format!("href=\"/meetings/{}\"", first.from_meeting)));
+            // Every escalation is reachable on its own paged list.
+            let all = format!("/committees/{}/escalations/received", c.slug);
+            let (status, list) = get(&site, &all).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(list.contains(&format!("From {}", first.from_committee.name)));
+            let every = site
+                .store
+                .escalations(
+                    c.id,
+                    witan_store::Direction::Received,
+                    Audience::Public,
+                    Page::first(500),
+                )
+                .await
+                .expect("escalations");
+            let listed = list.matches("sent from this meeting").count();
+            assert_eq!(listed, every.len().min(20), "{list}");
+            let (status, _) = get(
+                &site,
+                &format!("/committees/{}/escalations/sideways", c.slug),
+            )
+            .await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            let (status, _) = get(&site, &format!("{all}?page=x")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
             shown = true;
             break;
         }
