@@ -25,6 +25,7 @@ const patterns = {
   meeting: /^\/meetings\/\d+$/,
   issue: /^\/issues\/\d+$/,
   person: /^\/people\/\d+$/,
+  'person-meetings': /^\/people\/\d+\/meetings$/,
 };
 const fixed = {
   home: '/',
@@ -65,7 +66,7 @@ try {
       for (const [type, pattern] of Object.entries(patterns)) {
         if (!found[type] && pattern.test(bare)) found[type] = bare;
       }
-      if (!seen.has(bare) && (patterns.meeting.test(bare) || patterns.committee.test(bare))) {
+      if (!seen.has(bare) && (patterns.meeting.test(bare) || patterns.committee.test(bare) || patterns.person.test(bare))) {
         seen.add(bare);
         queue.push(bare);
       }

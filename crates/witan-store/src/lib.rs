@@ -102,6 +102,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         audience: Audience,
     ) -> Result<Vec<ActionRecord>>;
     async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord>;
+    /// The meetings a person was recorded at (present, apologies, absent, in attendance), latest
+    /// first.
+    async fn attendance(
+        &self,
+        person: PersonId,
+        page: Page,
+    ) -> Result<Vec<(MeetingSummary, AttendanceKind)>>;
     /// Searchable records of one kind, as a privileged reader sees them (each says whether the
     /// public may find it): what the search index is built from.
     async fn search_documents(

@@ -268,6 +268,19 @@ pub async fn records_round_trip(store: &dyn Store) {
     assert_eq!(record.meeting.times.start(), at("2016-04-14 10:00"));
     assert_eq!(record.committee.id, c.cabinet);
     assert_eq!(record.attendance[0].kind, AttendanceKind::Present);
+    let attended = store.attendance(c.chair, Page::first(10)).await.unwrap();
+    assert_eq!(attended.len(), 1);
+    assert_eq!(
+        (attended[0].0.meeting.id, attended[0].1),
+        (m, AttendanceKind::Present)
+    );
+    assert!(
+        store
+            .attendance(c.chair, Page::new(1, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let items = open_items(&record);
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].item.number.as_str(), "7");

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/calendar.ics", get(feeds::all_meetings))
         .route("/feeds/decisions.atom", get(feeds::decisions))
         .route("/people/{id}", get(pages::person))
+        .route("/people/{id}/meetings", get(pages::person_meetings))
         .route("/decisions", get(registers::decisions))
         .route("/actions", get(registers::actions))
         .route("/forward-plan", get(registers::forward_plan))

@@ -192,6 +192,48 @@ pub async fn committee(
 const MEETINGS_PER_PAGE: u32 = 20;
 
 #[derive(Template)]
+#[template(path = "person_meetings.html")]
+struct PersonMeetingsPage {
+    id: i64,
+    name: String,
+    meetings: Vec<(MeetingLink, &'static str)>,
+    pager: Pager,
+}
+
+/// Every meeting a person was recorded at, latest first, a page at a time.
+pub async fn person_meetings(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(raw): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let number = Params::new(raw).page()?;
+    let id = parse_id(&id)?;
+    let person = state.store.person(id).await?;
+    let mut meetings = state
+        .store
+        .attendance(
+            id,
+            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
+        )
+        .await?;
+    let has_next = meetings.len() > MEETINGS_PER_PAGE as usize;
+    meetings.truncate(MEETINGS_PER_PAGE as usize);
+    if meetings.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let path = format!("/people/{}/meetings", id.get());
+    html(&PersonMeetingsPage {
+        pager: Pager::new(&path, &[], number, has_next),
+        id: id.get(),
+        name: person.name.to_string(),
+        meetings: meetings
+            .iter()
+            .map(|(m, kind)| (MeetingLink::from(m), kind.label()))
+            .collect(),
+    })
+}
+
+#[derive(Template)]
 #[template(path = "committee_escalations.html")]
 struct CommitteeEscalationsPage {
     slug: String,

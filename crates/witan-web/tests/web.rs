@@ -560,6 +560,38 @@ async fn a_person_page_shows_memberships_actions_and_meetings() {
     assert!(page.contains(&format!("href=\"/committees/{}\"", committees[0].slug)));
     assert!(page.contains("Chair, since"));
     assert!(page.contains("<h2>Recent meetings</h2>"));
+    // Every meeting the chair attended, a page at a time, latest first, nothing repeated.
+    let person = chair.membership.person;
+    let expected: Vec<i64> = site
+        .store
+        .attendance(person, Page::first(500))
+        .await
+        .expect("attendance")
+        .iter()
+        .map(|(m, _)| m.meeting.id.get())
+        .collect();
+    assert!(expected.len() > 20, "enough to page: {}", expected.len());
+    let all = format!("/people/{person}/meetings");
+    assert!(page.contains(&format!("href=\"{all}\"")));
+    let mut seen = Vec::new();
+    let mut number = 1;
+    loop {
+        let (status, listing) = get(&site, &format!("{all}?page={number}")).await;
+        assert_eq!(status, StatusCode::OK);
+        seen.extend(
+            listing
+                .split("<li><a href=\"/meetings/")
+                .skip(1)
+                .filter_map(|s| s.split('"').next()?.parse::<i64>().ok()),
+        );
+        if !listing.contains("rel=\"next\"") {
+            break;
+        }
+        number += 1;
+    }
+    assert_eq!(seen, expected);
+    let (status, _) = get(&site, "/people/99999999/meetings").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get(&site, "/people/99999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -309,6 +309,35 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn attendance(
+        &self,
+        person: PersonId,
+        page: Page,
+    ) -> Result<Vec<(MeetingSummary, AttendanceKind)>> {
+        sqlx::query(
+            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
+             FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id
+             WHERE a.person_id = ?1 ORDER BY m.starts_at DESC, m.id DESC LIMIT ?2 OFFSET ?3",
+        )
+        .bind(person.get())
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("attendance"))?
+        .iter()
+        .map(|row| {
+            Ok((
+                MeetingSummary {
+                    meeting: decode::meeting(row)?,
+                    committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+                },
+                decode::term(row, "attendance")?,
+            ))
+        })
+        .collect()
+    }
+
     async fn search_documents(
         &self,
         kind: SearchKind,
@@ -909,26 +938,7 @@ impl Store for SqliteStore {
                 "ORDER BY a.due_on, a.id LIMIT 100",
             )
             .await?;
-        let meetings = sqlx::query(
-            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
-             FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id
-             WHERE a.person_id = ? ORDER BY m.starts_at DESC LIMIT 20",
-        )
-        .bind(id.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("attendance"))?
-        .iter()
-        .map(|row| {
-            Ok((
-                MeetingSummary {
-                    meeting: decode::meeting(row)?,
-                    committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
-                },
-                decode::term(row, "attendance")?,
-            ))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        let meetings = self.attendance(id, Page::first(20)).await?;
         Ok(PersonRecord {
             person,
             memberships,
