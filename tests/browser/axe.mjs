@@ -66,9 +66,13 @@ try {
       for (const [type, pattern] of Object.entries(patterns)) {
         if (!found[type] && pattern.test(bare)) found[type] = bare;
       }
-      if (!seen.has(bare) && (patterns.meeting.test(bare) || patterns.committee.test(bare) || patterns.person.test(bare))) {
+      if (!seen.has(bare) && (patterns.meeting.test(bare) || patterns.committee.test(bare))) {
         seen.add(bare);
         queue.push(bare);
+      } else if (!seen.has(bare) && patterns.person.test(bare) && !found['person-meetings']) {
+        // A person page leads to the list of their meetings: visit people first.
+        seen.add(bare);
+        queue.unshift(bare);
       }
     }
   }

@@ -1,7 +1,8 @@
 //! Search latency and indexing throughput on a demo store: witan's Tantivy index side by side
 //! with SQLite FTS5 and PostgreSQL full-text search (tsvector + GIN, ts_rank) over the same text.
 //!
-//! cargo bench -p witan-search --bench search -- DATA_DIR [ITERATIONS]
+//! cargo bench -p witan-search --bench search -- DATA_DIR [ITERATIONS] [--witan-only]
+//! (--witan-only: the data folder's own index, no FTS5 or PostgreSQL; for tuning witan alone)
 //! (PostgreSQL joins when WITAN_BENCH_DATABASE_URL names a database it may create a table in.)
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
@@ -152,45 +153,13 @@ fn date_text(d: &SearchDocument) -> Option<String> {
     d.date.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-#[tokio::main]
-async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let Some(data) = args.first().map(std::path::PathBuf::from) else {
-        eprintln!("usage: cargo bench -p witan-search --bench search -- DATA_DIR [ITERATIONS]");
-        std::process::exit(2);
-    };
-    let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(50);
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("witan.db")).await.unwrap());
-    let counts = store.counts().await.unwrap();
-    println!(
-        "store: {} agenda items, {} issues, {} decisions, {} actions, {} documents; {iterations} runs per question",
-        counts.agenda_items, counts.issues, counts.decisions, counts.actions, counts.documents
-    );
-
-    // Reading alone, to tell the engines' work from the store's.
-    let started = Instant::now();
-    let mut records = 0usize;
-    each_batch(store.as_ref(), async |batch| records += batch.len()).await;
-    let read = started.elapsed().as_secs_f64();
-    println!("reading {records} records from the store: {read:.1} s");
-
-    // witan: the index the server uses, rebuilt in a scratch folder.
-    let scratch = tempfile::tempdir_in(&data).unwrap();
-    let (index, _) = SearchIndex::open(&scratch.path().join("tantivy")).unwrap();
-    let started = Instant::now();
-    let mut indexer = Indexer::new(&index, store.clone()).unwrap();
-    indexer.rebuild(&mut |_| {}).await.unwrap();
-    let secs = started.elapsed().as_secs_f64();
-    println!(
-        "index     tantivy    {records} records in {secs:.1} s ({:.0} records/s, reading included)",
-        records as f64 / secs
-    );
-
+async fn build_fts5(
+    store: &dyn Store,
+    scratch: &std::path::Path,
+    records: usize,
+) -> sqlx::SqlitePool {
     // SQLite FTS5 in its own file.
-    let fts_path = scratch.path().join("fts5.db");
+    let fts_path = scratch.join("fts5.db");
     let fts = sqlx::SqlitePool::connect_with(
         sqlx::sqlite::SqliteConnectOptions::new()
             .filename(&fts_path)
@@ -208,7 +177,7 @@ async fn main() {
     .await
     .unwrap();
     let started = Instant::now();
-    each_batch(store.as_ref(), async |batch| {
+    each_batch(store, async |batch| {
         // Multi-row INSERTs, as witan's own writer does: one statement per row would measure
         // the driver's hop per statement rather than FTS5.
         let mut tx = fts.begin().await.unwrap();
@@ -237,6 +206,10 @@ async fn main() {
         records as f64 / secs
     );
 
+    fts
+}
+
+async fn build_postgres(store: &dyn Store, records: usize) -> Option<sqlx::PgPool> {
     // PostgreSQL, when a database is offered.
     let postgres = match std::env::var("WITAN_BENCH_DATABASE_URL") {
         Ok(url) => Some(sqlx::PgPool::connect(&url).await.unwrap()),
@@ -260,7 +233,7 @@ async fn main() {
         .await
         .unwrap();
         let started = Instant::now();
-        each_batch(store.as_ref(), async |batch| {
+        each_batch(store, async |batch| {
             sqlx::query(
                 "INSERT INTO witan_search_bench (kind, id, title, body, public, date) \
                  SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::date[])",
@@ -291,6 +264,67 @@ async fn main() {
         );
     }
 
+    postgres
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let Some(data) = args.first().map(std::path::PathBuf::from) else {
+        eprintln!(
+            "usage: cargo bench -p witan-search --bench search -- DATA_DIR [ITERATIONS] [--witan-only]"
+        );
+        std::process::exit(2);
+    };
+    let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(50);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("witan.db")).await.unwrap());
+    let counts = store.counts().await.unwrap();
+    println!(
+        "store: {} agenda items, {} issues, {} decisions, {} actions, {} documents; {iterations} runs per question",
+        counts.agenda_items, counts.issues, counts.decisions, counts.actions, counts.documents
+    );
+
+    let witan_only = std::env::args().any(|a| a == "--witan-only");
+    let scratch = tempfile::tempdir_in(&data).unwrap();
+    let (index, fts, postgres) = if witan_only {
+        // The data folder's own index, as `witan serve` keeps it (built if it is not complete).
+        let (index, opened) = SearchIndex::open(&data.join("search")).unwrap();
+        if matches!(opened, witan_search::Opened::Rebuild { .. }) {
+            Indexer::new(&index, store.clone())
+                .unwrap()
+                .rebuild(&mut |_| {})
+                .await
+                .unwrap();
+        }
+        println!("witan only: the index in {}", data.join("search").display());
+        (index, None, None)
+    } else {
+        // Reading alone, to tell the engines' work from the store's.
+        let started = Instant::now();
+        let mut records = 0usize;
+        each_batch(store.as_ref(), async |batch| records += batch.len()).await;
+        let read = started.elapsed().as_secs_f64();
+        println!("reading {records} records from the store: {read:.1} s");
+
+        // witan: the index the server uses, rebuilt in a scratch folder.
+        let (index, _) = SearchIndex::open(&scratch.path().join("tantivy")).unwrap();
+        let started = Instant::now();
+        let mut indexer = Indexer::new(&index, store.clone()).unwrap();
+        indexer.rebuild(&mut |_| {}).await.unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "index     tantivy    {records} records in {secs:.1} s ({:.0} records/s, reading included)",
+            records as f64 / secs
+        );
+
+        let fts = build_fts5(store.as_ref(), scratch.path(), records).await;
+        let postgres = build_postgres(store.as_ref(), records).await;
+        (index, Some(fts), postgres)
+    };
+
     println!();
     for q in questions() {
         // witan: the whole answer a page shows (count, facets, snippets), or completions.
@@ -307,16 +341,18 @@ async fn main() {
              SELECT kind, id, count(*) OVER () AS total FROM m ORDER BY r LIMIT 20",
             q.fts5_filter
         );
-        let (times, hits) = measure(iterations, async || {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(q.fts5)
-                .fetch_all(&fts)
-                .await
-                .unwrap();
-            total(&rows)
-        })
-        .await;
-        report("fts5", q.name, times, hits);
+        if let Some(fts) = &fts {
+            let (times, hits) = measure(iterations, async || {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(q.fts5)
+                    .fetch_all(fts)
+                    .await
+                    .unwrap();
+                total(&rows)
+            })
+            .await;
+            report("fts5", q.name, times, hits);
+        }
 
         if let Some(pg) = &postgres {
             let sql = format!(

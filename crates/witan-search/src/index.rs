@@ -233,6 +233,10 @@ impl SearchIndex {
         let (any, _errors) = parser.parse_query_lenient(text);
         parser.set_conjunction_by_default();
         let (all, _errors) = parser.parse_query_lenient(text);
+        // One word or one phrase: "all" is the same query, and would only double the work.
+        if format!("{any:?}") == format!("{all:?}") {
+            return Some(any);
+        }
         Some(Box::new(BooleanQuery::new(vec![
             (Occur::Must, any),
             (Occur::Should, all),
