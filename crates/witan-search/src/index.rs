@@ -66,7 +66,7 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 /// One page of answers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
@@ -298,13 +298,12 @@ impl SearchIndex {
                 ));
             }
         }
-        if clauses.is_empty() {
+        // Nothing asked (no words left after cleaning, no filter): nothing found, for every
+        // audience alike.
+        if request.is_empty() {
             return Ok(SearchResults {
-                total: 0,
-                hits: Vec::new(),
-                kinds: Vec::new(),
-                committees: Vec::new(),
                 notes,
+                ..SearchResults::default()
             });
         }
         if words.is_none() {

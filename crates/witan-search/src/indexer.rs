@@ -240,21 +240,22 @@ impl Indexer {
     /// `every`, until the process ends. Errors are logged and retried.
     pub async fn run(mut self, opened: Opened, every: Duration) {
         let mut rebuild = matches!(opened, Opened::Rebuild { .. });
-        loop {
-            if !rebuild {
-                match self.store.last_search_change().await {
-                    Ok(last) if last < self.search.seq() => {
-                        tracing::warn!(
-                            index = self.search.seq(),
-                            store = last,
-                            "search index is ahead of the store; rebuilding"
-                        );
-                        rebuild = true;
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "search: cannot read the change log"),
+        // Once, at start: an index ahead of the store's log was built from another database.
+        if !rebuild {
+            match self.store.last_search_change().await {
+                Ok(last) if last < self.search.seq() => {
+                    tracing::warn!(
+                        index = self.search.seq(),
+                        store = last,
+                        "search index is ahead of the store; rebuilding"
+                    );
+                    rebuild = true;
                 }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "search: cannot read the change log"),
             }
+        }
+        loop {
             if rebuild {
                 let started = std::time::Instant::now();
                 let mut last_log = std::time::Instant::now();

@@ -638,6 +638,13 @@ async fn any_question_gets_an_answer() {
         let s = f.index.suggest(question, Audience::Public);
         assert!(s.is_ok(), "{question:?}: {s:?}");
     }
+    // A question with nothing left to ask finds nothing, rather than everything.
+    for nothing in ["", "\u{0}\u{7}", "[](){}", "\"\""] {
+        for audience in [Audience::Public, Audience::Privileged] {
+            let r = f.index.search(&ask(nothing), audience).unwrap();
+            assert_eq!(r.total, 0, "{nothing:?} as {audience:?}");
+        }
+    }
     let r = f.index.search(&ask(&long), Audience::Public).unwrap();
     assert!(
         !r.notes.is_empty(),

@@ -1,7 +1,7 @@
 //! Page handlers: parse the path, read with the public audience, render.
 
 use crate::query::Params;
-use crate::registers::Pager;
+use crate::registers::{Pager, Paging};
 use crate::views::{ActionView, DecisionRow, EscalationView, ItemView, MeetingLink, MeetingView};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -206,24 +206,14 @@ pub async fn person_meetings(
     Path(id): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let number = Params::new(raw).page()?;
+    let paging = Paging::new(Params::new(raw).page()?, MEETINGS_PER_PAGE);
     let id = parse_id(&id)?;
     let person = state.store.person(id).await?;
-    let mut meetings = state
-        .store
-        .attendance(
-            id,
-            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
-        )
-        .await?;
-    let has_next = meetings.len() > MEETINGS_PER_PAGE as usize;
-    meetings.truncate(MEETINGS_PER_PAGE as usize);
-    if meetings.is_empty() && number > 1 {
-        return Err(AppError::NotFound);
-    }
+    let meetings = state.store.attendance(id, paging.window()).await?;
+    let (meetings, has_next) = paging.cut_existing(meetings)?;
     let path = format!("/people/{}/meetings", id.get());
     html(&PersonMeetingsPage {
-        pager: Pager::new(&path, &[], number, has_next),
+        pager: Pager::new(&path, &[], paging.number, has_next),
         id: id.get(),
         name: person.name.to_string(),
         meetings: meetings
@@ -254,29 +244,21 @@ pub async fn committee_escalations(
         "received" => false,
         _ => return Err(AppError::NotFound),
     };
-    let number = Params::new(raw).page()?;
+    let paging = Paging::new(Params::new(raw).page()?, MEETINGS_PER_PAGE);
     let committee = state.store.committee_by_slug(&slug).await?;
-    let mut escalations = state
+    let which = if outgoing {
+        Direction::Sent
+    } else {
+        Direction::Received
+    };
+    let escalations = state
         .store
-        .escalations(
-            committee.id,
-            if outgoing {
-                Direction::Sent
-            } else {
-                Direction::Received
-            },
-            READER,
-            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
-        )
+        .escalations(committee.id, which, READER, paging.window())
         .await?;
-    let has_next = escalations.len() > MEETINGS_PER_PAGE as usize;
-    escalations.truncate(MEETINGS_PER_PAGE as usize);
-    if escalations.is_empty() && number > 1 {
-        return Err(AppError::NotFound);
-    }
+    let (escalations, has_next) = paging.cut_existing(escalations)?;
     let path = format!("/committees/{slug}/escalations/{direction}");
     html(&CommitteeEscalationsPage {
-        pager: Pager::new(&path, &[], number, has_next),
+        pager: Pager::new(&path, &[], paging.number, has_next),
         slug,
         name: committee.name.to_string(),
         outgoing,
@@ -299,24 +281,20 @@ pub async fn committee_meetings(
     Path(slug): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let number = Params::new(raw).page()?;
+    let paging = Paging::new(Params::new(raw).page()?, MEETINGS_PER_PAGE);
     let committee = state.store.committee_by_slug(&slug).await?;
-    let mut meetings = state
+    let meetings = state
         .store
         .meetings(
             Some(committee.id),
             When::Before(Utc::now()),
-            Page::new((number - 1) * MEETINGS_PER_PAGE, MEETINGS_PER_PAGE + 1),
+            paging.window(),
         )
         .await?;
-    let has_next = meetings.len() > MEETINGS_PER_PAGE as usize;
-    meetings.truncate(MEETINGS_PER_PAGE as usize);
-    if meetings.is_empty() && number > 1 {
-        return Err(AppError::NotFound);
-    }
+    let (meetings, has_next) = paging.cut_existing(meetings)?;
     let path = format!("/committees/{slug}/meetings");
     html(&CommitteeMeetingsPage {
-        pager: Pager::new(&path, &[], number, has_next),
+        pager: Pager::new(&path, &[], paging.number, has_next),
         slug,
         name: committee.name.to_string(),
         meetings: meetings.iter().map(MeetingLink::from).collect(),

@@ -20,6 +20,39 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// Page `number` (from 1) of a list shown `per_page` rows at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub number: u32,
+    per_page: u32,
+}
+
+impl Paging {
+    pub fn new(number: u32, per_page: u32) -> Self {
+        Self { number, per_page }
+    }
+
+    /// What to read: one row more than is shown, to learn whether a next page exists.
+    pub fn window(self) -> Page {
+        Page::new((self.number - 1) * self.per_page, self.per_page + 1)
+    }
+
+    /// Cuts what [`Paging::window`] read to the page; true when there is a next page.
+    pub fn cut<T>(self, mut rows: Vec<T>) -> (Vec<T>, bool) {
+        let has_next = rows.len() > self.per_page as usize;
+        rows.truncate(self.per_page as usize);
+        (rows, has_next)
+    }
+
+    /// Like [`Paging::cut`], for lists whose pages past the end do not exist (a 404).
+    pub fn cut_existing<T>(self, rows: Vec<T>) -> Result<(Vec<T>, bool), AppError> {
+        if rows.is_empty() && self.number > 1 {
+            return Err(AppError::NotFound);
+        }
+        Ok(self.cut(rows))
+    }
+}
+
 /// Links to the neighbouring pages of a list, keeping its filters.
 pub struct Pager {
     pub previous: Option<String>,
@@ -143,13 +176,12 @@ pub async fn decisions(
         status,
     };
     let number = params.page()?;
-    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
-    let mut records = state
+    let paging = Paging::new(number, PER_PAGE);
+    let records = state
         .store
-        .decisions(&filter, page, Audience::Public)
+        .decisions(&filter, paging.window(), Audience::Public)
         .await?;
-    let has_next = records.len() > PER_PAGE as usize;
-    records.truncate(PER_PAGE as usize);
+    let (records, has_next) = paging.cut(records);
     let text = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -230,10 +262,12 @@ pub async fn actions(
         overdue_on: overdue.then(|| time::london_date(Utc::now())),
     };
     let number = params.page()?;
-    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
-    let mut records = state.store.actions(&filter, page, Audience::Public).await?;
-    let has_next = records.len() > PER_PAGE as usize;
-    records.truncate(PER_PAGE as usize);
+    let paging = Paging::new(number, PER_PAGE);
+    let records = state
+        .store
+        .actions(&filter, paging.window(), Audience::Public)
+        .await?;
+    let (records, has_next) = paging.cut(records);
     let kept = [
         (
             "committee",
@@ -300,11 +334,13 @@ pub async fn forward_plan(
     let params = Params::new(raw);
     let (committee, committees) = committee_choice(&state, &params).await?;
     let number = params.page()?;
-    let page = Page::new((number - 1) * PER_PAGE, PER_PAGE + 1);
+    let paging = Paging::new(number, PER_PAGE);
     let today = time::london_date(Utc::now());
-    let mut records = state.store.forward_plan(committee, today, page).await?;
-    let has_next = records.len() > PER_PAGE as usize;
-    records.truncate(PER_PAGE as usize);
+    let records = state
+        .store
+        .forward_plan(committee, today, paging.window())
+        .await?;
+    let (records, has_next) = paging.cut(records);
     let kept = [(
         "committee",
         params.text("committee").unwrap_or_default().to_owned(),

@@ -155,17 +155,7 @@ pub async fn page(
     let params = Params::new(raw);
     let (request, committees) = request(&state, &params).await?;
     let searched = !request.text.trim().is_empty() || !request.is_empty();
-    let results = if searched {
-        run(&state.search, request.clone()).await?
-    } else {
-        SearchResults {
-            total: 0,
-            hits: Vec::new(),
-            kinds: Vec::new(),
-            committees: Vec::new(),
-            notes: Vec::new(),
-        }
-    };
+    let results = run(&state.search, request.clone()).await?;
     let text = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -339,18 +329,7 @@ pub async fn api(
         Ok((request, _)) => request,
         Err(e) => return api_error(e),
     };
-    let results = if request.is_empty() {
-        Ok(SearchResults {
-            total: 0,
-            hits: Vec::new(),
-            kinds: Vec::new(),
-            committees: Vec::new(),
-            notes: Vec::new(),
-        })
-    } else {
-        run(&state.search, request.clone()).await
-    };
-    let results = match results {
+    let results = match run(&state.search, request.clone()).await {
         Ok(results) => results,
         Err(e) => return api_error(e),
     };

@@ -62,6 +62,14 @@ impl ItemsOf {
     }
 }
 
+/// A meeting row (`m.*`) with its committee's `committee_slug` and `committee_name`.
+fn meeting_summary(row: &SqliteRow) -> Result<MeetingSummary> {
+    Ok(MeetingSummary {
+        meeting: decode::meeting(row)?,
+        committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+    })
+}
+
 fn committee_ref(
     row: &SqliteRow,
     id: &'static str,
@@ -327,13 +335,7 @@ impl Store for SqliteStore {
         .map_err(db_error("attendance"))?
         .iter()
         .map(|row| {
-            Ok((
-                MeetingSummary {
-                    meeting: decode::meeting(row)?,
-                    committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
-                },
-                decode::term(row, "attendance")?,
-            ))
+            Ok((meeting_summary(row)?, decode::term(row, "attendance")?))
         })
         .collect()
     }
@@ -545,19 +547,7 @@ impl Store for SqliteStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error("meeting"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(MeetingSummary {
-                    meeting: decode::meeting(row)?,
-                    committee: committee_ref(
-                        row,
-                        "committee_id",
-                        "committee_slug",
-                        "committee_name",
-                    )?,
-                })
-            })
-            .collect()
+        rows.iter().map(meeting_summary).collect()
     }
 
     async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
