@@ -1168,7 +1168,7 @@ impl Region {
             name: title(&format!("{topic} - report"))?,
             media_type: MediaType::parse("media_type", "application/pdf")?,
             size_bytes: self.rng.random_range(40_000..2_500_000),
-            sha256: Sha256::from_bytes(&digest),
+            sha256: Some(Sha256::from_bytes(&digest)),
             text: text(&format!(
                 "{topic}. {}",
                 summary

@@ -9,7 +9,9 @@ pub struct Document {
     pub name: Title,
     pub media_type: MediaType,
     pub size_bytes: u64,
-    pub sha256: Sha256,
+    /// The file's digest; `None` for a document known only from a link (an imported agenda
+    /// that names "PDF 144 KB" without the file).
+    pub sha256: Option<Sha256>,
     /// Text extracted from the file, for search.
     pub text: Text,
     pub visibility: Visibility,

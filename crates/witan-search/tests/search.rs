@@ -273,7 +273,7 @@ async fn fixture() -> Fixture {
             name: title("Report of the Director of Corporate Commissioning"),
             media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
             size_bytes: 147_456,
-            sha256: Sha256::from_bytes(&[7; 32]),
+            sha256: Some(Sha256::from_bytes(&[7; 32])),
             text: text(
                 "Operating principles: governance, citizen focused integration, local health \
                  economies, joint strategic needs assessment, pooled budgets.",

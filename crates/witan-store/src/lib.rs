@@ -223,8 +223,46 @@ pub trait Writer: Send {
     /// Records that the target committee has considered the escalation, closing the loop.
     async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()>;
 
+    /// Replaces the stored record `id` of the replacement's kind with the record as it now
+    /// stands at its source: an importer updating in place what a changed source describes.
+    /// It is history being corrected, not a workflow, so no lifecycle rule applies; constraints
+    /// and the search log do.
+    async fn replace(&mut self, id: i64, record: Replacement<'_>) -> Result<()>;
+    /// The remembered sources among `keys` (in no particular order; unknown keys are absent).
+    async fn import_sources(&mut self, keys: &[String]) -> Result<Vec<ImportSource>>;
+    /// Remembers (or updates) where an imported record came from.
+    async fn remember_import_source(&mut self, source: &ImportSource) -> Result<()>;
+
     /// Lands every change of this unit of work.
     async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// A record as it stands, to replace the stored record of its kind with the same id.
+#[derive(Debug, Clone, Copy)]
+pub enum Replacement<'a> {
+    Organisation(&'a Organisation),
+    Committee(&'a Committee),
+    Person(&'a Person),
+    Membership(&'a Membership),
+    Meeting(&'a Meeting),
+    Issue(&'a Issue),
+    Item(&'a AgendaItem),
+    Document(&'a Document),
+    Decision(&'a Decision),
+    Action(&'a Action),
+    Escalation(&'a Escalation),
+}
+
+/// Where an imported record came from: the source's identity (format and the source's own id,
+/// or a stable fingerprint of what identifies it), the record it became, and a fingerprint of
+/// the source record as last imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSource {
+    pub key: String,
+    /// The kind of record (`meeting`, `item`, …), as the importer names it.
+    pub kind: String,
+    pub record_id: i64,
+    pub fingerprint: String,
 }
 
 /// Opens the store a database URL names: `sqlite://PATH` (PostgreSQL follows).

@@ -240,7 +240,7 @@ pub async fn records_round_trip(store: &dyn Store) {
         name: title("Report of the Director of Corporate Commissioning"),
         media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
         size_bytes: 147_456,
-        sha256: Sha256::parse("sha256", &"0f".repeat(32)).unwrap(),
+        sha256: Some(Sha256::parse("sha256", &"0f".repeat(32)).unwrap()),
         text: text("Sustainability and Transformation Plan"),
         visibility: Visibility::Public,
     })
@@ -1009,7 +1009,7 @@ pub async fn exempt_content_is_withheld_from_the_public(store: &dyn Store) {
         name: title(name),
         media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
         size_bytes: 1000,
-        sha256: Sha256::parse("sha256", &"aa".repeat(32)).unwrap(),
+        sha256: Some(Sha256::parse("sha256", &"aa".repeat(32)).unwrap()),
         text: text(&format!("{name}: the report's text")),
         visibility,
     };

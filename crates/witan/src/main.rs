@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod import;
 mod search;
 mod serve;
 
@@ -29,6 +30,8 @@ enum Command {
     Serve(serve::Args),
     /// Fill an empty store with realistic, deterministic demo records.
     Demo(demo::Args),
+    /// Import minutes (text, HTML, Markdown), OParl or Legistar files into the store.
+    Import(import::Args),
     /// Rebuild the search index from the store, with a progress bar.
     Reindex(search::ReindexArgs),
     /// Apply the database migrations and stop (serve and demo also apply them).
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
             Command::Demo(args) => demo::run(cli.config.as_deref(), args).await,
+            Command::Import(args) => import::run(cli.config.as_deref(), args).await,
             Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;

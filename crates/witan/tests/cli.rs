@@ -78,7 +78,7 @@ fn help_names_every_command() {
     let output = witan().arg("--help").output().expect("run");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for command in ["serve", "demo", "migrate", "reindex"] {
+    for command in ["serve", "demo", "migrate", "reindex", "import"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
     let output = witan().args(["demo", "--help"]).output().expect("run");
@@ -413,5 +413,82 @@ fn search_index_is_built_followed_and_rebuilt_when_deleted() {
     assert!(
         stderr.contains("indexed ") && stderr.contains(" records in "),
         "{stderr}"
+    );
+}
+
+fn shared_data(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path)
+}
+
+#[test]
+fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let import = || {
+        witan()
+            .args([
+                "import",
+                "--organisation",
+                "Lancashire County Council",
+                "--data",
+            ])
+            .arg(&data)
+            .arg(shared_data("seeds/001_695624d7a108ca0f.txt"))
+            .output()
+            .expect("run import")
+    };
+    let first = import();
+    let summary = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{summary}");
+    assert!(summary.contains("imported 1 files"), "{summary}");
+    assert!(
+        summary.contains(
+            "created   10 (2 committee, 2 document, 1 issue, 2 item, 2 meeting, 1 organisation)"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("rejected  0 records, 0 files"),
+        "{summary}"
+    );
+    let second = import();
+    let summary = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        summary.contains("created   0\n") && summary.contains("updated   0\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("unchanged 10"), "{summary}");
+
+    let missing = witan()
+        .args(["import", "--data"])
+        .arg(&data)
+        .arg(dir.path().join("nowhere.txt"))
+        .output()
+        .expect("run import");
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("nowhere.txt: no such file or folder")
+    );
+
+    let server = serve(&data);
+    let agent = agent();
+    let (status, page) = fetch(&agent, &format!("{}/issues/1", server.base));
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Meeting: 14/04/2016 - Cabinet (Item 7)"),
+        "{page}"
+    );
+    assert!(page.contains("Meeting: 12/04/2016 - Executive Scrutiny Committee (Item 4)"));
+    assert!(page.contains("PDF 144 KB"));
+    let search = wait_for_json(
+        &agent,
+        &format!("{}/api/v1/search?q=bite+size+briefings", server.base),
+        |v| v["total"].as_u64().unwrap_or(0) > 0,
+    );
+    assert!(
+        search.to_string().contains("Executive Scrutiny Committee"),
+        "{search}"
     );
 }

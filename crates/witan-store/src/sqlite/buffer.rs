@@ -76,8 +76,37 @@ pub(crate) enum Table {
     Escalations,
     ForwardPlan,
     SignOffs,
-    /// The search change log: one row per searchable record inserted, written last.
+    /// The search change log: one row per searchable record inserted.
     SearchChanges,
+    /// Where imported records came from (no references: written last).
+    ImportSources,
+}
+
+impl Table {
+    pub(crate) fn name(self) -> &'static str {
+        SPECS[self as usize].name
+    }
+
+    /// The table's buffered columns, `id` first when it has one.
+    pub(crate) fn columns(self) -> &'static [&'static str] {
+        SPECS[self as usize].columns
+    }
+}
+
+/// Binds values in order.
+pub(crate) fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>,
+    values: Vec<Value>,
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
+    for value in values {
+        query = match value {
+            Value::Int(v) => query.bind(v),
+            Value::OptInt(v) => query.bind(v),
+            Value::Text(v) => query.bind(v),
+            Value::OptText(v) => query.bind(v),
+        };
+    }
+    query
 }
 
 struct Spec {
@@ -88,7 +117,7 @@ struct Spec {
     suffix: &'static str,
 }
 
-const SPECS: [Spec; 19] = [
+const SPECS: [Spec; TABLES] = [
     Spec {
         name: "organisations",
         columns: &["id", "slug", "name", "kind"],
@@ -295,7 +324,16 @@ const SPECS: [Spec; 19] = [
         has_id: false,
         suffix: "",
     },
+    Spec {
+        name: "import_sources",
+        columns: &["source_key", "kind", "record_id", "fingerprint"],
+        has_id: false,
+        suffix: " ON CONFLICT (source_key) DO UPDATE SET kind = excluded.kind,
+            record_id = excluded.record_id, fingerprint = excluded.fingerprint,
+            imported_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    },
 ];
+const TABLES: usize = 20;
 
 /// Rows per INSERT statement: enough to amortise the hop to the driver, few enough that the
 /// prepared statement stays small (and far below SQLite's limit of 32,766 bound values).
@@ -305,8 +343,8 @@ const FLUSH_AT_VALUES: usize = 256 * 1024;
 
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
-    rows: [Vec<Value>; 19],
-    next_id: [Option<i64>; 19],
+    rows: [Vec<Value>; TABLES],
+    next_id: [Option<i64>; TABLES],
     values: usize,
 }
 
@@ -366,16 +404,7 @@ impl Buffers {
                     vec![row.as_str(); chunk.len() / width].join(", "),
                     spec.suffix
                 );
-                let mut query = sqlx::query(AssertSqlSafe(sql));
-                for value in chunk {
-                    query = match value {
-                        Value::Int(v) => query.bind(v),
-                        Value::OptInt(v) => query.bind(v),
-                        Value::Text(v) => query.bind(v),
-                        Value::OptText(v) => query.bind(v),
-                    };
-                }
-                query
+                bind_all(sqlx::query(AssertSqlSafe(sql)), chunk)
                     .execute(&mut **tx)
                     .await
                     .map_err(db_error(spec.name))?;

@@ -234,7 +234,10 @@ pub(crate) fn document(row: &SqliteRow) -> Result<Stored<Document>> {
             media_type: MediaType::parse("media_type", &string(row, "media_type")?)
                 .map_err(corrupt)?,
             size_bytes: u64::try_from(size).unwrap_or(0),
-            sha256: Sha256::parse("sha256", &string(row, "sha256")?).map_err(corrupt)?,
+            sha256: match string(row, "sha256")?.as_str() {
+                "" => None,
+                digest => Some(Sha256::parse("sha256", digest).map_err(corrupt)?),
+            },
             text: text(row, "text")?,
             visibility: visibility(row, "exempt_ground", "exempt_review_on")?,
         },

@@ -1,14 +1,14 @@
 //! One unit of work on SQLite: a `BEGIN IMMEDIATE` transaction, so writers queue for the lock up
 //! front instead of failing half-way when two try to upgrade at once.
 
-use super::buffer::{Buffers, Table, Value};
+use super::buffer::{self, Buffers, Table, Value};
 use super::decode::{self, date_text, instant_text, resolution_points_json};
 use super::{SqliteStore, db_error};
 use crate::SearchKind;
-use crate::{Result, StoreError, Writer};
+use crate::{ImportSource, Replacement, Result, StoreError, Writer};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use witan_domain::*;
@@ -190,62 +190,203 @@ impl SqliteWriter {
     }
 }
 
+/// A record's row: its table and values in the table's column order, without the id.
+fn row(record: Replacement<'_>) -> Result<(Table, Vec<Value>)> {
+    Ok(match record {
+        Replacement::Organisation(o) => (
+            Table::Organisations,
+            vec![
+                o.slug.as_str().into(),
+                o.name.as_str().into(),
+                o.kind.as_str().into(),
+            ],
+        ),
+        Replacement::Committee(c) => (
+            Table::Committees,
+            vec![
+                c.slug.as_str().into(),
+                c.name.as_str().into(),
+                c.purpose.as_str().into(),
+                c.owners.is_joint().into(),
+                c.parent.map(Id::get).into(),
+            ],
+        ),
+        Replacement::Person(p) => (
+            Table::People,
+            vec![
+                p.name.as_str().into(),
+                p.job_title.as_ref().map(Title::as_str).into(),
+            ],
+        ),
+        Replacement::Membership(m) => (
+            Table::Memberships,
+            vec![
+                m.person.get().into(),
+                m.committee.get().into(),
+                m.role.as_str().into(),
+                date_text(m.from).into(),
+                m.until.map(date_text).into(),
+            ],
+        ),
+        Replacement::Meeting(m) => (
+            Table::Meetings,
+            vec![
+                m.committee.get().into(),
+                instant_text(m.times.start()).into(),
+                m.times.end().map(instant_text).into(),
+                m.location.as_ref().map(Title::as_str).into(),
+                m.status.as_str().into(),
+                m.agenda_published.map(instant_text).into(),
+            ],
+        ),
+        Replacement::Issue(i) => (
+            Table::Issues,
+            vec![
+                i.title.as_str().into(),
+                i.reference.as_ref().map(Title::as_str).into(),
+                i.summary.as_str().into(),
+            ],
+        ),
+        Replacement::Item(i) => {
+            let (ground, review) = exempt_columns(&i.visibility);
+            (
+                Table::AgendaItems,
+                vec![
+                    i.meeting.get().into(),
+                    i64::from(i.position).into(),
+                    i.number.as_str().into(),
+                    i.title.as_str().into(),
+                    i.issue.map(Id::get).into(),
+                    ground.into(),
+                    review.into(),
+                ],
+            )
+        }
+        Replacement::Document(d) => {
+            d.check_attachment()?;
+            let (ground, review) = exempt_columns(&d.visibility);
+            (
+                Table::Documents,
+                vec![
+                    d.item.map(Id::get).into(),
+                    d.issue.map(Id::get).into(),
+                    d.name.as_str().into(),
+                    d.media_type.as_str().into(),
+                    as_i64(d.size_bytes, "document.size_bytes")?.into(),
+                    d.sha256.as_ref().map_or("", Sha256::as_str).into(),
+                    d.text.as_str().into(),
+                    ground.into(),
+                    review.into(),
+                ],
+            )
+        }
+        Replacement::Decision(d) => {
+            d.check()?;
+            let (committee, person) = match d.maker {
+                DecisionMaker::Committee(c) => (Some(c.get()), None),
+                DecisionMaker::Officer(p) => (None, Some(p.get())),
+            };
+            (
+                Table::Decisions,
+                vec![
+                    d.item.map(Id::get).into(),
+                    committee.into(),
+                    person.into(),
+                    date_text(d.decided_on).into(),
+                    d.title.as_str().into(),
+                    d.text.as_str().into(),
+                    d.key_decision.into(),
+                    d.call_in.deadline().map(date_text).into(),
+                    d.status.as_str().into(),
+                ],
+            )
+        }
+        Replacement::Action(a) => {
+            a.check()?;
+            let (person, organisation) = match a.owner {
+                Some(ActionOwner::Person(p)) => (Some(p.get()), None),
+                Some(ActionOwner::Organisation(o)) => (None, Some(o.get())),
+                None => (None, None),
+            };
+            (
+                Table::Actions,
+                vec![
+                    a.meeting.get().into(),
+                    a.item.map(Id::get).into(),
+                    a.description.as_str().into(),
+                    person.into(),
+                    organisation.into(),
+                    a.due_on.map(date_text).into(),
+                    a.status.as_str().into(),
+                    a.rag.as_str().into(),
+                    a.closed_on.map(date_text).into(),
+                ],
+            )
+        }
+        Replacement::Escalation(e) => (
+            Table::Escalations,
+            vec![
+                e.from_item.get().into(),
+                e.to_committee.get().into(),
+                e.reason.as_str().into(),
+                e.state.as_str().into(),
+                e.target_item.map(Id::get).into(),
+                e.considered_on.map(date_text).into(),
+            ],
+        ),
+    })
+}
+
+/// The search index's name for records of a table, if it indexes them.
+fn searchable(table: Table) -> Option<SearchKind> {
+    match table {
+        Table::AgendaItems => Some(SearchKind::Item),
+        Table::Issues => Some(SearchKind::Issue),
+        Table::Documents => Some(SearchKind::Document),
+        Table::Decisions => Some(SearchKind::Decision),
+        Table::Actions => Some(SearchKind::Action),
+        _ => None,
+    }
+}
+
+impl SqliteWriter {
+    /// Buffers a new record (and, when searchable, its entry in the search change log).
+    async fn create(&mut self, record: Replacement<'_>) -> Result<i64> {
+        let (table, values) = row(record)?;
+        let id = match searchable(table) {
+            Some(kind) => self.buffer_searchable(table, kind, None, values).await?,
+            None => self.buffer(table, values).await?,
+        };
+        if let Replacement::Committee(c) = record {
+            for owner in c.owners.organisations() {
+                self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
+                    .await?;
+            }
+        }
+        Ok(id)
+    }
+}
+
 #[async_trait]
 impl Writer for SqliteWriter {
     async fn create_organisation(&mut self, o: &Organisation) -> Result<OrganisationId> {
-        let values = vec![
-            o.slug.as_str().into(),
-            o.name.as_str().into(),
-            o.kind.as_str().into(),
-        ];
-        self.buffer(Table::Organisations, values).await.map(Id::new)
+        self.create(Replacement::Organisation(o)).await.map(Id::new)
     }
 
     async fn create_committee(&mut self, c: &Committee) -> Result<CommitteeId> {
-        let values = vec![
-            c.slug.as_str().into(),
-            c.name.as_str().into(),
-            c.purpose.as_str().into(),
-            c.owners.is_joint().into(),
-            c.parent.map(Id::get).into(),
-        ];
-        let id = self.buffer(Table::Committees, values).await?;
-        for owner in c.owners.organisations() {
-            self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
-                .await?;
-        }
-        Ok(Id::new(id))
+        self.create(Replacement::Committee(c)).await.map(Id::new)
     }
 
     async fn create_person(&mut self, p: &Person) -> Result<PersonId> {
-        let values = vec![
-            p.name.as_str().into(),
-            p.job_title.as_ref().map(Title::as_str).into(),
-        ];
-        self.buffer(Table::People, values).await.map(Id::new)
+        self.create(Replacement::Person(p)).await.map(Id::new)
     }
 
     async fn create_membership(&mut self, m: &Membership) -> Result<MembershipId> {
-        let values = vec![
-            m.person.get().into(),
-            m.committee.get().into(),
-            m.role.as_str().into(),
-            date_text(m.from).into(),
-            m.until.map(date_text).into(),
-        ];
-        self.buffer(Table::Memberships, values).await.map(Id::new)
+        self.create(Replacement::Membership(m)).await.map(Id::new)
     }
 
     async fn create_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
-        let values = vec![
-            m.committee.get().into(),
-            instant_text(m.times.start()).into(),
-            m.times.end().map(instant_text).into(),
-            m.location.as_ref().map(Title::as_str).into(),
-            m.status.as_str().into(),
-            m.agenda_published.map(instant_text).into(),
-        ];
-        self.buffer(Table::Meetings, values).await.map(Id::new)
+        self.create(Replacement::Meeting(m)).await.map(Id::new)
     }
 
     async fn record_attendance(
@@ -274,30 +415,11 @@ impl Writer for SqliteWriter {
     }
 
     async fn create_issue(&mut self, i: &Issue) -> Result<IssueId> {
-        let values = vec![
-            i.title.as_str().into(),
-            i.reference.as_ref().map(Title::as_str).into(),
-            i.summary.as_str().into(),
-        ];
-        self.buffer_searchable(Table::Issues, SearchKind::Issue, None, values)
-            .await
-            .map(Id::new)
+        self.create(Replacement::Issue(i)).await.map(Id::new)
     }
 
     async fn create_item(&mut self, i: &AgendaItem) -> Result<ItemId> {
-        let (ground, review) = exempt_columns(&i.visibility);
-        let values = vec![
-            i.meeting.get().into(),
-            i64::from(i.position).into(),
-            i.number.as_str().into(),
-            i.title.as_str().into(),
-            i.issue.map(Id::get).into(),
-            ground.into(),
-            review.into(),
-        ];
-        self.buffer_searchable(Table::AgendaItems, SearchKind::Item, None, values)
-            .await
-            .map(Id::new)
+        self.create(Replacement::Item(i)).await.map(Id::new)
     }
 
     async fn create_minutes(
@@ -339,67 +461,15 @@ impl Writer for SqliteWriter {
     }
 
     async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
-        d.check_attachment()?;
-        let (ground, review) = exempt_columns(&d.visibility);
-        let values = vec![
-            d.item.map(Id::get).into(),
-            d.issue.map(Id::get).into(),
-            d.name.as_str().into(),
-            d.media_type.as_str().into(),
-            as_i64(d.size_bytes, "document.size_bytes")?.into(),
-            d.sha256.as_str().into(),
-            d.text.as_str().into(),
-            ground.into(),
-            review.into(),
-        ];
-        self.buffer_searchable(Table::Documents, SearchKind::Document, None, values)
-            .await
-            .map(Id::new)
+        self.create(Replacement::Document(d)).await.map(Id::new)
     }
 
     async fn create_decision(&mut self, d: &Decision) -> Result<DecisionId> {
-        d.check()?;
-        let (committee, person) = match d.maker {
-            DecisionMaker::Committee(c) => (Some(c.get()), None),
-            DecisionMaker::Officer(p) => (None, Some(p.get())),
-        };
-        let values = vec![
-            d.item.map(Id::get).into(),
-            committee.into(),
-            person.into(),
-            date_text(d.decided_on).into(),
-            d.title.as_str().into(),
-            d.text.as_str().into(),
-            d.key_decision.into(),
-            d.call_in.deadline().map(date_text).into(),
-            d.status.as_str().into(),
-        ];
-        self.buffer_searchable(Table::Decisions, SearchKind::Decision, None, values)
-            .await
-            .map(Id::new)
+        self.create(Replacement::Decision(d)).await.map(Id::new)
     }
 
     async fn create_action(&mut self, a: &Action) -> Result<ActionId> {
-        a.check()?;
-        let (person, organisation) = match a.owner {
-            Some(ActionOwner::Person(p)) => (Some(p.get()), None),
-            Some(ActionOwner::Organisation(o)) => (None, Some(o.get())),
-            None => (None, None),
-        };
-        let values = vec![
-            a.meeting.get().into(),
-            a.item.map(Id::get).into(),
-            a.description.as_str().into(),
-            person.into(),
-            organisation.into(),
-            a.due_on.map(date_text).into(),
-            a.status.as_str().into(),
-            a.rag.as_str().into(),
-            a.closed_on.map(date_text).into(),
-        ];
-        self.buffer_searchable(Table::Actions, SearchKind::Action, None, values)
-            .await
-            .map(Id::new)
+        self.create(Replacement::Action(a)).await.map(Id::new)
     }
 
     async fn create_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
@@ -416,15 +486,7 @@ impl Writer for SqliteWriter {
     }
 
     async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
-        let values = vec![
-            e.from_item.get().into(),
-            e.to_committee.get().into(),
-            e.reason.as_str().into(),
-            e.state.as_str().into(),
-            e.target_item.map(Id::get).into(),
-            e.considered_on.map(date_text).into(),
-        ];
-        self.buffer(Table::Escalations, values).await.map(Id::new)
+        self.create(Replacement::Escalation(e)).await.map(Id::new)
     }
 
     async fn create_forward_plan_entry(&mut self, e: &ForwardPlanEntry) -> Result<ForwardPlanId> {
@@ -732,6 +794,78 @@ impl Writer for SqliteWriter {
         .await
         .map_err(db_error("escalation.state"))?;
         Ok(())
+    }
+
+    async fn replace(&mut self, id: i64, record: Replacement<'_>) -> Result<()> {
+        let (table, values) = row(record)?;
+        self.flush().await?;
+        let columns = &table.columns()[1..];
+        let set: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
+        let sql = format!(
+            "UPDATE {} SET {}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            table.name(),
+            set.join(", ")
+        );
+        let updated = buffer::bind_all(sqlx::query(AssertSqlSafe(sql)), values)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error(table.name()))?
+            .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::not_found(table.name(), id));
+        }
+        if let Replacement::Committee(c) = record {
+            sqlx::query("DELETE FROM committee_owners WHERE committee_id = ?")
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(db_error("committee_owners"))?;
+            for owner in c.owners.organisations() {
+                self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn import_sources(&mut self, keys: &[String]) -> Result<Vec<ImportSource>> {
+        self.flush().await?;
+        let mut found = Vec::new();
+        for chunk in keys.chunks(500) {
+            let sql = format!(
+                "SELECT source_key, kind, record_id, fingerprint FROM import_sources
+                 WHERE source_key IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64, String)>(AssertSqlSafe(sql));
+            for key in chunk {
+                query = query.bind(key);
+            }
+            let rows = query
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(db_error("import_sources"))?;
+            found.extend(rows.into_iter().map(|(key, kind, record_id, fingerprint)| {
+                ImportSource {
+                    key,
+                    kind,
+                    record_id,
+                    fingerprint,
+                }
+            }));
+        }
+        Ok(found)
+    }
+
+    async fn remember_import_source(&mut self, source: &ImportSource) -> Result<()> {
+        let values = vec![
+            source.key.as_str().into(),
+            source.kind.as_str().into(),
+            source.record_id.into(),
+            source.fingerprint.as_str().into(),
+        ];
+        self.buffer(Table::ImportSources, values).await.map(drop)
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {

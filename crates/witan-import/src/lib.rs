@@ -1,0 +1,296 @@
+//! Importers: bring existing records into witan from the formats public bodies publish.
+//!
+//! Data flows one way: a source file is read (with size limits) → a parser for its format turns
+//! it into a [`model::Batch`] of drafts under source keys → [`Applier`] writes the batch in one
+//! unit of work, creating, updating in place or leaving alone each record according to what the
+//! store remembers of its source (`import_sources`). A file is atomic: it lands whole or, if the
+//! store refuses it, not at all; a single record that does not validate is rejected with its
+//! location and the rest of its file still lands.
+
+mod apply;
+pub mod minutes;
+pub mod model;
+pub mod text;
+
+pub use apply::{Applier, Tally};
+pub use model::Problem;
+
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use witan_store::{Store, StoreError};
+
+/// Files larger than this are refused unread (the largest real OParl page in the test material
+/// is 0.3 MB; a year of a council's minutes fits many times over).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Folders are walked at most this deep.
+pub const MAX_FOLDER_DEPTH: usize = 16;
+
+/// A source format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Minutes,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Minutes => "minutes",
+        }
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `None` detects each file's format.
+    pub format: Option<Format>,
+    /// The organisation minutes belong to (minutes rarely name it).
+    pub organisation: Option<String>,
+    /// The committee, for layouts that do not name it.
+    pub committee: Option<String>,
+    /// Parse and check everything, write nothing.
+    pub dry_run: bool,
+    /// The date a correction to signed-off minutes is signed off on.
+    pub today: NaiveDate,
+}
+
+/// A file, or a place in it, that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct ImportError {
+    /// "line 12", "/data/3", or empty for the file as a whole.
+    pub at: String,
+    pub message: String,
+}
+
+impl ImportError {
+    pub fn at(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+
+    fn whole(message: impl Into<String>) -> Self {
+        Self::at("", message)
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub files: u64,
+    /// Files that were rejected as a whole (nothing of them was written).
+    pub failed: Vec<Problem>,
+    pub tally: Tally,
+}
+
+/// The files named by `paths`: files as given, folders walked in name order (hidden entries
+/// skipped). A path that does not exist is an error.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+        if depth > MAX_FOLDER_DEPTH {
+            return Err(ImportError::whole(format!(
+                "{}: folders nest deeper than {MAX_FOLDER_DEPTH} levels",
+                dir.display()
+            )));
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| ImportError::whole(format!("{}: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() {
+                walk(&entry, depth + 1, out)?;
+            } else {
+                out.push(entry);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, 0, &mut files)?;
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(ImportError::whole(format!(
+                "{}: no such file or folder",
+                path.display()
+            )));
+        }
+    }
+    Ok(files)
+}
+
+/// The format of a file from its name and first bytes; `None` if it holds no records witan reads
+/// (a licence text, an image).
+pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if name.starts_with("license") || name.starts_with("licence") || name.starts_with("readme") {
+        return None;
+    }
+    let _ = head;
+    match ext.as_str() {
+        "txt" | "md" | "markdown" | "html" | "htm" => Some(Format::Minutes),
+        _ => None,
+    }
+}
+
+/// Reads a file as UTF-8 text within [`MAX_FILE_BYTES`].
+pub fn read_text(path: &Path) -> Result<String, ImportError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ImportError::whole(e.to_string()))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(ImportError::whole(format!(
+            "the file is {size} bytes; the importer reads files of at most {MAX_FILE_BYTES} bytes"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ImportError::whole(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        ImportError::at(
+            format!("line {line}"),
+            format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+        )
+    })
+}
+
+/// Progress of a run: files done of files in all.
+pub trait Progress {
+    fn file_done(&mut self, done: usize, total: usize, file: &Path);
+}
+
+impl<F: FnMut(usize, usize, &Path)> Progress for F {
+    fn file_done(&mut self, done: usize, total: usize, file: &Path) {
+        self(done, total, file)
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Imports every file `paths` names.
+pub async fn run(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Report, StoreError> {
+    let files = collect_files(paths).map_err(|e| StoreError::Conflict(e.message))?;
+    let mut report = Report::default();
+    let mut parsed: Vec<(PathBuf, minutes::Parsed)> = Vec::new();
+    for path in &files {
+        let format = match options.format {
+            Some(f) => Some(f),
+            None => detect(path, &[]),
+        };
+        let Some(format) = format else {
+            continue;
+        };
+        let result = read_text(path).and_then(|text| match format {
+            Format::Minutes => minutes::parse(&text, options),
+        });
+        match result {
+            Ok(p) => parsed.push((path.clone(), p)),
+            Err(e) => report.failed.push(file_problem(path, &e)),
+        }
+    }
+    // Earlier meetings first, so that an action carried to a later meeting exists before the
+    // update that reports on it.
+    parsed.sort_by_key(|(path, p)| {
+        (
+            p.committee.clone(),
+            p.meeting.as_ref().map(|(_, d)| *d),
+            path.clone(),
+        )
+    });
+    {
+        let mut refs: Vec<&mut minutes::Parsed> = parsed.iter_mut().map(|(_, p)| p).collect();
+        minutes::link_carried_actions(&mut refs);
+    }
+    unify_shared_records(parsed.iter_mut().map(|(_, p)| &mut p.batch));
+    let mut applier = Applier::new(store, options.today).await?;
+    let mut dry_writer = if options.dry_run {
+        Some(store.begin().await?)
+    } else {
+        None
+    };
+    let total = parsed.len();
+    for (done, (path, p)) in parsed.iter().enumerate() {
+        let name = display(path);
+        let result = match dry_writer.as_mut() {
+            Some(w) => applier.apply_within(&name, &p.batch, w.as_mut()).await,
+            None => applier.apply(&name, &p.batch).await,
+        };
+        match result {
+            Ok(tally) => report.tally.add(tally),
+            Err(e) => {
+                report.failed.push(Problem {
+                    at: name,
+                    message: format!("nothing of this file was imported: {e}"),
+                });
+                if options.dry_run {
+                    break;
+                }
+            }
+        }
+        report.files += 1;
+        progress.file_done(done + 1, total, path);
+    }
+    drop(dry_writer);
+    Ok(report)
+}
+
+/// A record several files describe (the committee every set of minutes names, a person at many
+/// meetings) is written as the last of them describes it, so that the files agree and a second
+/// run finds everything unchanged.
+fn unify_shared_records<'a>(batches: impl Iterator<Item = &'a mut model::Batch>) {
+    let mut batches: Vec<&mut model::Batch> = batches.collect();
+    let mut last: std::collections::HashMap<model::Key, model::Draft> = Default::default();
+    for batch in &batches {
+        for record in &batch.records {
+            last.insert(record.draft.key().clone(), record.draft.clone());
+        }
+    }
+    for batch in &mut batches {
+        for record in &mut batch.records {
+            if let Some(latest) = last.get(record.draft.key()) {
+                record.draft = latest.clone();
+            }
+        }
+    }
+}
+
+fn file_problem(path: &Path, e: &ImportError) -> Problem {
+    let name = display(path);
+    Problem {
+        at: if e.at.is_empty() {
+            name
+        } else if e.at.starts_with('/') {
+            format!("{name}#{}", e.at)
+        } else {
+            format!("{name}:{}", e.at)
+        },
+        message: e.message.clone(),
+    }
+}

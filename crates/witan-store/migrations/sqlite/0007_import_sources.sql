@@ -1,0 +1,15 @@
+-- Where imported records came from. Each record an importer writes is remembered under a source
+-- key that names the format and the source's own identity ("oparl:https://…/meeting/12",
+-- "legistar:chicago/event/4711", "minutes:committee/cabinet/2016-04-14/item/7"), with a
+-- fingerprint of the record as the source last described it: a re-import finds the record by its
+-- key, leaves it alone when the fingerprint is unchanged and updates it in place when not.
+CREATE TABLE import_sources (
+    source_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) WITHOUT ROWID;
+
+-- A document known only from a link in published minutes has no digest until it is fetched:
+-- documents.sha256 holds '' for "not retrieved" (the column is NOT NULL since 0001).

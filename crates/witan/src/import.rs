@@ -1,0 +1,132 @@
+//! `witan import`: brings minutes, OParl and Legistar records into the store, with a progress bar
+//! on long runs and a summary of what it did.
+
+use crate::config::{Config, StoreArgs};
+use anyhow::Context;
+use clap::ValueEnum;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use witan_import::{Format, Options, Report, Tally};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Decide per file from its name and content.
+    Auto,
+    /// Published minutes: plain text, HTML, Markdown with front matter.
+    Minutes,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The format of the files.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// Read and check everything, report what would happen, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The organisation imported minutes belong to (minutes rarely name it).
+    #[arg(long, value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// The committee, for minutes that do not name it.
+    #[arg(long, value_name = "NAME")]
+    pub committee: Option<String>,
+    /// Print the summary as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Files or folders to import.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
+    let config = Config::load(config_file, &args.store)?;
+    let store = config.open_store().await?;
+    let options = Options {
+        format: match args.format {
+            FormatArg::Auto => None,
+            FormatArg::Minutes => Some(Format::Minutes),
+        },
+        organisation: args.organisation,
+        committee: args.committee,
+        dry_run: args.dry_run,
+        today: chrono::Utc::now().date_naive(),
+    };
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} importing [{bar:30}] {pos}/{len} files ({per_sec}, {eta} left) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let mut progress = |done: usize, total: usize, file: &Path| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+    };
+    let report = witan_import::run(store.as_ref(), &args.paths, &options, &mut progress)
+        .await
+        .context("importing")?;
+    bar.finish_and_clear();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        eprint!(
+            "{}",
+            summary(&report, args.dry_run, started.elapsed().as_secs_f64())
+        );
+    }
+    if report.files == 0 && report.failed.is_empty() {
+        anyhow::bail!("no importable files in the paths given");
+    }
+    Ok(())
+}
+
+fn counts(map: &std::collections::BTreeMap<&'static str, u64>) -> String {
+    if map.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = map.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+    format!(" ({})", parts.join(", "))
+}
+
+/// The summary printed at the end: created, updated, unchanged, rejected with reasons.
+pub fn summary(report: &Report, dry_run: bool, seconds: f64) -> String {
+    let t: &Tally = &report.tally;
+    let mut out = String::new();
+    let verb = if dry_run { "would import" } else { "imported" };
+    let _ = writeln!(
+        out,
+        "{verb} {} files in {seconds:.1} s{}",
+        report.files,
+        if dry_run {
+            " (dry run: nothing was written)"
+        } else {
+            ""
+        }
+    );
+    for (label, map) in [
+        ("created", &t.created),
+        ("updated", &t.updated),
+        ("unchanged", &t.unchanged),
+    ] {
+        let _ = writeln!(out, "  {label:<10}{}{}", Tally::total(map), counts(map));
+    }
+    let _ = writeln!(
+        out,
+        "  {:<10}{} records, {} files",
+        "rejected",
+        t.rejected.len(),
+        report.failed.len()
+    );
+    for problem in report.failed.iter().chain(&t.rejected) {
+        let _ = writeln!(out, "    {}: {}", problem.at, problem.message);
+    }
+    out
+}
