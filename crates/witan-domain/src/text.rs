@@ -129,6 +129,8 @@ impl Slug {
         for c in name.chars() {
             if c.is_ascii_alphanumeric() {
                 out.push(c.to_ascii_lowercase());
+            } else if let Some(latin) = fold_latin(c) {
+                out.push_str(latin);
             } else if c == '&' {
                 out.push_str("-and-");
             } else if !out.ends_with('-') && !out.is_empty() {
@@ -147,6 +149,27 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The plain letters of an accented Latin letter, for slugs: "Ausschuss für" → "ausschuss-fur".
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c.to_lowercase().next().unwrap_or(c) {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'œ' => "oe",
+        'ß' => "ss",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => "u",
+        'ý' | 'ÿ' => "y",
+        'ž' | 'ź' | 'ż' => "z",
+        'š' | 'ś' => "s",
+        'ł' => "l",
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Slug {

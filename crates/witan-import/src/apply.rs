@@ -18,6 +18,8 @@ pub struct Tally {
     pub updated: BTreeMap<&'static str, u64>,
     pub unchanged: BTreeMap<&'static str, u64>,
     pub rejected: Vec<Problem>,
+    /// Taken in only in part, or read and not kept: a reference left out, a file without a place.
+    pub notes: Vec<Problem>,
 }
 
 impl Tally {
@@ -32,6 +34,7 @@ impl Tally {
             }
         }
         self.rejected.extend(other.rejected);
+        self.notes.extend(other.notes);
     }
 
     pub fn total(map: &BTreeMap<&'static str, u64>) -> u64 {
@@ -90,6 +93,8 @@ pub struct Applier<'a> {
     today: NaiveDate,
     organisations: HashMap<String, (i64, String)>,
     committees: HashMap<String, (i64, String)>,
+    /// Issue references in use: unique in witan, but not across the sources of an import.
+    references: HashMap<String, i64>,
 }
 
 impl<'a> Applier<'a> {
@@ -113,25 +118,36 @@ impl<'a> Applier<'a> {
                 (c.record.slug.as_str().to_owned(), (c.id.get(), name))
             })
             .collect();
+        let references = store
+            .issue_references()
+            .await?
+            .into_iter()
+            .map(|(reference, id)| (reference, id.get()))
+            .collect();
         Ok(Self {
             store,
             today,
             organisations,
             committees,
+            references,
         })
     }
 
     /// Applies one file's batch in a unit of work of its own, committed at the end. `Err` means
     /// the file was rejected as a whole and nothing of it was written.
     pub async fn apply(&mut self, file: &str, batch: &Batch) -> Result<Tally, StoreError> {
-        let snapshot = (self.organisations.clone(), self.committees.clone());
+        let snapshot = (
+            self.organisations.clone(),
+            self.committees.clone(),
+            self.references.clone(),
+        );
         let mut writer = self.store.begin().await?;
         let result = match self.apply_within(file, batch, writer.as_mut()).await {
             Ok(tally) => writer.commit().await.map(|()| tally),
             Err(e) => Err(e),
         };
         if result.is_err() {
-            (self.organisations, self.committees) = snapshot;
+            (self.organisations, self.committees, self.references) = snapshot;
         }
         result
     }
@@ -147,6 +163,9 @@ impl<'a> Applier<'a> {
         let mut tally = Tally::default();
         for (at, message) in &batch.problems {
             tally.rejected.push(problem(file, at, message));
+        }
+        for (at, message) in &batch.notes {
+            tally.notes.push(problem(file, at, message));
         }
         let known = self.known_sources(writer, batch).await?;
         let mut ids: HashMap<&str, i64> = known
@@ -173,19 +192,45 @@ impl<'a> Applier<'a> {
                 *tally.unchanged.entry(draft.kind()).or_default() += 1;
                 continue;
             }
-            let fingerprint = draft.fingerprint();
+            // A missing soft reference is left out and noted; which ones resolved is part of the
+            // fingerprint, so a later run that can resolve them writes the record again.
+            let mut resolved = String::new();
+            for soft in draft.soft_references() {
+                if ids.contains_key(soft.as_str()) {
+                    resolved.push('+');
+                } else {
+                    resolved.push('-');
+                    let message = format!(
+                        "{} refers to {soft}, which is neither in this file nor imported before; \
+                         it was imported without that link",
+                        draft.kind()
+                    );
+                    tally.notes.push(problem(file, &sourced.at, &message));
+                }
+            }
+            let fingerprint = format!("{}{resolved}", draft.fingerprint());
+            let mut notes = Vec::new();
             let outcome = match known.get(key) {
                 Some(source) if source.fingerprint == fingerprint => {
                     Ok((source.record_id, Fate::Unchanged))
                 }
                 Some(source) => self
-                    .update(writer, &ids, sourced, source.record_id)
+                    .update(writer, &ids, sourced, source.record_id, &mut notes)
                     .await
                     .map(|()| (source.record_id, Fate::Updated)),
-                None => self.create(writer, &ids, sourced).await,
+                None => self.create(writer, &ids, sourced, &mut notes).await,
             };
+            for note in notes {
+                tally.notes.push(problem(file, &sourced.at, &note));
+            }
             match outcome {
                 Ok((id, fate)) => {
+                    let id = match draft {
+                        Draft::Alias { target, .. } => {
+                            ids.get(target.as_str()).copied().unwrap_or(id)
+                        }
+                        _ => id,
+                    };
                     ids.insert(key, id);
                     let counter = match fate {
                         Fate::Created => &mut tally.created,
@@ -221,7 +266,11 @@ impl<'a> Applier<'a> {
         let mut keys: Vec<String> = batch
             .records
             .iter()
-            .flat_map(|s| std::iter::once(s.draft.key()).chain(s.draft.references()))
+            .flat_map(|s| {
+                std::iter::once(s.draft.key())
+                    .chain(s.draft.references())
+                    .chain(s.draft.soft_references())
+            })
             .map(|k| k.as_str().to_owned())
             .collect();
         keys.sort_unstable();
@@ -234,16 +283,39 @@ impl<'a> Applier<'a> {
             .collect())
     }
 
+    /// Keeps an issue's reference unless another issue has it (two sources may use the same
+    /// reference for different papers): then the issue is written without it, and noted.
+    fn free_reference(&mut self, issue: &mut Issue, own: Option<i64>, notes: &mut Vec<String>) {
+        let Some(reference) = &issue.reference else {
+            return;
+        };
+        match self.references.get(reference.as_str()) {
+            Some(&holder) if Some(holder) != own => {
+                notes.push(format!(
+                    "the reference \"{reference}\" belongs to another issue already; this one was \
+                     imported without it"
+                ));
+                issue.reference = None;
+            }
+            _ => {
+                if let Some(own) = own {
+                    self.references.insert(reference.to_string(), own);
+                }
+            }
+        }
+    }
+
     async fn create(
         &mut self,
         w: &mut dyn Writer,
         ids: &HashMap<&str, i64>,
         sourced: &Sourced,
+        notes: &mut Vec<String>,
     ) -> Result<(i64, Fate), Failure> {
         let r = Refs(ids);
         let id = match &sourced.draft {
             Draft::Organisation { name, kind, .. } => {
-                let name = Title::parse("organisation.name", name)?;
+                let name = one_line("organisation.name", name)?;
                 let slug = Slug::from_name("organisation.name", name.as_str())?;
                 if let Some(id) = adopt(&self.organisations, &slug, &name) {
                     return Ok((id, Fate::Unchanged));
@@ -310,21 +382,31 @@ impl<'a> Applier<'a> {
                 w.create_action_update(r.id(action), &update).await?;
                 0
             }
+            Draft::Alias { target, .. } => r.raw(target),
             Draft::SignOff {
                 meeting, by, on, ..
             } => {
-                let by = Title::parse("sign_off.by", by)?;
+                let by = one_line("sign_off.by", by)?;
                 let sign_off = SignOff::new(1, by, None, *on, None)?;
                 w.create_sign_off(r.id(meeting), &sign_off).await?;
                 0
             }
             other => {
-                let plain = plain_record(&r, other)?;
+                let mut plain = plain_record(&r, other)?;
+                if let Plain::Issue(issue) = &mut plain {
+                    self.free_reference(issue, None, &mut *notes);
+                }
                 match &plain {
                     Plain::Person(p) => w.create_person(p).await?.get(),
                     Plain::Membership(m) => w.create_membership(m).await?.get(),
                     Plain::Meeting(m) => w.create_meeting(m).await?.get(),
-                    Plain::Issue(i) => w.create_issue(i).await?.get(),
+                    Plain::Issue(i) => {
+                        let id = w.create_issue(i).await?.get();
+                        if let Some(reference) = &i.reference {
+                            self.references.insert(reference.to_string(), id);
+                        }
+                        id
+                    }
                     Plain::Document(d) => w.create_document(d).await?.get(),
                     Plain::Decision(d) => w.create_decision(d).await?.get(),
                     Plain::Action(a) => w.create_action(a).await?.get(),
@@ -341,6 +423,7 @@ impl<'a> Applier<'a> {
         ids: &HashMap<&str, i64>,
         sourced: &Sourced,
         id: i64,
+        notes: &mut Vec<String>,
     ) -> Result<(), Failure> {
         let r = Refs(ids);
         match &sourced.draft {
@@ -353,7 +436,7 @@ impl<'a> Applier<'a> {
                     .ok_or_else(|| StoreError::not_found("organisation", id))?;
                 let record = Organisation {
                     slug,
-                    name: Title::parse("organisation.name", name)?,
+                    name: one_line("organisation.name", name)?,
                     kind: *kind,
                 };
                 w.replace(id, Replacement::Organisation(&record)).await?;
@@ -389,6 +472,7 @@ impl<'a> Applier<'a> {
                         .await?;
                 }
             }
+            Draft::Alias { .. } => {}
             Draft::ActionUpdate { .. } => {
                 return Err(Rejected(
                     "an action update already imported cannot change; the source's text differs"
@@ -404,7 +488,10 @@ impl<'a> Applier<'a> {
                 .into());
             }
             other => {
-                let plain = plain_record(&r, other)?;
+                let mut plain = plain_record(&r, other)?;
+                if let Plain::Issue(issue) = &mut plain {
+                    self.free_reference(issue, Some(id), &mut *notes);
+                }
                 let replacement = match &plain {
                     Plain::Person(p) => Replacement::Person(p),
                     Plain::Membership(m) => Replacement::Membership(m),
@@ -439,7 +526,7 @@ impl<'a> Applier<'a> {
         }
         let status = self.store.meeting(meeting).await?.record.status;
         if status == MeetingStatus::MinutesSignedOff {
-            let by = Title::parse("sign_off.by", "witan import")?;
+            let by = one_line("sign_off.by", "witan import")?;
             let reason = Text::parse(
                 "sign_off.reason",
                 "The published minutes changed at their source and were imported again.",
@@ -455,6 +542,11 @@ impl<'a> Applier<'a> {
     }
 }
 
+/// A title as imported: sources break long titles over lines; a title is one line.
+fn one_line(field: &'static str, raw: &str) -> Result<Title, ValidationError> {
+    Title::parse(field, &crate::text::squash(raw))
+}
+
 /// Resolves keys the applier has checked are known.
 struct Refs<'m, 'k>(&'m HashMap<&'k str, i64>);
 
@@ -467,8 +559,10 @@ impl Refs<'_, '_> {
         Id::new(self.raw(key))
     }
 
+    /// An optional or soft reference: `None` when absent or not resolved.
     fn opt<T>(&self, key: Option<&Key>) -> Option<Id<T>> {
-        key.map(|k| self.id(k))
+        key.and_then(|k| self.0.get(k.as_str()))
+            .map(|id| Id::new(*id))
     }
 }
 
@@ -514,7 +608,7 @@ fn committee(
     owners: &[Key],
     parent: Option<&Key>,
 ) -> Result<Committee, ValidationError> {
-    let name = Title::parse("committee.name", name)?;
+    let name = one_line("committee.name", name)?;
     let owners: Vec<OrganisationId> = owners.iter().map(|k| r.id(k)).collect();
     let owners = match owners.as_slice() {
         [] => {
@@ -559,7 +653,7 @@ fn item(r: &Refs<'_, '_>, draft: &Draft) -> Result<AgendaItem, ValidationError> 
         meeting: r.id(meeting),
         position: *position,
         number: ItemNumber::parse("item.number", number)?,
-        title: Title::parse("item.title", title)?,
+        title: one_line("item.title", title)?,
         issue: r.opt(issue.as_ref()),
         visibility,
     })
@@ -595,7 +689,7 @@ enum Plain {
 fn opt_title(field: &'static str, raw: Option<&String>) -> Result<Option<Title>, ValidationError> {
     raw.map(|s| s.trim())
         .filter(|s| !s.is_empty())
-        .map(|s| Title::parse(field, s))
+        .map(|s| one_line(field, s))
         .transpose()
 }
 
@@ -604,7 +698,7 @@ fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationErro
         Draft::Person {
             name, job_title, ..
         } => Plain::Person(Person {
-            name: Title::parse("person.name", name)?,
+            name: one_line("person.name", name)?,
             job_title: opt_title("person.job_title", job_title.as_ref())?,
         }),
         Draft::Membership {
@@ -641,7 +735,7 @@ fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationErro
             summary,
             ..
         } => Plain::Issue(Issue {
-            title: Title::parse("issue.title", title)?,
+            title: one_line("issue.title", title)?,
             reference: opt_title("issue.reference", reference.as_ref())?,
             summary: Text::parse("issue.summary", summary)?,
         }),
@@ -657,7 +751,7 @@ fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationErro
         } => Plain::Document(Document {
             item: r.opt(item.as_ref()),
             issue: r.opt(issue.as_ref()),
-            name: Title::parse("document.name", name)?,
+            name: one_line("document.name", name)?,
             media_type: MediaType::parse("document.media_type", media_type)?,
             size_bytes: *size_bytes,
             sha256: sha256
@@ -679,7 +773,7 @@ fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationErro
             item: r.opt(item.as_ref()),
             maker: DecisionMaker::Committee(r.id(committee)),
             decided_on: *decided_on,
-            title: Title::parse("decision.title", title)?,
+            title: one_line("decision.title", title)?,
             text: Text::parse("decision.text", text)?,
             key_decision: *key_decision,
             call_in: CallIn::NotSubject,
@@ -699,7 +793,7 @@ fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationErro
             meeting: r.id(meeting),
             item: r.opt(item.as_ref()),
             description: Text::parse("action.description", description)?,
-            owner: owner.as_ref().map(|k| ActionOwner::Person(r.id(k))),
+            owner: r.opt(owner.as_ref()).map(ActionOwner::Person),
             due_on: *due_on,
             status: *status,
             rag: *rag,

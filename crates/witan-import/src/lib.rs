@@ -10,6 +10,7 @@
 mod apply;
 pub mod minutes;
 pub mod model;
+pub mod oparl;
 pub mod text;
 
 pub use apply::{Applier, Tally};
@@ -29,12 +30,14 @@ pub const MAX_FOLDER_DEPTH: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Minutes,
+    Oparl,
 }
 
 impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Self::Minutes => "minutes",
+            Self::Oparl => "oparl",
         }
     }
 }
@@ -61,6 +64,9 @@ pub struct ImportError {
     /// "line 12", "/data/3", or empty for the file as a whole.
     pub at: String,
     pub message: String,
+    /// The file holds no records of the format at all (a text that is not minutes): a folder
+    /// import skips it instead of failing it.
+    pub no_records: bool,
 }
 
 impl ImportError {
@@ -68,6 +74,14 @@ impl ImportError {
         Self {
             at: at.into(),
             message: message.into(),
+            no_records: false,
+        }
+    }
+
+    pub fn no_records(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            no_records: true,
+            ..Self::at(at, message)
         }
     }
 
@@ -82,6 +96,8 @@ pub struct Report {
     pub files: u64,
     /// Files that were rejected as a whole (nothing of them was written).
     pub failed: Vec<Problem>,
+    /// Files in the folders given that hold no format witan reads (licences, images …).
+    pub skipped: Vec<String>,
     pub tally: Tally,
 }
 
@@ -146,9 +162,10 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     if name.starts_with("license") || name.starts_with("licence") || name.starts_with("readme") {
         return None;
     }
-    let _ = head;
+    let head = String::from_utf8_lossy(&head[..head.len().min(64 * 1024)]);
     match ext.as_str() {
         "txt" | "md" | "markdown" | "html" | "htm" => Some(Format::Minutes),
+        "json" if oparl::looks_like(&head) => Some(Format::Oparl),
         _ => None,
     }
 }
@@ -189,6 +206,23 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// A parsed file and where it goes in the order of the run.
+struct Loaded {
+    path: PathBuf,
+    batch: model::Batch,
+    order: (u8, Option<model::Key>, Option<NaiveDate>),
+}
+
+/// Reads the first 64 KiB of a file, for format detection.
+fn head(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut buffer = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.take(64 * 1024).read_to_end(&mut buffer);
+    }
+    buffer
+}
+
 /// Imports every file `paths` names.
 pub async fn run(
     store: &dyn Store,
@@ -198,49 +232,68 @@ pub async fn run(
 ) -> Result<Report, StoreError> {
     let files = collect_files(paths).map_err(|e| StoreError::Conflict(e.message))?;
     let mut report = Report::default();
-    let mut parsed: Vec<(PathBuf, minutes::Parsed)> = Vec::new();
+    let mut minutes: Vec<(PathBuf, minutes::Parsed)> = Vec::new();
+    let mut loaded: Vec<Loaded> = Vec::new();
     for path in &files {
-        let format = match options.format {
-            Some(f) => Some(f),
-            None => detect(path, &[]),
-        };
+        let format = options.format.or_else(|| detect(path, &head(path)));
         let Some(format) = format else {
+            report.skipped.push(display(path));
             continue;
         };
-        let result = read_text(path).and_then(|text| match format {
-            Format::Minutes => minutes::parse(&text, options),
-        });
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(e) => {
+                report.failed.push(file_problem(path, &e));
+                continue;
+            }
+        };
+        let result = match format {
+            Format::Minutes => {
+                minutes::parse(&text, options).map(|p| minutes.push((path.clone(), p)))
+            }
+            Format::Oparl => oparl::parse(&text, options).map(|batch| {
+                loaded.push(Loaded {
+                    path: path.clone(),
+                    batch,
+                    order: (oparl::rank(&text), None, None),
+                })
+            }),
+        };
         match result {
-            Ok(p) => parsed.push((path.clone(), p)),
+            Err(e) if e.no_records && options.format.is_none() => {
+                report
+                    .skipped
+                    .push(format!("{} ({})", display(path), e.message));
+            }
             Err(e) => report.failed.push(file_problem(path, &e)),
+            Ok(()) => {}
         }
     }
-    // Earlier meetings first, so that an action carried to a later meeting exists before the
-    // update that reports on it.
-    parsed.sort_by_key(|(path, p)| {
-        (
-            p.committee.clone(),
-            p.meeting.as_ref().map(|(_, d)| *d),
-            path.clone(),
-        )
-    });
     {
-        let mut refs: Vec<&mut minutes::Parsed> = parsed.iter_mut().map(|(_, p)| p).collect();
+        let mut refs: Vec<&mut minutes::Parsed> = minutes.iter_mut().map(|(_, p)| p).collect();
         minutes::link_carried_actions(&mut refs);
     }
-    unify_shared_records(parsed.iter_mut().map(|(_, p)| &mut p.batch));
+    // Minutes after what OParl bodies and committees they may name; earlier meetings first, so
+    // that an action carried to a later meeting exists before the update that reports on it.
+    loaded.extend(minutes.into_iter().map(|(path, p)| Loaded {
+        path,
+        order: (10, p.committee, p.meeting.map(|(_, d)| d)),
+        batch: p.batch,
+    }));
+    loaded.sort_by(|a, b| (&a.order, &a.path).cmp(&(&b.order, &b.path)));
+    unify_shared_records(loaded.iter_mut().map(|l| &mut l.batch));
     let mut applier = Applier::new(store, options.today).await?;
     let mut dry_writer = if options.dry_run {
         Some(store.begin().await?)
     } else {
         None
     };
-    let total = parsed.len();
-    for (done, (path, p)) in parsed.iter().enumerate() {
-        let name = display(path);
+    let total = loaded.len();
+    for (done, file) in loaded.iter().enumerate() {
+        let name = display(&file.path);
         let result = match dry_writer.as_mut() {
-            Some(w) => applier.apply_within(&name, &p.batch, w.as_mut()).await,
-            None => applier.apply(&name, &p.batch).await,
+            Some(w) => applier.apply_within(&name, &file.batch, w.as_mut()).await,
+            None => applier.apply(&name, &file.batch).await,
         };
         match result {
             Ok(tally) => report.tally.add(tally),
@@ -255,7 +308,7 @@ pub async fn run(
             }
         }
         report.files += 1;
-        progress.file_done(done + 1, total, path);
+        progress.file_done(done + 1, total, &file.path);
     }
     drop(dry_writer);
     Ok(report)

@@ -155,6 +155,9 @@ pub enum Draft {
         by: String,
         on: NaiveDate,
     },
+    /// Another name for a record (an OParl Consultation names the Paper an agenda item
+    /// considered): resolves to whatever `target` resolves to.
+    Alias { key: Key, target: Key },
 }
 
 impl Draft {
@@ -173,7 +176,8 @@ impl Draft {
             | Self::Action { key, .. }
             | Self::ActionUpdate { key, .. }
             | Self::Escalation { key, .. }
-            | Self::SignOff { key, .. } => key,
+            | Self::SignOff { key, .. }
+            | Self::Alias { key, .. } => key,
         }
     }
 
@@ -194,6 +198,18 @@ impl Draft {
             Self::ActionUpdate { .. } => "action_update",
             Self::Escalation { .. } => "escalation",
             Self::SignOff { .. } => "sign_off",
+            Self::Alias { .. } => "alias",
+        }
+    }
+
+    /// References that may be missing: the record is written without them (and noted), and
+    /// written again once they resolve.
+    pub fn soft_references(&self) -> Vec<&Key> {
+        match self {
+            Self::Committee { parent, .. } => parent.iter().collect(),
+            Self::Item { issue, .. } => issue.iter().collect(),
+            Self::Action { owner, .. } => owner.iter().collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -202,10 +218,7 @@ impl Draft {
         let mut refs = Vec::new();
         match self {
             Self::Organisation { .. } | Self::Person { .. } | Self::Issue { .. } => {}
-            Self::Committee { owners, parent, .. } => {
-                refs.extend(owners);
-                refs.extend(parent);
-            }
+            Self::Committee { owners, .. } => refs.extend(owners),
             Self::Membership {
                 person, committee, ..
             } => refs.extend([person, committee]),
@@ -213,10 +226,7 @@ impl Draft {
             Self::Attendance {
                 meeting, person, ..
             } => refs.extend([meeting, person]),
-            Self::Item { meeting, issue, .. } => {
-                refs.push(meeting);
-                refs.extend(issue);
-            }
+            Self::Item { meeting, .. } => refs.push(meeting),
             Self::Document { item, issue, .. } => {
                 refs.extend(item);
                 refs.extend(issue);
@@ -227,15 +237,9 @@ impl Draft {
                 refs.extend(item);
                 refs.push(committee);
             }
-            Self::Action {
-                meeting,
-                item,
-                owner,
-                ..
-            } => {
+            Self::Action { meeting, item, .. } => {
                 refs.push(meeting);
                 refs.extend(item);
-                refs.extend(owner);
             }
             Self::ActionUpdate { action, .. } => refs.push(action),
             Self::Escalation {
@@ -244,6 +248,7 @@ impl Draft {
                 ..
             } => refs.extend([from_item, to_committee]),
             Self::SignOff { meeting, .. } => refs.push(meeting),
+            Self::Alias { target, .. } => refs.push(target),
         }
         refs
     }
@@ -278,6 +283,8 @@ pub struct Batch {
     pub records: Vec<Sourced>,
     /// What the parser skipped, with reasons (a record missing a mandatory field …).
     pub problems: Vec<(Location, String)>,
+    /// What the parser read but witan keeps no record of, or took in only in part.
+    pub notes: Vec<(Location, String)>,
 }
 
 impl Batch {
@@ -290,5 +297,9 @@ impl Batch {
 
     pub fn problem(&mut self, at: impl Into<Location>, message: impl Into<String>) {
         self.problems.push((at.into(), message.into()));
+    }
+
+    pub fn note(&mut self, at: impl Into<Location>, message: impl Into<String>) {
+        self.notes.push((at.into(), message.into()));
     }
 }

@@ -48,6 +48,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn counts(&self) -> Result<Counts>;
 
     async fn organisations(&self) -> Result<Vec<Stored<Organisation>>>;
+    /// Every issue reference in use ("102/2002"), with its issue: references are unique.
+    async fn issue_references(&self) -> Result<Vec<(String, IssueId)>>;
     async fn committees(&self) -> Result<Vec<Stored<Committee>>>;
     async fn committee(&self, id: CommitteeId) -> Result<Stored<Committee>>;
     async fn committee_by_slug(&self, slug: &str) -> Result<Stored<Committee>>;

@@ -14,6 +14,8 @@ pub enum FormatArg {
     Auto,
     /// Published minutes: plain text, HTML, Markdown with front matter.
     Minutes,
+    /// OParl 1.0 / 1.1 JSON: objects, list pages, dump folders.
+    Oparl,
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,6 +49,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
         format: match args.format {
             FormatArg::Auto => None,
             FormatArg::Minutes => Some(Format::Minutes),
+            FormatArg::Oparl => Some(Format::Oparl),
         },
         organisation: args.organisation,
         committee: args.committee,
@@ -88,6 +91,9 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Notes printed in the summary; `--json` has all of them.
+const NOTES_SHOWN: usize = 20;
+
 fn counts(map: &std::collections::BTreeMap<&'static str, u64>) -> String {
     if map.is_empty() {
         return String::new();
@@ -127,6 +133,33 @@ pub fn summary(report: &Report, dry_run: bool, seconds: f64) -> String {
     );
     for problem in report.failed.iter().chain(&t.rejected) {
         let _ = writeln!(out, "    {}: {}", problem.at, problem.message);
+    }
+    if !t.notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:<10}{} (taken in without a link, or read and not kept)",
+            "notes",
+            t.notes.len()
+        );
+        for note in t.notes.iter().take(NOTES_SHOWN) {
+            let _ = writeln!(out, "    {}: {}", note.at, note.message);
+        }
+        if t.notes.len() > NOTES_SHOWN {
+            let _ = writeln!(
+                out,
+                "    … and {} more (--json lists them all)",
+                t.notes.len() - NOTES_SHOWN
+            );
+        }
+    }
+    if !report.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:<10}{} files hold no format witan reads: {}",
+            "skipped",
+            report.skipped.len(),
+            report.skipped.join(", ")
+        );
     }
     out
 }

@@ -248,7 +248,7 @@ pub(super) fn parse(
                 .find_map(|b| find_date(&b.text, year))
         })
         .ok_or_else(|| {
-            ImportError::at(
+            ImportError::no_records(
                 blocks.first().map(line).unwrap_or_else(|| "line 1".into()),
                 "expected the meeting's date in the title or the opening lines",
             )

@@ -159,7 +159,10 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
     }
     finish(&mut meetings, &mut prose);
     if meetings.is_empty() {
-        return Err(ImportError::at(line(title), "no meeting could be read"));
+        return Err(ImportError::no_records(
+            line(title),
+            "no meeting could be read",
+        ));
     }
     let organisation = organisation(batch, options, &line(&blocks[0]));
     batch.push(

@@ -68,7 +68,7 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
                 .find_map(|b| find_date(&b.text, None).map(|d| (b, d)))
         })
         .ok_or_else(|| {
-            ImportError::at(
+            ImportError::no_records(
                 "line 1",
                 "expected the meeting date (\"Meeting date 11 October 2021\")",
             )

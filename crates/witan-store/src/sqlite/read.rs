@@ -428,6 +428,15 @@ impl Store for SqliteStore {
         rows.iter().map(decode::organisation).collect()
     }
 
+    async fn issue_references(&self) -> Result<Vec<(String, IssueId)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT reference, id FROM issues WHERE reference IS NOT NULL")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error("issue"))?;
+        Ok(rows.into_iter().map(|(r, id)| (r, Id::new(id))).collect())
+    }
+
     async fn committees(&self) -> Result<Vec<Stored<Committee>>> {
         let rows = self
             .fetch_all(
