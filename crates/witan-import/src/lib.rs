@@ -8,6 +8,7 @@
 //! location and the rest of its file still lands.
 
 mod apply;
+pub mod legistar;
 pub mod minutes;
 pub mod model;
 pub mod oparl;
@@ -31,6 +32,7 @@ pub const MAX_FOLDER_DEPTH: usize = 16;
 pub enum Format {
     Minutes,
     Oparl,
+    Legistar,
 }
 
 impl Format {
@@ -38,6 +40,7 @@ impl Format {
         match self {
             Self::Minutes => "minutes",
             Self::Oparl => "oparl",
+            Self::Legistar => "legistar",
         }
     }
 }
@@ -164,8 +167,10 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     }
     let head = String::from_utf8_lossy(&head[..head.len().min(64 * 1024)]);
     match ext.as_str() {
+        "html" | "htm" if legistar::looks_like_calendar(&head) => Some(Format::Legistar),
         "txt" | "md" | "markdown" | "html" | "htm" => Some(Format::Minutes),
         "json" if oparl::looks_like(&head) => Some(Format::Oparl),
+        "json" if legistar::looks_like(&head) => Some(Format::Legistar),
         _ => None,
     }
 }
@@ -258,6 +263,24 @@ pub async fn run(
                     order: (oparl::rank(&text), None, None),
                 })
             }),
+            Format::Legistar => {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy())
+                    .unwrap_or_default();
+                let parsed = if text.trim_start().starts_with('[') {
+                    legistar::parse(&text, &stem, options)
+                } else {
+                    legistar::parse_calendar(&text, options)
+                };
+                parsed.map(|batch| {
+                    loaded.push(Loaded {
+                        path: path.clone(),
+                        batch,
+                        order: (legistar::rank(&text), None, None),
+                    })
+                })
+            }
         };
         match result {
             Err(e) if e.no_records && options.format.is_none() => {

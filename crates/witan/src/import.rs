@@ -16,6 +16,8 @@ pub enum FormatArg {
     Minutes,
     /// OParl 1.0 / 1.1 JSON: objects, list pages, dump folders.
     Oparl,
+    /// Legistar Web API JSON: Bodies, Events, EventItems, Matters, MatterHistories, Indexes.
+    Legistar,
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +52,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
             FormatArg::Auto => None,
             FormatArg::Minutes => Some(Format::Minutes),
             FormatArg::Oparl => Some(Format::Oparl),
+            FormatArg::Legistar => Some(Format::Legistar),
         },
         organisation: args.organisation,
         committee: args.committee,
