@@ -8,6 +8,7 @@
 //! location and the rest of its file still lands.
 
 mod apply;
+pub mod documents;
 pub mod legistar;
 pub mod minutes;
 pub mod model;
@@ -256,7 +257,7 @@ pub async fn run(
             Format::Minutes => {
                 minutes::parse(&text, options).map(|p| minutes.push((path.clone(), p)))
             }
-            Format::Oparl => oparl::parse(&text, options).map(|batch| {
+            Format::Oparl => oparl::parse(&text, path.parent(), options).map(|batch| {
                 loaded.push(Loaded {
                     path: path.clone(),
                     batch,

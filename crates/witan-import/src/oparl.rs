@@ -14,12 +14,15 @@ use crate::{ImportError, Options};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use witan_domain::{ItemNumber, MeetingStatus, MembershipRole, OrganisationKind};
 
 const FORMAT: &str = "oparl";
 
-/// Parses one OParl file: an object, a list page, or an array of objects.
-pub fn parse(text: &str, options: &Options) -> Result<Batch, ImportError> {
+/// Parses one OParl file: an object, a list page, or an array of objects. `folder` is where the
+/// file lies: a File whose `accessUrl` or `downloadUrl` is a path inside it (relative, or a
+/// `file:` URL) is read for its digest, size and text.
+pub fn parse(text: &str, folder: Option<&Path>, options: &Options) -> Result<Batch, ImportError> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ImportError::at(
             format!("line {}", e.line()),
@@ -30,6 +33,7 @@ pub fn parse(text: &str, options: &Options) -> Result<Batch, ImportError> {
         batch: Batch::default(),
         today: options.today,
         skipped_files: 0,
+        folder: folder.and_then(|f| f.canonicalize().ok()),
     };
     match &value {
         Value::Object(map) if map.contains_key("data") => match &map["data"] {
@@ -95,6 +99,7 @@ struct Parser {
     batch: Batch,
     today: NaiveDate,
     skipped_files: usize,
+    folder: Option<PathBuf>,
 }
 
 fn kind_of(object: &Value) -> Option<&str> {
@@ -194,6 +199,22 @@ fn item_number(raw: Option<&str>, position: u32, seen: &mut HashSet<String>) -> 
 }
 
 impl Parser {
+    /// The local file a File object's download or access URL names, if it lies inside the folder
+    /// being imported (a dump with its files beside it).
+    fn local_file(&self, object: &Value) -> Option<PathBuf> {
+        let folder = self.folder.as_ref()?;
+        ["downloadUrl", "accessUrl"].iter().find_map(|field| {
+            let url = str_field(object, field)?;
+            let path = match url.strip_prefix("file://") {
+                Some(absolute) => PathBuf::from(absolute),
+                None if url.contains("://") => return None,
+                None => folder.join(url),
+            };
+            let path = path.canonicalize().ok()?;
+            (path.starts_with(folder) && path.is_file()).then_some(path)
+        })
+    }
+
     fn problem(&mut self, at: &str, message: impl Into<String>) {
         self.batch.problem(at.to_owned(), message);
     }
@@ -608,7 +629,43 @@ impl Parser {
             );
             return;
         };
-        let size = object["size"].as_u64().unwrap_or(0);
+        let mut size = object["size"].as_u64().unwrap_or(0);
+        let mut media_type = str_field(object, "mimeType")
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let mut sha256 = None;
+        let mut text = str_field(object, "text").unwrap_or_default().to_owned();
+        if let Some(path) = self.local_file(object) {
+            let read = std::fs::metadata(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|m| {
+                    if m.len() > crate::MAX_FILE_BYTES {
+                        Err(format!("it is larger than {} bytes", crate::MAX_FILE_BYTES))
+                    } else {
+                        std::fs::read(&path).map_err(|e| e.to_string())
+                    }
+                })
+                .and_then(|bytes| crate::documents::extract(&path.to_string_lossy(), &bytes));
+            match read {
+                Ok(extracted) => {
+                    size = extracted.size_bytes;
+                    sha256 = Some(extracted.sha256);
+                    if media_type == "application/octet-stream" {
+                        media_type = extracted.media_type;
+                    }
+                    if text.is_empty() {
+                        text = extracted.text;
+                    }
+                }
+                Err(e) => self.batch.note(
+                    at.to_owned(),
+                    format!(
+                        "{}: {e}; the document was imported without its text",
+                        path.display()
+                    ),
+                ),
+            }
+        }
         self.batch.push(
             at,
             Draft::Document {
@@ -616,12 +673,10 @@ impl Parser {
                 item,
                 issue,
                 name: name.chars().take(480).collect(),
-                media_type: str_field(object, "mimeType")
-                    .unwrap_or("application/octet-stream")
-                    .to_owned(),
+                media_type,
                 size_bytes: size,
-                sha256: None,
-                text: str_field(object, "text").unwrap_or_default().to_owned(),
+                sha256,
+                text,
             },
         );
     }

@@ -837,3 +837,190 @@ async fn legistar_events_items_and_matters_link_up() {
         "10:00"
     );
 }
+
+/// A one-page PDF showing `text` in Helvetica, with a correct cross-reference table.
+fn pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 24 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}
+
+/// A zip archive with one entry.
+fn archive(entry: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file(entry, options).unwrap();
+    writer.write_all(content).unwrap();
+    writer.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn report_documents_beside_a_dump_are_read_for_their_text_within_limits() {
+    let (_dir, store) = store().await;
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(files.join("report.pdf"), pdf("Forty one step down beds")).unwrap();
+    std::fs::write(
+        files.join("appendix.docx"),
+        archive(
+            "word/document.xml",
+            b"<?xml version=\"1.0\"?><w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>Winter \
+              pressures &amp; domiciliary care</w:t></w:r></w:p><w:p><w:r><w:t>Second \
+              paragraph</w:t></w:r></w:p></w:body></w:document>",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        files.join("notes.odt"),
+        archive(
+            "content.xml",
+            b"<?xml version=\"1.0\"?><office:document-content xmlns:office=\"o\" \
+              xmlns:text=\"t\"><office:body><office:text><text:p>Community diagnostic \
+              hubs</text:p></office:text></office:body></office:document-content>",
+        ),
+    )
+    .unwrap();
+    // 24 MiB of spaces compress to a few KB: a zip bomb for a reader without a limit.
+    std::fs::write(
+        files.join("bomb.docx"),
+        archive("word/document.xml", &vec![b' '; 24 * 1024 * 1024]),
+    )
+    .unwrap();
+    std::fs::write(
+        files.join("broken.pdf"),
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog",
+    )
+    .unwrap();
+    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
+    let base = "https://council.example/oparl";
+    let file = |n: u32, path: &str| {
+        serde_json::json!({"id": format!("{base}/file/{n}"), "type": t("File"),
+            "name": path, "accessUrl": format!("files/{path}")})
+    };
+    write(
+        dir.path(),
+        "body.json",
+        serde_json::json!({
+        "id": format!("{base}/body/1"), "type": t("Body"), "name": "Example Council"}),
+    );
+    write(
+        dir.path(),
+        "organization.json",
+        serde_json::json!({
+        "id": format!("{base}/organization/1"), "type": t("Organization"),
+        "body": format!("{base}/body/1"), "name": "Health Scrutiny"}),
+    );
+    write(
+        dir.path(),
+        "meeting.json",
+        serde_json::json!({
+        "id": format!("{base}/meeting/1"), "type": t("Meeting"),
+        "start": "2021-10-11T10:00:00+01:00", "organization": [format!("{base}/organization/1")],
+        "agendaItem": [{"id": format!("{base}/agendaitem/1"), "type": t("AgendaItem"),
+            "number": "1", "name": "Winter plan",
+            "auxiliaryFile": [file(1, "report.pdf"), file(2, "appendix.docx"),
+                file(3, "notes.odt"), file(4, "bomb.docx"), file(5, "broken.pdf"),
+                file(6, "../../etc/passwd")]}]}),
+    );
+    let report = import(
+        store.as_ref(),
+        &[dir.path().to_path_buf()],
+        &options("unused", None),
+    )
+    .await;
+    assert!(
+        report.failed.is_empty() && report.tally.rejected.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.tally.created.get("document"), Some(&6));
+    let notes: Vec<&str> = report
+        .tally
+        .notes
+        .iter()
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("bomb.docx") && n.contains("expands beyond 16 MiB")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("broken.pdf") && n.contains("could not be read")),
+        "{notes:?}"
+    );
+
+    let meetings = store
+        .meetings(
+            None,
+            When::Before(chrono::Utc::now()),
+            witan_store::Page::first(5),
+        )
+        .await
+        .unwrap();
+    let record = store
+        .meeting_record(meetings[0].meeting.id, Audience::Public)
+        .await
+        .unwrap();
+    let item = open_item(&record.agenda.as_ref().unwrap()[0]);
+    let text_of = |name: &str| {
+        let d = item
+            .documents
+            .iter()
+            .find(|d| d.record.name.as_str() == name)
+            .unwrap();
+        (
+            d.record.text.to_string(),
+            d.record.sha256.is_some(),
+            d.record.media_type.as_str().to_owned(),
+        )
+    };
+    let (text, hashed, media) = text_of("report.pdf");
+    assert!(text.contains("Forty one step down beds"), "{text:?}");
+    assert!(hashed);
+    assert_eq!(media, "application/pdf");
+    assert_eq!(
+        text_of("appendix.docx").0,
+        "Winter pressures & domiciliary care\nSecond paragraph"
+    );
+    assert_eq!(text_of("notes.odt").0, "Community diagnostic hubs");
+    // A path outside the dump is not read.
+    assert_eq!(
+        text_of("../../etc/passwd"),
+        (String::new(), false, "application/octet-stream".into())
+    );
+}

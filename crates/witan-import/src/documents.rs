@@ -1,0 +1,156 @@
+//! Text from report documents, for search: PDF (pdf-extract, over lopdf), DOCX and ODT (both are
+//! zip archives of XML: the zip crate, with only deflate, and quick-xml reading the one entry that
+//! holds the body text). Hostile files are bounded: the archive entry is read through a limit, so a
+//! zip bomb stops at [`MAX_XML_BYTES`]; a PDF the library cannot parse (or panics on) is an error
+//! for that document, never a crash; the text kept is capped at [`MAX_TEXT_CHARS`].
+
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// The most an archive's XML may expand to.
+pub const MAX_XML_BYTES: u64 = 16 * 1024 * 1024;
+/// The most text kept from one document (what a record's text holds).
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
+
+/// A document file as read: its digest, size, media type and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub media_type: String,
+    pub text: String,
+}
+
+/// The media type of a document from its name and first bytes.
+pub fn media_type(name: &str, bytes: &[u8]) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    if bytes.starts_with(b"%PDF") || lower.ends_with(".pdf") {
+        "application/pdf"
+    } else if lower.ends_with(".docx") {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    } else if lower.ends_with(".odt") {
+        "application/vnd.oasis.opendocument.text"
+    } else if lower.ends_with(".txt") {
+        "text/plain"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// Reads a document's digest and size, and its text where the type has text witan can read.
+pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, String> {
+    let media_type = media_type(name, bytes);
+    let text = match media_type {
+        "application/pdf" => pdf_text(bytes)?,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            archive_text(bytes, "word/document.xml", "p")?
+        }
+        "application/vnd.oasis.opendocument.text" => archive_text(bytes, "content.xml", "p")?,
+        "text/plain" => String::from_utf8_lossy(bytes).into_owned(),
+        _ => String::new(),
+    };
+    let digest = Sha256::digest(bytes);
+    Ok(Extracted {
+        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        size_bytes: bytes.len() as u64,
+        media_type: media_type.to_owned(),
+        text: tidy(&text),
+    })
+}
+
+/// Text without control characters other than newlines and tabs, blank lines collapsed, capped.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT_CHARS));
+    let mut blank = 0;
+    for line in text.lines() {
+        let line: String = line
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect();
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+        if out.len() >= MAX_TEXT_CHARS {
+            break;
+        }
+    }
+    out.chars().take(MAX_TEXT_CHARS).collect()
+}
+
+fn pdf_text(bytes: &[u8]) -> Result<String, String> {
+    // pdf-extract can panic on malformed input; a bad report must not stop an import.
+    let result = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+    match result {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(e)) => Err(format!("the PDF could not be read: {e}")),
+        Err(_) => Err("the PDF could not be read: its structure is broken".to_owned()),
+    }
+}
+
+/// The text of one XML entry of a zip archive: paragraphs (`<… :p>`) on lines of their own.
+fn archive_text(bytes: &[u8], entry: &str, paragraph: &str) -> Result<String, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable document archive: {e}"))?;
+    let file = archive
+        .by_name(entry)
+        .map_err(|_| format!("the document archive has no {entry}"))?;
+    let mut xml = Vec::new();
+    file.take(MAX_XML_BYTES + 1)
+        .read_to_end(&mut xml)
+        .map_err(|e| format!("the document archive could not be read: {e}"))?;
+    if xml.len() as u64 > MAX_XML_BYTES {
+        return Err(format!(
+            "the document's text expands beyond {} MiB; it was not read",
+            MAX_XML_BYTES / 1024 / 1024
+        ));
+    }
+    let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
+    let mut text = String::new();
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(quick_xml::events::Event::Text(t)) => {
+                text.push_str(&t.into_inner());
+            }
+            Ok(quick_xml::events::Event::GeneralRef(r)) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    text.push(c);
+                } else {
+                    text.push_str(match r.into_inner().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                }
+            }
+            Ok(quick_xml::events::Event::End(end)) if end.local_name().as_ref() == paragraph => {
+                text.push('\n');
+            }
+            Ok(quick_xml::events::Event::Empty(e))
+                if matches!(e.local_name().as_ref(), "tab" | "s") =>
+            {
+                text.push(' ');
+            }
+            Ok(quick_xml::events::Event::Eof) => break,
+            Err(e) => {
+                return Err(format!(
+                    "the document's XML is broken at byte {}: {e}",
+                    reader.error_position()
+                ));
+            }
+            _ => {}
+        }
+        buffer.clear();
+    }
+    Ok(text)
+}
