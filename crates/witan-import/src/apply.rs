@@ -75,14 +75,12 @@ impl From<ValidationError> for Failure {
     }
 }
 
+/// Anything the store says fails the file: a buffered write may report a row written for
+/// another record, and a statement that failed may have lost rows of several. Records are
+/// validated before they reach the writer, so a record's own fault is rejected on its own.
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        match e {
-            // Raised before anything is written: the unit of work is intact.
-            StoreError::Invalid(v) => Self::Record(v.into()),
-            StoreError::Rule(r) => Self::Record(Rejected(r.to_string())),
-            other => Self::File(other),
-        }
+        Self::File(e)
     }
 }
 
@@ -136,14 +134,40 @@ impl<'a> Applier<'a> {
     /// Applies one file's batch in a unit of work of its own, committed at the end. `Err` means
     /// the file was rejected as a whole and nothing of it was written.
     pub async fn apply(&mut self, file: &str, batch: &Batch) -> Result<Tally, StoreError> {
+        let mut tallies = self.apply_group(&[(file, batch)]).await?;
+        Ok(tallies.pop().unwrap_or_default())
+    }
+
+    /// Applies several files' batches in one unit of work (one lookup of their sources, one
+    /// commit), which is what makes a folder of small files fast. If the unit of work fails, each
+    /// file is applied again alone, so that the file at fault leaves nothing behind and the others
+    /// land: the result per file is its tally or the reason it was rejected.
+    pub async fn apply_files(
+        &mut self,
+        files: &[(&str, &Batch)],
+    ) -> Vec<Result<Tally, StoreError>> {
+        match self.apply_group(files).await {
+            Ok(tallies) => tallies.into_iter().map(Ok).collect(),
+            Err(_) if files.len() > 1 => {
+                let mut results = Vec::with_capacity(files.len());
+                for (file, batch) in files {
+                    results.push(self.apply(file, batch).await);
+                }
+                results
+            }
+            Err(e) => vec![Err(e)],
+        }
+    }
+
+    async fn apply_group(&mut self, files: &[(&str, &Batch)]) -> Result<Vec<Tally>, StoreError> {
         let snapshot = (
             self.organisations.clone(),
             self.committees.clone(),
             self.references.clone(),
         );
         let mut writer = self.store.begin().await?;
-        let result = match self.apply_within(file, batch, writer.as_mut()).await {
-            Ok(tally) => writer.commit().await.map(|()| tally),
+        let result = match self.apply_within(files, writer.as_mut()).await {
+            Ok(tallies) => writer.commit().await.map(|()| tallies),
             Err(e) => Err(e),
         };
         if result.is_err() {
@@ -152,14 +176,41 @@ impl<'a> Applier<'a> {
         result
     }
 
-    /// Applies one file's batch inside the caller's unit of work (a dry run applies every file
-    /// in one and drops it). On `Err` the unit of work must be dropped.
+    /// Applies files' batches inside the caller's unit of work (a dry run applies every file in
+    /// one and drops it). On `Err` the unit of work must be dropped.
     pub async fn apply_within(
         &mut self,
-        file: &str,
-        batch: &Batch,
+        files: &[(&str, &Batch)],
         writer: &mut dyn Writer,
-    ) -> Result<Tally, StoreError> {
+    ) -> Result<Vec<Tally>, StoreError> {
+        let known = self
+            .known_sources(writer, files.iter().map(|(_, b)| *b))
+            .await?;
+        let mut ids: HashMap<&str, i64> = known
+            .iter()
+            .map(|(key, source)| (key.as_str(), source.record_id))
+            .collect();
+        let mut tallies = Vec::with_capacity(files.len());
+        for (file, batch) in files {
+            tallies.push(
+                self.apply_batch(file, batch, writer, &known, &mut ids)
+                    .await?,
+            );
+        }
+        Ok(tallies)
+    }
+
+    async fn apply_batch<'b>(
+        &mut self,
+        file: &str,
+        batch: &'b Batch,
+        writer: &mut dyn Writer,
+        known: &HashMap<String, ImportSource>,
+        ids: &mut HashMap<&'b str, i64>,
+    ) -> Result<Tally, StoreError>
+    where
+        'b: 'b,
+    {
         let mut tally = Tally::default();
         for (at, message) in &batch.problems {
             tally.rejected.push(problem(file, at, message));
@@ -167,11 +218,6 @@ impl<'a> Applier<'a> {
         for (at, message) in &batch.notes {
             tally.notes.push(problem(file, at, message));
         }
-        let known = self.known_sources(writer, batch).await?;
-        let mut ids: HashMap<&str, i64> = known
-            .iter()
-            .map(|(key, source)| (key.as_str(), source.record_id))
-            .collect();
         for sourced in &batch.records {
             let draft = &sourced.draft;
             let key = draft.key().as_str();
@@ -215,10 +261,10 @@ impl<'a> Applier<'a> {
                     Ok((source.record_id, Fate::Unchanged))
                 }
                 Some(source) => self
-                    .update(writer, &ids, sourced, source.record_id, &mut notes)
+                    .update(writer, ids, sourced, source.record_id, &mut notes)
                     .await
                     .map(|()| (source.record_id, Fate::Updated)),
-                None => self.create(writer, &ids, sourced, &mut notes).await,
+                None => self.create(writer, ids, sourced, &mut notes).await,
             };
             for note in notes {
                 tally.notes.push(problem(file, &sourced.at, &note));
@@ -258,14 +304,13 @@ impl<'a> Applier<'a> {
         Ok(tally)
     }
 
-    async fn known_sources(
+    async fn known_sources<'b>(
         &self,
         writer: &mut dyn Writer,
-        batch: &Batch,
+        batches: impl Iterator<Item = &'b Batch>,
     ) -> Result<HashMap<String, ImportSource>, StoreError> {
-        let mut keys: Vec<String> = batch
-            .records
-            .iter()
+        let mut keys: Vec<String> = batches
+            .flat_map(|b| b.records.iter())
             .flat_map(|s| {
                 std::iter::once(s.draft.key())
                     .chain(s.draft.references())
@@ -374,6 +419,9 @@ impl<'a> Applier<'a> {
             Draft::ActionUpdate {
                 action, on, text, ..
             } => {
+                if text.trim().is_empty() {
+                    return Err(Rejected("an action update needs its text".into()).into());
+                }
                 let update = ActionUpdate {
                     on: *on,
                     text: Text::parse("action_update.text", text)?,
@@ -693,7 +741,25 @@ fn opt_title(field: &'static str, raw: Option<&String>) -> Result<Option<Title>,
         .transpose()
 }
 
+/// The record a draft describes, checked as the writer would check it, so that a fault of the
+/// record is found before anything is written.
 fn plain_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationError> {
+    let plain = unchecked_record(r, draft)?;
+    match &plain {
+        Plain::Decision(d) => d.check()?,
+        Plain::Action(a) => a.check()?,
+        Plain::Document(d) => {
+            d.check_attachment()?;
+            if i64::try_from(d.size_bytes).is_err() {
+                return Err(ValidationError::new("document.size_bytes", "is too large"));
+            }
+        }
+        _ => {}
+    }
+    Ok(plain)
+}
+
+fn unchecked_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, ValidationError> {
     Ok(match draft {
         Draft::Person {
             name, job_title, ..

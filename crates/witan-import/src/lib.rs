@@ -9,6 +9,7 @@
 
 mod apply;
 pub mod documents;
+pub mod harvest;
 pub mod legistar;
 pub mod minutes;
 pub mod model;
@@ -25,6 +26,10 @@ use witan_store::{Store, StoreError};
 /// Files larger than this are refused unread (the largest real OParl page in the test material
 /// is 0.3 MB; a year of a council's minutes fits many times over).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files applied in one unit of work, at most (a failing group is applied again file by file).
+const GROUP_FILES: usize = 500;
+/// Records applied in one unit of work, at most, unless one file holds more.
+const GROUP_RECORDS: usize = 50_000;
 /// Folders are walked at most this deep.
 pub const MAX_FOLDER_DEPTH: usize = 16;
 
@@ -305,6 +310,18 @@ pub async fn run(
         batch: p.batch,
     }));
     loaded.sort_by(|a, b| (&a.order, &a.path).cmp(&(&b.order, &b.path)));
+    apply_loaded(store, loaded, options, progress, &mut report).await?;
+    Ok(report)
+}
+
+/// Applies parsed files in the order given, in groups, into `report`.
+async fn apply_loaded(
+    store: &dyn Store,
+    mut loaded: Vec<Loaded>,
+    options: &Options,
+    progress: &mut dyn Progress,
+    report: &mut Report,
+) -> Result<(), StoreError> {
     unify_shared_records(loaded.iter_mut().map(|l| &mut l.batch));
     let mut applier = Applier::new(store, options.today).await?;
     let mut dry_writer = if options.dry_run {
@@ -313,29 +330,55 @@ pub async fn run(
         None
     };
     let total = loaded.len();
-    for (done, file) in loaded.iter().enumerate() {
-        let name = display(&file.path);
-        let result = match dry_writer.as_mut() {
-            Some(w) => applier.apply_within(&name, &file.batch, w.as_mut()).await,
-            None => applier.apply(&name, &file.batch).await,
+    let names: Vec<String> = loaded.iter().map(|l| display(&l.path)).collect();
+    let mut start = 0;
+    while start < total {
+        // A group of files shares a unit of work; a dry run goes file by file (in its one unit
+        // of work) so that a failure is the file's own.
+        let mut end = start + 1;
+        let mut records = loaded[start].batch.records.len();
+        while !options.dry_run
+            && end < total
+            && end - start < GROUP_FILES
+            && records + loaded[end].batch.records.len() <= GROUP_RECORDS
+        {
+            records += loaded[end].batch.records.len();
+            end += 1;
+        }
+        let group: Vec<(&str, &model::Batch)> = (start..end)
+            .map(|i| (names[i].as_str(), &loaded[i].batch))
+            .collect();
+        let results = match dry_writer.as_mut() {
+            Some(w) => vec![
+                applier
+                    .apply_within(&group, w.as_mut())
+                    .await
+                    .map(|mut t| t.pop().unwrap_or_default()),
+            ],
+            None => applier.apply_files(&group).await,
         };
-        match result {
-            Ok(tally) => report.tally.add(tally),
-            Err(e) => {
-                report.failed.push(Problem {
-                    at: name,
-                    message: format!("nothing of this file was imported: {e}"),
-                });
-                if options.dry_run {
-                    break;
+        let mut stop = false;
+        for (i, result) in (start..end).zip(results) {
+            match result {
+                Ok(tally) => report.tally.add(tally),
+                Err(e) => {
+                    report.failed.push(Problem {
+                        at: names[i].clone(),
+                        message: format!("nothing of this file was imported: {e}"),
+                    });
+                    stop = options.dry_run;
                 }
             }
+            report.files += 1;
+            progress.file_done(i + 1, total, &loaded[i].path);
         }
-        report.files += 1;
-        progress.file_done(done + 1, total, &file.path);
+        if stop {
+            break;
+        }
+        start = end;
     }
     drop(dry_writer);
-    Ok(report)
+    Ok(())
 }
 
 /// A record several files describe (the committee every set of minutes names, a person at many

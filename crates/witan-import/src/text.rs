@@ -136,7 +136,20 @@ struct Open {
 
 /// Blocks of an HTML body. Scripts, styles and navigation are skipped.
 pub fn html_blocks(body: &str, first_line: usize) -> Vec<Block> {
-    let line_at = |offset: usize| first_line + body[..offset.min(body.len())].matches('\n').count();
+    // Lines are counted forward from the last offset asked about: tokens come in order.
+    let mut counted = (0usize, first_line);
+    let mut line_at = |offset: usize| {
+        let offset = offset.min(body.len());
+        if offset < counted.0 {
+            counted = (0, first_line);
+        }
+        counted.1 += body.as_bytes()[counted.0..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted.0 = offset;
+        counted.1
+    };
     let mut blocks = Vec::new();
     let mut open = Open::default();
     let mut bold_depth = 0usize;

@@ -1024,3 +1024,58 @@ async fn report_documents_beside_a_dump_are_read_for_their_text_within_limits() 
         (String::new(), false, "application/octet-stream".into())
     );
 }
+
+#[tokio::test]
+async fn a_file_the_store_refuses_leaves_nothing_and_the_files_beside_it_land() {
+    let (_dir, store) = store().await;
+    let dir = tempfile::tempdir().unwrap();
+    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
+    let base = "https://council.example/oparl";
+    let meeting = |id: u32, items: serde_json::Value| {
+        serde_json::json!({"id": format!("{base}/meeting/{id}"), "type": t("Meeting"),
+            "start": "2021-10-11T10:00:00+01:00",
+            "organization": [format!("{base}/organization/1")], "agendaItem": items})
+    };
+    let item = |id: u32| {
+        serde_json::json!({"id": format!("{base}/agendaitem/{id}"), "type": t("AgendaItem"),
+            "number": "1", "name": format!("Item {id}")})
+    };
+    write(
+        dir.path(),
+        "a-first.json",
+        serde_json::json!({"data": [
+        {"id": format!("{base}/body/1"), "type": t("Body"), "name": "Example Council"},
+        {"id": format!("{base}/organization/1"), "type": t("Organization"),
+         "body": format!("{base}/body/1"), "name": "Cabinet"},
+        meeting(1, serde_json::json!([item(1)]))]}),
+    );
+    // The same meeting with a different item numbered 1: the store refuses the second number 1.
+    write(
+        dir.path(),
+        "b-clash.json",
+        meeting(1, serde_json::json!([item(2)])),
+    );
+    write(
+        dir.path(),
+        "c-fine.json",
+        meeting(2, serde_json::json!([item(3)])),
+    );
+    let report = import(
+        store.as_ref(),
+        &[dir.path().to_path_buf()],
+        &options("unused", None),
+    )
+    .await;
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(report.failed[0].at.ends_with("b-clash.json"));
+    assert!(
+        report.failed[0]
+            .message
+            .contains("another record already has this value"),
+        "{:?}",
+        report.failed
+    );
+    let counts = store.counts().await.unwrap();
+    assert_eq!((counts.meetings, counts.agenda_items), (2, 2));
+    assert_eq!(report.tally.created.get("item"), Some(&2));
+}

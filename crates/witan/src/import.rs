@@ -39,9 +39,40 @@ pub struct Args {
     /// Print the summary as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// Harvest a live OParl endpoint (its System URL, or a Body list URL) instead of files.
+    #[arg(long, value_name = "URL", conflicts_with = "paths")]
+    pub url: Option<String>,
+    /// With --url: ask only for objects modified since this instant (RFC 3339, e.g.
+    /// 2026-01-01T00:00:00Z). By default the time of the last complete harvest of the endpoint.
+    #[arg(long, value_name = "INSTANT", requires = "url")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
     /// Files or folders to import.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "url", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// Fetches over HTTP(S) with ureq (rustls), within the importer's size limit.
+struct Http(ureq::Agent);
+
+impl witan_import::harvest::Fetch for Http {
+    fn get(&self, url: &str) -> Result<String, String> {
+        let mut response = self
+            .0
+            .get(url)
+            .header("Accept", "application/json")
+            .call()
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("the server answered {status}"));
+        }
+        response
+            .body_mut()
+            .with_config()
+            .limit(witan_import::MAX_FILE_BYTES)
+            .read_to_string()
+            .map_err(|e| e.to_string())
+    }
 }
 
 pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
@@ -76,9 +107,34 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
                 .unwrap_or_default(),
         );
     };
-    let report = witan_import::run(store.as_ref(), &args.paths, &options, &mut progress)
-        .await
-        .context("importing")?;
+    let report = match &args.url {
+        Some(url) => {
+            let agent = ureq::Agent::new_with_config(
+                ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .timeout_global(Some(std::time::Duration::from_secs(60)))
+                    .user_agent(concat!("witan/", env!("CARGO_PKG_VERSION")))
+                    .build(),
+            );
+            let target = witan_import::harvest::Harvest {
+                url: url.clone(),
+                since: args.since,
+                now: chrono::Utc::now(),
+            };
+            witan_import::harvest::harvest(
+                store.as_ref(),
+                &Http(agent),
+                &target,
+                &options,
+                &mut progress,
+            )
+            .await
+            .context("harvesting")?
+        }
+        None => witan_import::run(store.as_ref(), &args.paths, &options, &mut progress)
+            .await
+            .context("importing")?,
+    };
     bar.finish_and_clear();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

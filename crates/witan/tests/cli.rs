@@ -492,3 +492,125 @@ fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
         "{search}"
     );
 }
+
+/// A small OParl server on 127.0.0.1 for the harvest test: a System, one Body, its organisations
+/// and two pages of meetings; lists asked with `modified_since` are empty (nothing changed). It
+/// records the paths asked for, answers at most 100 requests and stops when dropped.
+struct OparlServer {
+    base: String,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for OparlServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.base.trim_start_matches("http://"));
+    }
+}
+
+fn oparl_server() -> OparlServer {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (b, a, s) = (base.clone(), asked.clone(), stop.clone());
+    std::thread::spawn(move || {
+        let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
+        for stream in listener.incoming().take(100) {
+            if s.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).into_owned();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+            a.lock().expect("lock").push(path.clone());
+            let changed_only = path.contains("modified_since=");
+            let route = path.split('?').next().unwrap_or_default();
+            let meeting = |id: u32| {
+                serde_json::json!({"id": format!("{b}/meeting/{id}"), "type": t("Meeting"),
+                    "start": "2021-10-11T10:00:00+01:00",
+                    "organization": [format!("{b}/organization/1")],
+                    "agendaItem": [{"id": format!("{b}/agendaitem/{id}"), "type": t("AgendaItem"),
+                        "number": "1", "name": format!("Harvested item {id}")}]})
+            };
+            let body = match (route, changed_only) {
+                ("/system", _) => serde_json::json!({"id": format!("{b}/system"),
+                    "type": t("System"), "body": format!("{b}/bodies")}),
+                ("/bodies", _) => serde_json::json!({"data": [{"id": format!("{b}/body/1"),
+                    "type": t("Body"), "name": "Harvest Council",
+                    "organization": format!("{b}/organizations"),
+                    "meeting": format!("{b}/meetings")}], "links": {}}),
+                (_, true) => serde_json::json!({"data": [], "links": {}}),
+                ("/organizations", false) => serde_json::json!({"data": [{
+                    "id": format!("{b}/organization/1"), "type": t("Organization"),
+                    "body": format!("{b}/body/1"), "name": "Harvest Committee"}], "links": {}}),
+                ("/meetings", false) if path.contains("page=2") => {
+                    serde_json::json!({"data": [meeting(2)], "links": {}})
+                }
+                ("/meetings", false) => serde_json::json!({"data": [meeting(1)],
+                    "links": {"next": format!("{b}/meetings?page=2")}}),
+                _ => serde_json::json!({"error": "not found"}),
+            }
+            .to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    OparlServer { base, asked, stop }
+}
+
+#[test]
+fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
+    let server = oparl_server();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let harvest = || {
+        witan()
+            .args([
+                "import",
+                "--url",
+                &format!("{}/system", server.base),
+                "--data",
+            ])
+            .arg(&data)
+            .output()
+            .expect("run import --url")
+    };
+    let first = harvest();
+    let summary = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{summary}");
+    assert!(
+        summary.contains("created   6 (1 committee, 2 item, 2 meeting, 1 organisation)"),
+        "{summary}"
+    );
+    let asked: Vec<String> = server.asked.lock().expect("lock").drain(..).collect();
+    assert!(asked.contains(&"/meetings?page=2".to_owned()), "{asked:?}");
+    assert!(
+        asked.iter().all(|p| !p.contains("modified_since")),
+        "{asked:?}"
+    );
+
+    let second = harvest();
+    let summary = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{summary}");
+    assert!(
+        summary.contains("created   0\n") && summary.contains("updated   0\n"),
+        "{summary}"
+    );
+    let asked: Vec<String> = server.asked.lock().expect("lock").drain(..).collect();
+    let meetings = asked
+        .iter()
+        .find(|p| p.starts_with("/meetings"))
+        .expect("meetings asked");
+    assert!(meetings.contains("modified_since=20"), "{asked:?}");
+}
