@@ -54,7 +54,11 @@ pub fn looks_like_html(body: &str) -> bool {
         "<section",
     ]
     .iter()
-    .any(|tag| head.len() >= tag.len() && head[..tag.len()].eq_ignore_ascii_case(tag))
+    .any(|tag| {
+        head.as_bytes()
+            .get(..tag.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(tag.as_bytes()))
+    })
 }
 
 /// Tidies a run of text: non-breaking spaces and runs of white space become one space.
@@ -240,6 +244,14 @@ mod tests {
             (blocks[0].line, blocks[1].line, blocks[3].line),
             (10, 11, 13)
         );
+    }
+
+    #[test]
+    fn html_sniffing_never_cuts_a_character() {
+        // Found by the minutes fuzz target: a multi-byte character where a tag name would end.
+        assert!(!looks_like_html("Issue \u{FFFD}meetings"));
+        assert!(!looks_like_html("<p\u{e9}"));
+        assert!(looks_like_html("<P>Minutes</P>"));
     }
 
     #[test]

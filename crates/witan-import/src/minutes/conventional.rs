@@ -27,7 +27,10 @@ pub struct Carried {
 }
 
 fn attendance_heading(text: &str) -> Option<Option<AttendanceKind>> {
-    let lower = text.to_lowercase().trim_end_matches([':', ' ']).to_owned();
+    let lower = text
+        .to_ascii_lowercase()
+        .trim_end_matches([':', ' '])
+        .to_owned();
     let head = lower
         .split('(')
         .next()
@@ -76,7 +79,7 @@ fn person_line(text: &str) -> Option<(String, Option<String>)> {
 
 /// "Action:", "Actions:", "Action 1:" with what follows on the same line.
 fn labelled<'a>(text: &'a str, labels: &[&str]) -> Option<&'a str> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     for label in labels {
         if let Some(rest) = lower.strip_prefix(label) {
             let rest_start = text.len() - rest.len();
@@ -106,7 +109,7 @@ fn is_heading(block: &Block, next: Option<&Block>) -> bool {
 
 /// The owner an action names: "Cabinet Office Transparency Team to …" → that team.
 fn owner_of(description: &str) -> Option<&str> {
-    let lower = description.to_lowercase();
+    let lower = description.to_ascii_lowercase();
     let at = [" to ", " will "]
         .iter()
         .filter_map(|sep| lower.find(sep))
@@ -116,7 +119,7 @@ fn owner_of(description: &str) -> Option<&str> {
     let generic = ["it", "the board", "members", "officials"];
     ((1..=6).contains(&words)
         && owner.starts_with(|c: char| c.is_uppercase())
-        && !generic.contains(&owner.to_lowercase().as_str()))
+        && !generic.contains(&owner.to_ascii_lowercase().as_str()))
     .then_some(owner)
 }
 
@@ -163,7 +166,7 @@ fn due_date(text: &str, meeting: NaiveDate) -> Option<NaiveDate> {
 
 /// The committee's name from the title: "Transparency Board Minutes - 13th December 2011".
 fn committee_name(title: &str) -> Option<String> {
-    let lower = title.to_lowercase();
+    let lower = title.to_ascii_lowercase();
     let end = [" minutes", " meeting", " - ", ": "]
         .iter()
         .filter_map(|m| lower.find(m))
@@ -176,7 +179,7 @@ fn committee_name(title: &str) -> Option<String> {
 fn title_case(text: &str) -> String {
     text.split_whitespace()
         .map(|w| {
-            let lower = w.to_lowercase();
+            let lower = w.to_ascii_lowercase();
             let mut chars = lower.chars();
             chars
                 .next()
@@ -189,7 +192,7 @@ fn title_case(text: &str) -> String {
 
 /// The venue in "Minutes of a meeting held on 11 January at the Cabinet Office:".
 fn venue(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     if !lower.contains("meeting held") {
         return None;
     }
@@ -332,11 +335,14 @@ pub(super) fn parse(
     let mut people: HashMap<String, Key> = HashMap::new();
     for (block, name, note, kind) in &attendance {
         let key = person_key(name);
-        if people.insert(name.to_lowercase(), key.clone()).is_none() {
+        if people
+            .insert(name.to_ascii_lowercase(), key.clone())
+            .is_none()
+        {
             let job_title = note
                 .as_deref()
                 .filter(|n| {
-                    !n.eq_ignore_ascii_case("chair") && !n.to_lowercase().contains("secretar")
+                    !n.eq_ignore_ascii_case("chair") && !n.to_ascii_lowercase().contains("secretar")
                 })
                 .map(str::to_owned);
             batch.push(
@@ -366,7 +372,7 @@ pub(super) fn parse(
     let mut in_review = false;
     for (i, block) in body.iter().enumerate() {
         let text = block.text.as_str();
-        let lower = text.to_lowercase();
+        let lower = text.to_ascii_lowercase();
         if lower.contains("actions from the last meeting")
             || lower.contains("actions from the previous meeting")
             || lower.contains("actions arising from the last meeting")
@@ -512,7 +518,7 @@ fn is_heading_word(name: &str) -> bool {
 /// An owner who attended is that person; an action owned by anyone else is left without an
 /// owner record (the description names them), since a team is neither a person nor a body.
 fn owner_record(people: &HashMap<String, Key>, name: &str) -> Option<Key> {
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     people.get(&lower).cloned().or_else(|| {
         // Initials: "TK" for Tim Kelsey.
         (name.len() <= 4 && name.chars().all(|c| c.is_ascii_uppercase()))
@@ -548,7 +554,7 @@ fn ensure_item<'a, 'b>(items: &'b mut Vec<Item<'a>>, block: &'a Block) -> &'b mu
 fn carried_line(text: &str) -> Option<(&str, &str)> {
     let (title, status) = text.rsplit_once(" - ")?;
     let words = status.split_whitespace().count();
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     ((1..=5).contains(&words)
         && !title.trim().is_empty()
         && !status.trim_end().ends_with(['.', ':', '’', '\''])

@@ -33,7 +33,7 @@ fn meeting_line(text: &str) -> Option<(&str, &str, &str)> {
 /// "7 Title pdf icon PDF 144 KB" → (title, Some((media type, bytes))).
 fn item_heading<'a>(text: &'a str, number: &str) -> (&'a str, Option<(&'static str, u64)>) {
     let title = text.strip_prefix(number).unwrap_or(text).trim();
-    let lower = title.to_lowercase();
+    let lower = title.to_ascii_lowercase();
     for (marker, media) in [
         (" pdf icon ", "application/pdf"),
         (" doc icon ", "application/msword"),

@@ -30,13 +30,13 @@ fn escalations(text: &str) -> Vec<(String, String)> {
         .trim_start_matches("(and where to)")
         .trim_start_matches(['-', ':', ' ']);
     let none = ["n/a", "na", "none", "nil", "no matters for escalation", ""];
-    if none.contains(&text.to_lowercase().trim_end_matches('.')) {
+    if none.contains(&text.to_ascii_lowercase().trim_end_matches('.')) {
         return Vec::new();
     }
     text.split(';')
         .filter_map(|matter| {
             let matter = matter.trim();
-            let lower = matter.to_lowercase();
+            let lower = matter.to_ascii_lowercase();
             let at = lower.rfind(" to ")?;
             let target = matter[at + 4..]
                 .trim()
@@ -57,7 +57,7 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
         .iter()
         .find_map(|b| {
             b.text
-                .to_lowercase()
+                .to_ascii_lowercase()
                 .contains("meeting date")
                 .then(|| find_date(&b.text, None).map(|d| (b, d)))
                 .flatten()
@@ -83,7 +83,7 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
     let committee = committee(batch, &organisation, name, &at);
     let meeting = meeting_key(&committee, date);
     let signed_off_by = blocks.iter().find_map(|b| {
-        let lower = b.text.to_lowercase();
+        let lower = b.text.to_ascii_lowercase();
         lower
             .starts_with(SIGN_OFF)
             .then(|| b.text[SIGN_OFF.len()..].trim().to_owned())
@@ -113,7 +113,7 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
     let mut escalation: Option<(&Block, String)> = None;
     let body = &blocks[start..];
     for (i, block) in body.iter().enumerate() {
-        let lower = block.text.to_lowercase();
+        let lower = block.text.to_ascii_lowercase();
         if lower.starts_with(ESCALATION) {
             escalation = Some((block, block.text[ESCALATION.len()..].to_owned()));
             continue;

@@ -52,7 +52,7 @@ pub fn parse(source: &str, options: &Options) -> Result<Parsed, ImportError> {
         text::text_blocks(body, first_line)
     }
     .into_iter()
-    .filter(|b| !FURNITURE.contains(&b.text.to_lowercase().as_str()))
+    .filter(|b| !FURNITURE.contains(&b.text.to_ascii_lowercase().as_str()))
     .collect();
     if blocks
         .iter()
@@ -148,7 +148,7 @@ pub(crate) fn person_key(name: &str) -> Key {
 pub(crate) fn slug(name: &str) -> String {
     Slug::from_name("name", name)
         .map(|s| s.as_str().to_owned())
-        .unwrap_or_else(|_| name.trim().to_lowercase())
+        .unwrap_or_else(|_| name.trim().to_ascii_lowercase())
 }
 
 /// A meeting whose time the minutes do not give starts at midnight UK time on its date.
@@ -182,7 +182,7 @@ const MONTHS: [&str; 12] = [
 fn month(word: &str) -> Option<u32> {
     let word = word
         .trim_matches(|c: char| !c.is_alphabetic())
-        .to_lowercase();
+        .to_ascii_lowercase();
     if word.len() < 3 {
         return None;
     }
