@@ -234,6 +234,84 @@ fn head(path: &Path) -> Vec<u8> {
     buffer
 }
 
+/// What reading one file came to.
+enum Read {
+    Skipped(Option<String>),
+    Failed(ImportError),
+    Minutes(Box<minutes::Parsed>),
+    Batch(model::Batch, u8),
+}
+
+/// Reads and parses one file.
+fn read_one(path: &Path, options: &Options) -> Read {
+    let format = options.format.or_else(|| detect(path, &head(path)));
+    let Some(format) = format else {
+        return Read::Skipped(None);
+    };
+    let text = match read_text(path) {
+        Ok(text) => text,
+        Err(e) => return Read::Failed(e),
+    };
+    let result = match format {
+        Format::Minutes => minutes::parse(&text, options).map(|p| Read::Minutes(Box::new(p))),
+        Format::Oparl => oparl::parse(&text, path.parent(), options)
+            .map(|batch| Read::Batch(batch, oparl::rank(&text))),
+        Format::Legistar => {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default();
+            let parsed = if text.trim_start().starts_with('[') {
+                legistar::parse(&text, &stem, options)
+            } else {
+                legistar::parse_calendar(&text, options)
+            };
+            parsed.map(|batch| Read::Batch(batch, legistar::rank(&text)))
+        }
+    };
+    match result {
+        Ok(read) => read,
+        Err(e) if e.no_records && options.format.is_none() => Read::Skipped(Some(e.message)),
+        Err(e) => Read::Failed(e),
+    }
+}
+
+/// Reads and parses files on every core (parsing is pure, and most of a folder import of small
+/// files), in the order given.
+fn read_all(files: &[PathBuf], options: &Options) -> Vec<Read> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || {
+                    part.iter()
+                        .map(|path| read_one(path, options))
+                        .collect::<Vec<_>>()
+                });
+                (part.len(), worker)
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|(len, worker)| {
+                worker.join().unwrap_or_else(|_| {
+                    (0..len)
+                        .map(|_| {
+                            Read::Failed(ImportError::whole(
+                                "a parser stopped unexpectedly while reading these files",
+                            ))
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 /// Imports every file `paths` names.
 pub async fn run(
     store: &dyn Store,
@@ -245,57 +323,19 @@ pub async fn run(
     let mut report = Report::default();
     let mut minutes: Vec<(PathBuf, minutes::Parsed)> = Vec::new();
     let mut loaded: Vec<Loaded> = Vec::new();
-    for path in &files {
-        let format = options.format.or_else(|| detect(path, &head(path)));
-        let Some(format) = format else {
-            report.skipped.push(display(path));
-            continue;
-        };
-        let text = match read_text(path) {
-            Ok(text) => text,
-            Err(e) => {
-                report.failed.push(file_problem(path, &e));
-                continue;
-            }
-        };
-        let result = match format {
-            Format::Minutes => {
-                minutes::parse(&text, options).map(|p| minutes.push((path.clone(), p)))
-            }
-            Format::Oparl => oparl::parse(&text, path.parent(), options).map(|batch| {
-                loaded.push(Loaded {
-                    path: path.clone(),
-                    batch,
-                    order: (oparl::rank(&text), None, None),
-                })
+    for (path, outcome) in files.iter().zip(read_all(&files, options)) {
+        match outcome {
+            Read::Skipped(reason) => report.skipped.push(match reason {
+                Some(reason) => format!("{} ({reason})", display(path)),
+                None => display(path),
             }),
-            Format::Legistar => {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy())
-                    .unwrap_or_default();
-                let parsed = if text.trim_start().starts_with('[') {
-                    legistar::parse(&text, &stem, options)
-                } else {
-                    legistar::parse_calendar(&text, options)
-                };
-                parsed.map(|batch| {
-                    loaded.push(Loaded {
-                        path: path.clone(),
-                        batch,
-                        order: (legistar::rank(&text), None, None),
-                    })
-                })
-            }
-        };
-        match result {
-            Err(e) if e.no_records && options.format.is_none() => {
-                report
-                    .skipped
-                    .push(format!("{} ({})", display(path), e.message));
-            }
-            Err(e) => report.failed.push(file_problem(path, &e)),
-            Ok(()) => {}
+            Read::Failed(e) => report.failed.push(file_problem(path, &e)),
+            Read::Minutes(p) => minutes.push((path.clone(), *p)),
+            Read::Batch(batch, rank) => loaded.push(Loaded {
+                path: path.clone(),
+                batch,
+                order: (rank, None, None),
+            }),
         }
     }
     {
@@ -386,15 +426,27 @@ async fn apply_loaded(
 /// run finds everything unchanged.
 fn unify_shared_records<'a>(batches: impl Iterator<Item = &'a mut model::Batch>) {
     let mut batches: Vec<&mut model::Batch> = batches.collect();
-    let mut last: std::collections::HashMap<model::Key, model::Draft> = Default::default();
-    for batch in &batches {
-        for record in &batch.records {
-            last.insert(record.draft.key().clone(), record.draft.clone());
+    // Where each key is last described, and how often: only keys described more than once are
+    // rewritten (cloning every record would double an import's allocations).
+    let mut last: std::collections::HashMap<&model::Key, ((usize, usize), u32)> =
+        Default::default();
+    for (b, batch) in batches.iter().enumerate() {
+        for (r, record) in batch.records.iter().enumerate() {
+            let entry = last.entry(record.draft.key()).or_insert(((b, r), 0));
+            *entry = ((b, r), entry.1 + 1);
         }
+    }
+    let shared: std::collections::HashMap<model::Key, model::Draft> = last
+        .into_iter()
+        .filter(|(_, (_, count))| *count > 1)
+        .map(|(key, ((b, r), _))| (key.clone(), batches[b].records[r].draft.clone()))
+        .collect();
+    if shared.is_empty() {
+        return;
     }
     for batch in &mut batches {
         for record in &mut batch.records {
-            if let Some(latest) = last.get(record.draft.key()) {
+            if let Some(latest) = shared.get(record.draft.key()) {
                 record.draft = latest.clone();
             }
         }

@@ -256,9 +256,15 @@ impl Draft {
     /// A digest of everything the source says about the record: equal fingerprints mean a
     /// re-import has nothing to change.
     pub fn fingerprint(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let json = serde_json::to_vec(self).unwrap_or_default();
         let digest = Sha256::digest(&json);
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        let mut hex = String::with_capacity(64);
+        for b in digest {
+            hex.push(char::from(HEX[usize::from(b >> 4)]));
+            hex.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        hex
     }
 }
 
