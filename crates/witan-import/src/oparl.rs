@@ -75,10 +75,11 @@ pub fn rank(text: &str) -> u8 {
     match kind {
         "System" | "Body" => 0,
         "Organization" | "LegislativeTerm" | "Location" => 1,
-        "Person" | "Membership" => 2,
-        "Paper" | "Consultation" => 3,
-        "Meeting" | "AgendaItem" => 4,
-        _ => 5,
+        "Person" => 2,
+        "Membership" => 3,
+        "Paper" | "Consultation" => 4,
+        "Meeting" | "AgendaItem" => 5,
+        _ => 6,
     }
 }
 
@@ -708,7 +709,7 @@ mod tests {
         assert_eq!(rank("{\"type\": \"https://schema.oparl.org/1.0/Body\"}"), 0);
         assert_eq!(
             rank("{\"type\": \"https://schema.oparl.org/1.1/Meeting\"}"),
-            4
+            5
         );
     }
 }

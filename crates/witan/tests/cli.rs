@@ -472,6 +472,25 @@ fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
         String::from_utf8_lossy(&missing.stderr).contains("nowhere.txt: no such file or folder")
     );
 
+    let board = witan()
+        .args([
+            "import",
+            "--organisation",
+            "Lancashire and South Cumbria ICS",
+            "--committee",
+            "ICS Board",
+            "--data",
+        ])
+        .arg(&data)
+        .arg(shared_data("seeds/000_54a104f843f7d0d7.txt"))
+        .output()
+        .expect("run import");
+    assert!(
+        board.status.success(),
+        "{}",
+        String::from_utf8_lossy(&board.stderr)
+    );
+
     let server = serve(&data);
     let agent = agent();
     let (status, page) = fetch(&agent, &format!("{}/issues/1", server.base));
@@ -491,6 +510,18 @@ fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
         search.to_string().contains("Executive Scrutiny Committee"),
         "{search}"
     );
+    // "What was decided about step-down beds?" finds the board's imported summary.
+    let beds = wait_for_json(
+        &agent,
+        &format!("{}/api/v1/search?q=step-down+beds", server.base),
+        |v| v["total"].as_u64().unwrap_or(0) > 0,
+    );
+    let first = &beds["results"][0];
+    assert!(
+        first.to_string().contains("Month 6 Financial Position"),
+        "{beds}"
+    );
+    assert!(first.to_string().contains("ICS Board"), "{beds}");
 }
 
 /// A small OParl server on 127.0.0.1 for the harvest test: a System, one Body, its organisations
