@@ -1114,3 +1114,82 @@ async fn every_file_in_the_shared_data_imports_and_a_second_import_changes_nothi
             .all(|p| report.tally.rejected.contains(p))
     );
 }
+
+#[tokio::test]
+async fn markdown_minutes_with_front_matter_arrive_with_numbered_items_and_owned_actions() {
+    let (_dir, store) = store().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hwb-2024-03-05.md");
+    std::fs::write(
+        &file,
+        "---\ntitle: Health and Wellbeing Board minutes - 5 March 2024\n---\n\
+         # Health and Wellbeing Board\n\n\
+         Minutes of the meeting held on 5 March 2024 at County Hall.\n\n\
+         ## Present\n\n- Cllr Jane Smith (Chair)\n- Dr Amir Khan\n\n\
+         ## Apologies\n\n- Sarah Jones\n\n\
+         ## 1. Welcome and introductions\n\nThe Chair welcomed members.\n\n\
+         ## 2. Winter pressures\n\nThe Board discussed winter pressures.\n\n\
+         Action: Dr Amir Khan to report on bed capacity.\n\nDue: April 2024\n",
+    )
+    .unwrap();
+    let report = import(
+        store.as_ref(),
+        &[file],
+        &options("Example County Council", None),
+    )
+    .await;
+    assert!(
+        report.failed.is_empty() && report.tally.rejected.is_empty(),
+        "{report:?}"
+    );
+    let committee = store
+        .committee_by_slug("health-and-wellbeing-board")
+        .await
+        .unwrap();
+    let meetings = store
+        .meetings(
+            Some(committee.id),
+            When::Before(chrono::Utc::now()),
+            witan_store::Page::first(5),
+        )
+        .await
+        .unwrap();
+    let record = store
+        .meeting_record(meetings[0].meeting.id, Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(
+        record.meeting.record.location.as_ref().unwrap().as_str(),
+        "County Hall"
+    );
+    let names: Vec<(&str, witan_domain::AttendanceKind)> = record
+        .attendance
+        .iter()
+        .map(|a| (a.person.record.name.as_str(), a.kind))
+        .collect();
+    assert!(names.contains(&("Cllr Jane Smith", witan_domain::AttendanceKind::Present)));
+    assert!(names.contains(&("Sarah Jones", witan_domain::AttendanceKind::Apologies)));
+    let agenda = record.agenda.unwrap();
+    let items: Vec<(String, String)> = agenda
+        .iter()
+        .map(|e| {
+            let i = &open_item(e).item.record;
+            (i.number.to_string(), i.title.to_string())
+        })
+        .collect();
+    assert!(
+        items.contains(&("2".into(), "Winter pressures".into())),
+        "{items:?}"
+    );
+    let winter = agenda
+        .iter()
+        .map(open_item)
+        .find(|i| i.item.record.title.as_str() == "Winter pressures")
+        .unwrap();
+    let action = &winter.actions[0];
+    assert_eq!(action.owner_name.as_deref(), Some("Dr Amir Khan"));
+    assert_eq!(
+        action.action.record.due_on,
+        NaiveDate::from_ymd_opt(2024, 4, 30)
+    );
+}

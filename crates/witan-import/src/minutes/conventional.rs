@@ -457,17 +457,26 @@ pub(super) fn parse(
         }
     }
     let batch = &mut parsed.batch;
+    let mut numbers = std::collections::HashSet::new();
     for (n, mut item) in merged.into_iter().enumerate() {
         let position = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let item_key = meeting.child(format_args!("item/{position}"));
-        let title: String = item.title.chars().take(480).collect();
+        // "3. Winter pressures" is item 3, titled "Winter pressures"; otherwise items number in
+        // order.
+        let (number, title) = match numbered_heading(&item.title) {
+            Some((number, rest)) if numbers.insert(number.to_owned()) => {
+                (number.to_owned(), rest.to_owned())
+            }
+            _ => (position.to_string(), item.title.clone()),
+        };
+        let title: String = title.chars().take(480).collect();
         batch.push(
             line(item.at),
             Draft::Item {
                 key: item_key.clone(),
                 meeting: meeting.clone(),
                 position,
-                number: position.to_string(),
+                number,
                 title,
                 issue: None,
                 exempt: None,
@@ -548,6 +557,20 @@ fn ensure_item<'a, 'b>(items: &'b mut Vec<Item<'a>>, block: &'a Block) -> &'b mu
     }
     let last = items.len() - 1;
     &mut items[last]
+}
+
+/// "3. Winter pressures" → ("3", "Winter pressures"); "10.2) Budget" → ("10.2", "Budget").
+fn numbered_heading(text: &str) -> Option<(&str, &str)> {
+    let end = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let number = text[..end].trim_end_matches('.');
+    let rest = text[end..].trim_start_matches([')', ' ', '\t']);
+    let valid = !number.is_empty()
+        && number.starts_with(|c: char| c.is_ascii_digit())
+        && number.len() <= 8
+        && number.split('.').next().is_some_and(|first| first.len() <= 3)
+        && !rest.is_empty()
+        && (text[..end].ends_with('.') || text[end..].starts_with([')', ' ']));
+    valid.then_some((number, rest))
 }
 
 /// "'Right to data' green paper - on track" → (title, status).
@@ -730,6 +753,16 @@ mod tests {
             committee_name("Transparency Board Minutes - 13th December 2011").as_deref(),
             Some("Transparency Board")
         );
+        assert_eq!(
+            numbered_heading("3. Winter pressures"),
+            Some(("3", "Winter pressures"))
+        );
+        assert_eq!(numbered_heading("10.2) Budget"), Some(("10.2", "Budget")));
+        assert_eq!(
+            numbered_heading("2011 was a year"),
+            Some(("2011", "was a year"))
+        );
+        assert_eq!(numbered_heading("Welcome"), None);
         assert_eq!(
             carried_line("'Right to data' green paper - on track"),
             Some(("'Right to data' green paper", "on track"))
