@@ -1124,7 +1124,7 @@ async fn markdown_minutes_with_front_matter_arrive_with_numbered_items_and_owned
         &file,
         "---\ntitle: Health and Wellbeing Board minutes - 5 March 2024\n---\n\
          # Health and Wellbeing Board\n\n\
-         Minutes of the meeting held on 5 March 2024 at County Hall.\n\n\
+         Minutes of the meeting held on 5 March 2024, 2pm - 4.30pm at County Hall.\n\n\
          ## Present\n\n- Cllr Jane Smith (Chair)\n- Dr Amir Khan\n\n\
          ## Apologies\n\n- Sarah Jones\n\n\
          ## 1. Welcome and introductions\n\nThe Chair welcomed members.\n\n\
@@ -1161,6 +1161,19 @@ async fn markdown_minutes_with_front_matter_arrive_with_numbered_items_and_owned
     assert_eq!(
         record.meeting.record.location.as_ref().unwrap().as_str(),
         "County Hall"
+    );
+    let times = &record.meeting.record.times;
+    assert_eq!(witan_domain::time::uk_time(times.start()), "14:00");
+    assert_eq!(
+        times.end().map(witan_domain::time::uk_time).as_deref(),
+        Some("16:30")
+    );
+    let chair = store.memberships(committee.id).await.unwrap();
+    assert_eq!(chair.len(), 1);
+    assert_eq!(chair[0].person_name.as_str(), "Cllr Jane Smith");
+    assert_eq!(
+        chair[0].membership.record.role,
+        witan_domain::MembershipRole::Chair
     );
     let names: Vec<(&str, witan_domain::AttendanceKind)> = record
         .attendance

@@ -13,7 +13,7 @@ use super::{
 use crate::model::{Draft, Key, Location, MinutesDraft};
 use crate::text::Block;
 use crate::{ImportError, Options};
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use std::collections::{BTreeSet, HashMap};
 use witan_domain::{ActionStatus, AttendanceKind, MeetingStatus, Rag};
 
@@ -284,15 +284,20 @@ pub(super) fn parse(
     let organisation = organisation(batch, options, &first_at);
     let committee = committee(batch, &organisation, &committee_name, &first_at);
     let meeting = meeting_key(&committee, date);
-    let start = super::start_of(date, None)
+    let times = blocks.iter().take(12).find_map(|b| meeting_times(&b.text));
+    let start = super::start_of(date, times.map(|(from, _)| from))
         .ok_or_else(|| ImportError::at(first_at.clone(), "the date does not exist in UK time"))?;
+    let end = times
+        .and_then(|(_, until)| until)
+        .and_then(|until| super::start_of(date, Some(until)))
+        .filter(|end| *end > start);
     batch.push(
         first_at.clone(),
         Draft::Meeting {
             key: meeting.clone(),
             committee: committee.clone(),
             start,
-            end: None,
+            end,
             location: venue,
             status: MeetingStatus::Held,
         },
@@ -358,10 +363,26 @@ pub(super) fn parse(
                 Draft::Attendance {
                     key: meeting.child(format_args!("attendance/{}", slug(name))),
                     meeting: meeting.clone(),
-                    person: key,
+                    person: key.clone(),
                     attendance: *kind,
                 },
             );
+            // "Francis Maude (Chair)": who chaired this meeting, as a membership of the day.
+            if note.as_deref().is_some_and(|n| {
+                n.to_ascii_lowercase().contains("chair") && !n.to_ascii_lowercase().contains("vice")
+            }) {
+                batch.push(
+                    line(block),
+                    Draft::Membership {
+                        key: meeting.child("chair"),
+                        person: key,
+                        committee: committee.clone(),
+                        role: witan_domain::MembershipRole::Chair,
+                        from: date,
+                        until: Some(date),
+                    },
+                );
+            }
         }
     }
 
@@ -557,6 +578,62 @@ fn ensure_item<'a, 'b>(items: &'b mut Vec<Item<'a>>, block: &'a Block) -> &'b mu
     }
     let last = items.len() - 1;
     &mut items[last]
+}
+
+/// The meeting's times in an opening line: "at 2pm", "10.00am – 12.30pm", "3.30 - 5.30pm",
+/// "14:00". A lone "at 3" is not a time; an end needs a start.
+fn meeting_times(text: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
+    let lower = text.to_ascii_lowercase().replace(['–', '—'], "-");
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found: Vec<(NaiveTime, bool)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        for part in word.split('-').filter(|p| !p.is_empty()) {
+            let (clock, suffix) = match part.strip_suffix("pm").or_else(|| part.strip_suffix("am"))
+            {
+                Some(clock) => (clock, Some(part.ends_with("pm"))),
+                None => match words.get(i + 1).copied() {
+                    Some("pm") | Some("p.m.") => (part, Some(true)),
+                    Some("am") | Some("a.m.") => (part, Some(false)),
+                    _ => (part, None),
+                },
+            };
+            let (hours, minutes) = match clock.split_once(['.', ':']) {
+                Some((h, m)) => (h.parse::<u32>().ok(), m.parse::<u32>().ok()),
+                None => (clock.parse::<u32>().ok(), Some(0)),
+            };
+            let (Some(hours), Some(minutes)) = (hours, minutes) else {
+                continue;
+            };
+            let explicit = suffix.is_some() || clock.contains(':');
+            let hours = match suffix {
+                Some(true) if hours < 12 => hours + 12,
+                Some(false) if hours == 12 => 0,
+                _ => hours,
+            };
+            if let Some(time) = NaiveTime::from_hms_opt(hours, minutes, 0)
+                && (explicit || clock.contains('.'))
+            {
+                found.push((time, suffix.is_some()));
+            }
+        }
+    }
+    match found.as_slice() {
+        [] => None,
+        [(start, _)] => Some((*start, None)),
+        [(start, start_suffix), (end, _), ..] => {
+            // "3.30 - 5.30pm": the start shares the end's afternoon.
+            let afternoon = start.overflowing_add_signed(chrono::Duration::hours(12)).0;
+            let start = if !start_suffix && start.hour() < 12 && afternoon <= *end {
+                afternoon
+            } else {
+                *start
+            };
+            Some((start, Some(*end)))
+        }
+    }
 }
 
 /// "3. Winter pressures" → ("3", "Winter pressures"); "10.2) Budget" → ("10.2", "Budget").
@@ -763,6 +840,20 @@ mod tests {
         assert_eq!(numbered_heading("10.2) Budget"), Some(("10.2", "Budget")));
         assert_eq!(numbered_heading("2011 was a year"), None);
         assert_eq!(numbered_heading("Welcome"), None);
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(
+            meeting_times("held at 2pm in the Chamber"),
+            Some((t(14, 0), None))
+        );
+        assert_eq!(
+            meeting_times("11 October 2011, 3.30 – 5.30pm"),
+            Some((t(15, 30), Some(t(17, 30))))
+        );
+        assert_eq!(
+            meeting_times("from 10:00 to 12:30"),
+            Some((t(10, 0), Some(t(12, 30))))
+        );
+        assert_eq!(meeting_times("item 3 of 5"), None);
         assert_eq!(
             carried_line("'Right to data' green paper - on track"),
             Some(("'Right to data' green paper", "on track"))
