@@ -35,6 +35,9 @@ impl SqliteStore {
     }
 }
 
+/// Source keys looked up per statement (SQLite allows 32,766 bound values).
+const IMPORT_KEYS_PER_QUERY: usize = 8_000;
+
 fn exempt_columns(v: &Visibility) -> (Option<String>, Option<String>) {
     match v {
         Visibility::Public => (None, None),
@@ -832,7 +835,7 @@ impl Writer for SqliteWriter {
     async fn import_sources(&mut self, keys: &[String]) -> Result<Vec<ImportSource>> {
         self.flush().await?;
         let mut found = Vec::new();
-        for chunk in keys.chunks(500) {
+        for chunk in keys.chunks(IMPORT_KEYS_PER_QUERY) {
             let sql = format!(
                 "SELECT source_key, kind, record_id, fingerprint FROM import_sources
                  WHERE source_key IN ({})",
