@@ -98,23 +98,19 @@ pub struct Applier<'a> {
 impl<'a> Applier<'a> {
     /// `today` dates the sign-off of a correction when a re-import changes signed-off minutes.
     pub async fn new(store: &'a dyn Store, today: NaiveDate) -> Result<Self, StoreError> {
+        let named =
+            |slug: &Slug, id: i64, name: &Title| (slug.as_str().to_owned(), (id, name.to_string()));
         let organisations = store
             .organisations()
             .await?
-            .into_iter()
-            .map(|o| {
-                let name = o.record.name.to_string();
-                (o.record.slug.as_str().to_owned(), (o.id.get(), name))
-            })
+            .iter()
+            .map(|o| named(&o.record.slug, o.id.get(), &o.record.name))
             .collect();
         let committees = store
             .committees()
             .await?
-            .into_iter()
-            .map(|c| {
-                let name = c.record.name.to_string();
-                (c.record.slug.as_str().to_owned(), (c.id.get(), name))
-            })
+            .iter()
+            .map(|c| named(&c.record.slug, c.id.get(), &c.record.name))
             .collect();
         let references = store
             .issue_references()

@@ -23,6 +23,7 @@ pub const ALL: &[&str] = &[
     "registers_filter_page_and_withhold",
     "forward_plan_lists_what_is_coming",
     "search_reads_follow_every_change",
+    "imports_remember_sources_and_replace_in_place",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -50,6 +51,9 @@ pub async fn run(name: &str, store: &dyn Store) {
         "decision_call_in_rules" => decision_call_in_rules(store).await,
         "registers_filter_page_and_withhold" => registers_filter_page_and_withhold(store).await,
         "forward_plan_lists_what_is_coming" => forward_plan_lists_what_is_coming(store).await,
+        "imports_remember_sources_and_replace_in_place" => {
+            imports_remember_sources_and_replace_in_place(store).await
+        }
         other => panic!("no suite function {other}"),
     }
 }
@@ -1621,5 +1625,126 @@ pub async fn search_reads_follow_every_change(store: &dyn Store) {
     assert!(
         !next.is_empty() && next.iter().all(|c| c.seq > last),
         "{next:?}"
+    );
+}
+
+/// What importers rely on: sources remembered and found by key (also inside the same unit of
+/// work), records replaced in place with their ids kept and the search log told, a replacement of
+/// a missing record refused, and issue references listed.
+pub async fn imports_remember_sources_and_replace_in_place(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let issue = w
+        .create_issue(&Issue {
+            title: title("Sustainability and Transformation Plan"),
+            reference: Some(title("STP/2016/1")),
+            summary: Text::default(),
+        })
+        .await
+        .unwrap();
+    let beds = item(w.as_mut(), held, "7", "Step-down beds", Some(issue)).await;
+    let source = |key: &str, kind: &str, id: i64, fingerprint: &str| ImportSource {
+        key: key.to_owned(),
+        kind: kind.to_owned(),
+        record_id: id,
+        fingerprint: fingerprint.to_owned(),
+    };
+    w.remember_import_source(&source(
+        "oparl:https://x/meeting/1",
+        "meeting",
+        held.get(),
+        "aa",
+    ))
+    .await
+    .unwrap();
+    w.remember_import_source(&source("oparl:https://x/item/1", "item", beds.get(), "bb"))
+        .await
+        .unwrap();
+    // Found inside the unit of work that remembered them; unknown keys are absent.
+    let keys = [
+        "oparl:https://x/meeting/1".to_owned(),
+        "oparl:https://x/item/1".to_owned(),
+        "oparl:https://x/unknown".to_owned(),
+    ];
+    let mut found = w.import_sources(&keys).await.unwrap();
+    found.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(
+        found,
+        [
+            source("oparl:https://x/item/1", "item", beds.get(), "bb"),
+            source("oparl:https://x/meeting/1", "meeting", held.get(), "aa"),
+        ]
+    );
+    w.commit().await.unwrap();
+
+    // A changed source: the same ids, the new content, the search log told.
+    let logged = store.last_search_change().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    let moved = Meeting {
+        committee: c.scrutiny,
+        times: MeetingTimes::new(at("2016-04-12 14:00"), None).unwrap(),
+        location: None,
+        status: MeetingStatus::Held,
+        agenda_published: None,
+    };
+    w.replace(held.get(), Replacement::Meeting(&moved))
+        .await
+        .unwrap();
+    let renamed = AgendaItem {
+        meeting: held,
+        position: 4,
+        number: ItemNumber::parse("number", "4").unwrap(),
+        title: title("Step-down beds and winter pressures"),
+        issue: Some(issue),
+        visibility: Visibility::Public,
+    };
+    w.replace(beds.get(), Replacement::Item(&renamed))
+        .await
+        .unwrap();
+    w.remember_import_source(&source("oparl:https://x/item/1", "item", beds.get(), "cc"))
+        .await
+        .unwrap();
+    let missing = w
+        .replace(9_999, Replacement::Item(&renamed))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, StoreError::NotFound { .. }),
+        "{missing:?}"
+    );
+    w.commit().await.unwrap();
+
+    let record = store.meeting_record(held, Audience::Public).await.unwrap();
+    assert_eq!(record.committee.id, c.scrutiny);
+    assert_eq!(record.meeting.record.times.start(), at("2016-04-12 14:00"));
+    let items = open_items(&record);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.id, beds);
+    assert_eq!(items[0].item.record.number.as_str(), "4");
+    assert_eq!(
+        items[0].item.record.title.as_str(),
+        "Step-down beds and winter pressures"
+    );
+    assert!(store.last_search_change().await.unwrap() > logged);
+    let mut w = store.begin().await.unwrap();
+    let again = w
+        .import_sources(&["oparl:https://x/item/1".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(
+        again[0].fingerprint, "cc",
+        "remembering a key again updates it"
+    );
+    drop(w);
+    assert_eq!(
+        store.issue_references().await.unwrap(),
+        [("STP/2016/1".to_owned(), issue)]
     );
 }
