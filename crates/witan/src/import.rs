@@ -147,6 +147,13 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     if report.files == 0 && report.failed.is_empty() {
         anyhow::bail!("no importable files in the paths given");
     }
+    if !report.failed.is_empty() {
+        // The others landed; the exit status tells a script that not everything did.
+        anyhow::bail!(
+            "{} files or pages were not imported (reasons above); the others were",
+            report.failed.len()
+        );
+    }
     Ok(())
 }
 

@@ -461,6 +461,29 @@ fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
     );
     assert!(summary.contains("unchanged 10"), "{summary}");
 
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"type\": \"https://schema.oparl.org/1.1/Body\", ",
+    )
+    .expect("write");
+    let failed = witan()
+        .args(["import", "--data"])
+        .arg(&data)
+        .arg(&broken)
+        .output()
+        .expect("run import");
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("broken.json:line 1: not valid JSON"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: 1 files or pages were not imported"),
+        "{stderr}"
+    );
+
     let missing = witan()
         .args(["import", "--data"])
         .arg(&data)
