@@ -1129,6 +1129,7 @@ async fn markdown_minutes_with_front_matter_arrive_with_numbered_items_and_owned
          ## Apologies\n\n- Sarah Jones\n\n\
          ## 1. Welcome and introductions\n\nThe Chair welcomed members.\n\n\
          ## 2. Winter pressures\n\nThe Board discussed winter pressures.\n\n\
+         Decision: The Board approved the winter plan.\n\n\
          Action: Dr Amir Khan to report on bed capacity.\n\nDue: April 2024\n",
     )
     .unwrap();
@@ -1199,6 +1200,15 @@ async fn markdown_minutes_with_front_matter_arrive_with_numbered_items_and_owned
         .map(open_item)
         .find(|i| i.item.record.title.as_str() == "Winter pressures")
         .unwrap();
+    assert_eq!(
+        winter.minutes.as_ref().unwrap().1.resolution.text.as_str(),
+        "The Board approved the winter plan."
+    );
+    assert_eq!(winter.decisions.len(), 1);
+    assert_eq!(
+        winter.decisions[0].record.text.as_str(),
+        "The Board approved the winter plan."
+    );
     let action = &winter.actions[0];
     assert_eq!(action.owner_name.as_deref(), Some("Dr Amir Khan"));
     assert_eq!(

@@ -95,7 +95,9 @@ fn labelled<'a>(text: &'a str, labels: &[&str]) -> Option<&'a str> {
 
 fn is_heading(block: &Block, next: Option<&Block>) -> bool {
     let text = block.text.trim();
-    if labelled(text, &["action", "actions", "due"]).is_some() {
+    if labelled(text, &["action", "actions", "due"]).is_some()
+        || labelled(text, &DECISION_LABELS).is_some()
+    {
         return false;
     }
     let words = text.split_whitespace().count();
@@ -215,7 +217,11 @@ struct Item<'a> {
     title: String,
     prose: Prose,
     actions: Vec<(&'a Block, String, Option<String>)>,
+    /// "Decision:", "Resolved:", "Agreed:" lines: the item's resolution, and decisions.
+    decisions: Vec<(&'a Block, String)>,
 }
+
+const DECISION_LABELS: [&str; 5] = ["decisions", "decision", "resolved", "agreed", "decided"];
 
 enum Expect {
     Nothing,
@@ -400,6 +406,12 @@ pub(super) fn parse(
         {
             in_review = true;
         }
+        if let Some(rest) = labelled(text, &DECISION_LABELS).filter(|r| !r.is_empty()) {
+            ensure_item(&mut items, block)
+                .decisions
+                .push((block, rest.to_owned()));
+            continue;
+        }
         if let Some(rest) = labelled(text, &["action points", "actions", "action"]) {
             in_review = false;
             let item = ensure_item(&mut items, block);
@@ -460,6 +472,7 @@ pub(super) fn parse(
                 title: block.text.clone(),
                 prose: Prose::default(),
                 actions: Vec::new(),
+                decisions: Vec::new(),
             });
         } else {
             ensure_item(&mut items, block).prose.push(block);
@@ -498,15 +511,35 @@ pub(super) fn parse(
                 meeting: meeting.clone(),
                 position,
                 number,
-                title,
+                title: title.clone(),
                 issue: None,
                 exempt: None,
                 minutes: Some(MinutesDraft {
                     text: item.prose.take(),
+                    resolution_text: item
+                        .decisions
+                        .iter()
+                        .map(|(_, d)| d.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
                     ..MinutesDraft::default()
                 }),
             },
         );
+        for (d, (block, decision)) in item.decisions.iter().enumerate() {
+            batch.push(
+                line(block),
+                Draft::Decision {
+                    key: item_key.child(format_args!("decision/{}", d + 1)),
+                    item: Some(item_key.clone()),
+                    committee: committee.clone(),
+                    decided_on: date,
+                    title: title.clone(),
+                    text: decision.clone(),
+                    key_decision: false,
+                },
+            );
+        }
         for (a, (block, description, due)) in item.actions.into_iter().enumerate() {
             if description.is_empty() {
                 batch.problem(line(block), "an action point without a description");
@@ -574,6 +607,7 @@ fn ensure_item<'a, 'b>(items: &'b mut Vec<Item<'a>>, block: &'a Block) -> &'b mu
             title: "Opening".to_owned(),
             prose: Prose::default(),
             actions: Vec::new(),
+            decisions: Vec::new(),
         });
     }
     let last = items.len() - 1;
