@@ -17,10 +17,15 @@ use witan_store::{ImportSource, Store, StoreError};
 /// Pages read from one list at most.
 pub const MAX_PAGES: usize = 10_000;
 
-/// Gets a URL's body as text, or says why not.
+/// Gets a URL's body, or says why not.
 pub trait Fetch {
     fn get(&self, url: &str) -> Result<String, String>;
+    /// A file's bytes (a report to read the text of), at most [`crate::MAX_FILE_BYTES`].
+    fn get_bytes(&self, url: &str) -> Result<Vec<u8>, String>;
 }
+
+/// Report files fetched in one harvest at most; the rest keep their link without text.
+pub const MAX_DOWNLOADS: usize = 10_000;
 
 /// What to harvest.
 #[derive(Debug, Clone)]
@@ -173,6 +178,10 @@ pub async fn harvest(
             load(&mut loaded, &mut report, url, &text, rank, options);
         }
     }
+    let mut budget = MAX_DOWNLOADS;
+    for page in &mut loaded {
+        download(fetch, &mut page.batch, &mut budget);
+    }
     crate::apply_loaded(store, loaded, options, progress, &mut report).await?;
     if report.failed.is_empty() && !options.dry_run {
         let mut writer = store.begin().await?;
@@ -187,6 +196,54 @@ pub async fn harvest(
         writer.commit().await?;
     }
     Ok(report)
+}
+
+/// Fetches the report files a page's documents link to and reads their digest, size and text
+/// (documents::extract), within [`MAX_DOWNLOADS`] a harvest; a file that cannot be fetched or read
+/// leaves its document with the link only, and is noted.
+fn download(fetch: &dyn Fetch, batch: &mut crate::model::Batch, budget: &mut usize) {
+    for (index, url) in std::mem::take(&mut batch.downloads) {
+        if *budget == 0 {
+            batch.note(
+                String::new(),
+                format!("{url}: not fetched, {MAX_DOWNLOADS} files were fetched already"),
+            );
+            continue;
+        }
+        *budget -= 1;
+        let at = batch
+            .records
+            .get(index)
+            .map(|r| r.at.clone())
+            .unwrap_or_default();
+        let read = fetch
+            .get_bytes(&url)
+            .and_then(|bytes| crate::documents::extract(&url, &bytes));
+        match (read, batch.records.get_mut(index).map(|r| &mut r.draft)) {
+            (
+                Ok(extracted),
+                Some(crate::model::Draft::Document {
+                    media_type,
+                    size_bytes,
+                    sha256,
+                    text,
+                    ..
+                }),
+            ) => {
+                *size_bytes = extracted.size_bytes;
+                *sha256 = Some(extracted.sha256);
+                if media_type == "application/octet-stream" {
+                    *media_type = extracted.media_type;
+                }
+                *text = extracted.text;
+            }
+            (Err(e), _) => batch.note(
+                at,
+                format!("{url}: {e}; the document keeps its link without text"),
+            ),
+            _ => {}
+        }
+    }
 }
 
 fn load(

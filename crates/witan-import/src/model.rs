@@ -291,6 +291,8 @@ pub struct Batch {
     pub problems: Vec<(Location, String)>,
     /// What the parser read but witan keeps no record of, or took in only in part.
     pub notes: Vec<(Location, String)>,
+    /// Documents whose file is only at a URL: the index of their record, and the URL.
+    pub downloads: Vec<(usize, String)>,
 }
 
 impl Batch {

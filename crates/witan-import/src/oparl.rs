@@ -636,7 +636,20 @@ impl Parser {
             .to_owned();
         let mut sha256 = None;
         let mut text = str_field(object, "text").unwrap_or_default().to_owned();
-        if let Some(path) = self.local_file(object) {
+        let local = self.local_file(object);
+        if local.is_none()
+            && text.is_empty()
+            && let Some(url) = ["downloadUrl", "accessUrl"]
+                .iter()
+                .filter_map(|f| str_field(object, f))
+                .find(|u| u.starts_with("https://") || u.starts_with("http://"))
+        {
+            // A harvest may fetch it (crate::harvest); a dump import keeps the link only.
+            self.batch
+                .downloads
+                .push((self.batch.records.len(), url.to_owned()));
+        }
+        if let Some(path) = local {
             let read = std::fs::metadata(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|m| {

@@ -73,6 +73,20 @@ impl witan_import::harvest::Fetch for Http {
             .read_to_string()
             .map_err(|e| e.to_string())
     }
+
+    fn get_bytes(&self, url: &str) -> Result<Vec<u8>, String> {
+        let mut response = self.0.get(url).call().map_err(|e| e.to_string())?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("the server answered {status}"));
+        }
+        response
+            .body_mut()
+            .with_config()
+            .limit(witan_import::MAX_FILE_BYTES)
+            .read_to_vec()
+            .map_err(|e| e.to_string())
+    }
 }
 
 pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {

@@ -592,9 +592,17 @@ fn oparl_server() -> OparlServer {
                     "start": "2021-10-11T10:00:00+01:00",
                     "organization": [format!("{b}/organization/1")],
                     "agendaItem": [{"id": format!("{b}/agendaitem/{id}"), "type": t("AgendaItem"),
-                        "number": "1", "name": format!("Harvested item {id}")}]})
+                        "number": "1", "name": format!("Harvested item {id}"),
+                        "auxiliaryFile": [{"id": format!("{b}/file/{id}"), "type": t("File"),
+                            "name": "Winter report", "mimeType": "text/plain",
+                            "accessUrl": format!("{b}/files/report-{id}.txt")}]}]})
             };
             let body = match (route, changed_only) {
+                (file, _) if file.starts_with("/files/") => {
+                    "Forty one step down beds are planned for the winter."
+                        .to_owned()
+                        .into()
+                }
                 ("/system", _) => serde_json::json!({"id": format!("{b}/system"),
                     "type": t("System"), "body": format!("{b}/bodies")}),
                 ("/bodies", _) => serde_json::json!({"data": [{"id": format!("{b}/body/1"),
@@ -611,8 +619,11 @@ fn oparl_server() -> OparlServer {
                 ("/meetings", false) => serde_json::json!({"data": [meeting(1)],
                     "links": {"next": format!("{b}/meetings?page=2")}}),
                 _ => serde_json::json!({"error": "not found"}),
-            }
-            .to_string();
+            };
+            let body = match body {
+                serde_json::Value::String(text) => text,
+                json => json.to_string(),
+            };
             let _ = write!(
                 stream,
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -644,7 +655,8 @@ fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
     let summary = String::from_utf8_lossy(&first.stderr);
     assert!(first.status.success(), "{summary}");
     assert!(
-        summary.contains("created   6 (1 committee, 2 item, 2 meeting, 1 organisation)"),
+        summary
+            .contains("created   8 (1 committee, 2 document, 2 item, 2 meeting, 1 organisation)"),
         "{summary}"
     );
     let asked: Vec<String> = server.asked.lock().expect("lock").drain(..).collect();
@@ -667,4 +679,13 @@ fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
         .find(|p| p.starts_with("/meetings"))
         .expect("meetings asked");
     assert!(meetings.contains("modified_since=20"), "{asked:?}");
+
+    // The harvested report's words are found: its file was fetched and read.
+    let site = serve(&data);
+    let found = wait_for_json(
+        &agent(),
+        &format!("{}/api/v1/search?q=forty+one+step+down+beds", site.base),
+        |v| v["total"].as_u64().unwrap_or(0) > 0,
+    );
+    assert!(found.to_string().contains("Winter report"), "{found}");
 }
