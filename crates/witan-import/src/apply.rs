@@ -203,10 +203,7 @@ impl<'a> Applier<'a> {
         writer: &mut dyn Writer,
         known: &HashMap<String, ImportSource>,
         ids: &mut HashMap<&'b str, i64>,
-    ) -> Result<Tally, StoreError>
-    where
-        'b: 'b,
-    {
+    ) -> Result<Tally, StoreError> {
         let mut tally = Tally::default();
         for (at, message) in &batch.problems {
             tally.rejected.push(problem(file, at, message));
@@ -472,18 +469,16 @@ impl<'a> Applier<'a> {
         let r = Refs(ids);
         match &sourced.draft {
             Draft::Organisation { name, kind, .. } => {
-                let stored = self.store.organisations().await?;
-                let slug = stored
-                    .into_iter()
-                    .find(|o| o.id.get() == id)
-                    .map(|o| o.record.slug)
-                    .ok_or_else(|| StoreError::not_found("organisation", id))?;
                 let record = Organisation {
-                    slug,
+                    slug: slug_of(&self.organisations, id, "organisation")?,
                     name: one_line("organisation.name", name)?,
                     kind: *kind,
                 };
                 w.replace(id, Replacement::Organisation(&record)).await?;
+                self.organisations.insert(
+                    record.slug.as_str().to_owned(),
+                    (id, record.name.to_string()),
+                );
             }
             Draft::Committee {
                 name,
@@ -492,21 +487,19 @@ impl<'a> Applier<'a> {
                 parent,
                 ..
             } => {
-                let slug = self.store.committee(Id::new(id)).await?.record.slug;
                 let record = Committee {
-                    slug,
+                    slug: slug_of(&self.committees, id, "committee")?,
                     ..committee(&r, name, purpose, owners, parent.as_ref())?
                 };
                 w.replace(id, Replacement::Committee(&record)).await?;
+                self.committees.insert(
+                    record.slug.as_str().to_owned(),
+                    (id, record.name.to_string()),
+                );
             }
-            Draft::Attendance {
-                meeting,
-                person,
-                attendance,
-                ..
-            } => {
-                w.record_attendance(r.id(meeting), r.id(person), *attendance)
-                    .await?;
+            // Recording attendance replaces what was recorded for that person.
+            Draft::Attendance { .. } => {
+                self.create(w, ids, sourced, notes).await?;
             }
             Draft::Item { minutes, .. } => {
                 let record = item(&r, &sourced.draft)?;
@@ -610,7 +603,8 @@ impl Refs<'_, '_> {
     }
 }
 
-fn problem(file: &str, at: &str, message: &str) -> Problem {
+/// A problem at a place in a file: `FILE:line 3`, `FILE#/data/1`, or the file itself.
+pub(crate) fn problem(file: &str, at: &str, message: &str) -> Problem {
     Problem {
         at: if at.is_empty() {
             file.to_owned()
@@ -631,6 +625,19 @@ fn adopt(taken: &HashMap<String, (i64, String)>, slug: &Slug, name: &Title) -> O
         .get(slug.as_str())
         .filter(|(_, existing)| existing == name.as_str())
         .map(|(id, _)| *id)
+}
+
+/// The slug the body or committee `id` has: every one is in the run's map of slugs.
+fn slug_of(
+    taken: &HashMap<String, (i64, String)>,
+    id: i64,
+    what: &'static str,
+) -> Result<Slug, StoreError> {
+    taken
+        .iter()
+        .find(|(_, (taken_id, _))| *taken_id == id)
+        .and_then(|(slug, _)| Slug::parse("slug", slug).ok())
+        .ok_or_else(|| StoreError::not_found(what, id))
 }
 
 /// The slug itself if free, else the first free of `slug-2`, `slug-3`, ….

@@ -37,6 +37,16 @@ pub fn media_type(name: &str, bytes: &[u8]) -> &'static str {
     }
 }
 
+/// Reads a document file within [`crate::MAX_FILE_BYTES`] and extracts it.
+pub fn read(path: &std::path::Path) -> Result<Extracted, String> {
+    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if size > crate::MAX_FILE_BYTES {
+        return Err(format!("it is larger than {} bytes", crate::MAX_FILE_BYTES));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    extract(&path.to_string_lossy(), &bytes)
+}
+
 /// Reads a document's digest and size, and its text where the type has text witan can read.
 pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, String> {
     let media_type = media_type(name, bytes);

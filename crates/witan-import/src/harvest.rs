@@ -55,11 +55,11 @@ fn with_since(url: &str, since: Option<DateTime<Utc>>) -> String {
     }
 }
 
-fn parse_json(url: &str, text: &str) -> Result<Value, ImportError> {
+fn parse_json(text: &str) -> Result<Value, ImportError> {
     serde_json::from_str(text).map_err(|e| {
         ImportError::at(
             format!("line {}", e.line()),
-            format!("{url}: not valid JSON ({e})"),
+            format!("not valid JSON ({e})"),
         )
     })
 }
@@ -112,20 +112,6 @@ pub async fn harvest(
                 .map(|t| t.with_timezone(&Utc))
         }
     };
-    let refuse = |report: &mut Report, at: &str, e: ImportError| {
-        report.failed.push(crate::Problem {
-            at: at.to_owned(),
-            message: format!(
-                "{}{}",
-                if e.at.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}: ", e.at)
-                },
-                e.message
-            ),
-        });
-    };
     let entry = match fetch.get(&target.url) {
         Ok(text) => text,
         Err(e) => {
@@ -136,10 +122,12 @@ pub async fn harvest(
             return Ok(report);
         }
     };
-    let entry_json = match parse_json(&target.url, &entry) {
+    let entry_json = match parse_json(&entry) {
         Ok(v) => v,
         Err(e) => {
-            refuse(&mut report, &target.url, e);
+            report
+                .failed
+                .push(crate::apply::problem(&target.url, &e.at, &e.message));
             return Ok(report);
         }
     };
@@ -151,7 +139,7 @@ pub async fn harvest(
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut lists: Vec<(u8, String)> = Vec::new();
     for (url, text) in pages(fetch, &bodies_url, &mut report) {
-        if let Ok(page) = parse_json(&url, &text) {
+        if let Ok(page) = parse_json(&text) {
             let bodies: Vec<&Value> = match &page["data"] {
                 Value::Array(items) => items.iter().collect(),
                 _ if page["type"].is_string() => vec![&page],
@@ -260,13 +248,8 @@ fn load(
             batch,
             order: (rank, None, None),
         }),
-        Err(e) => report.failed.push(crate::Problem {
-            at: if e.at.is_empty() {
-                url
-            } else {
-                format!("{url}#{}", e.at)
-            },
-            message: e.message,
-        }),
+        Err(e) => report
+            .failed
+            .push(crate::apply::problem(&url, &e.at, &e.message)),
     }
 }

@@ -30,60 +30,46 @@ enum Kind {
     MatterIndexes,
 }
 
+/// The id fields that say what a response holds, in the order a row is tested (a MatterHistory
+/// row also has fields a Matter has), with the kind and the rank in a run: bodies first, then
+/// matters (issues), then events and what hangs off them.
+const ID_FIELDS: [(&str, Kind, u8); 7] = [
+    ("MatterHistoryId", Kind::MatterHistories, 5),
+    ("MatterIndexId", Kind::MatterIndexes, 6),
+    ("EventItemId", Kind::EventItems, 5),
+    ("EventId", Kind::Events, 4),
+    ("MatterId", Kind::Matters, 3),
+    ("IndexId", Kind::Indexes, 6),
+    ("BodyId", Kind::Bodies, 0),
+];
+
+fn quoted(field: &str) -> String {
+    format!("\"{field}\"")
+}
+
 fn kind_of(object: &Map<String, Value>) -> Option<Kind> {
-    let has = |field: &str| object.contains_key(field);
-    Some(if has("MatterHistoryId") {
-        Kind::MatterHistories
-    } else if has("MatterIndexId") {
-        Kind::MatterIndexes
-    } else if has("EventItemId") {
-        Kind::EventItems
-    } else if has("EventId") {
-        Kind::Events
-    } else if has("MatterId") {
-        Kind::Matters
-    } else if has("IndexId") {
-        Kind::Indexes
-    } else if has("BodyId") {
-        Kind::Bodies
-    } else {
-        return None;
-    })
+    ID_FIELDS
+        .iter()
+        .find(|(field, _, _)| object.contains_key(*field))
+        .map(|(_, kind, _)| *kind)
 }
 
 /// Whether a JSON text looks like a Legistar Web API response.
 pub fn looks_like(head: &str) -> bool {
     head.trim_start().starts_with('[')
         && head.contains("LastModifiedUtc\"")
-        && [
-            "\"BodyId\"",
-            "\"EventId\"",
-            "\"EventItemId\"",
-            "\"MatterId\"",
-            "\"MatterHistoryId\"",
-            "\"IndexId\"",
-            "\"MatterIndexId\"",
-        ]
-        .iter()
-        .any(|f| head.contains(f))
+        && ID_FIELDS
+            .iter()
+            .any(|(field, _, _)| head.contains(&quoted(field)))
 }
 
-/// Bodies first, then matters (issues), then events and what hangs off them.
+/// The rank of a response in a run: that of the id field its text names first.
 pub fn rank(head: &str) -> u8 {
-    let first = |field: &str| head.find(field).unwrap_or(usize::MAX);
-    let order = [
-        ("\"MatterHistoryId\"", 5),
-        ("\"MatterIndexId\"", 6),
-        ("\"EventItemId\"", 5),
-        ("\"EventId\"", 4),
-        ("\"MatterId\"", 3),
-        ("\"IndexId\"", 6),
-        ("\"BodyId\"", 0),
-    ];
-    order
+    ID_FIELDS
         .iter()
-        .min_by_key(|(field, _)| first(field))
-        .map_or(7, |(_, rank)| *rank)
+        .filter_map(|(field, _, rank)| head.find(&quoted(field)).map(|at| (at, *rank)))
+        .min()
+        .map_or(7, |(_, rank)| rank)
 }
 
 /// A row of a response, with its JSON pointer.

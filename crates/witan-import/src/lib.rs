@@ -41,16 +41,6 @@ pub enum Format {
     Legistar,
 }
 
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Minutes => "minutes",
-            Self::Oparl => "oparl",
-            Self::Legistar => "legistar",
-        }
-    }
-}
-
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -171,7 +161,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Option<Format> {
     if name.starts_with("license") || name.starts_with("licence") || name.starts_with("readme") {
         return None;
     }
-    let head = String::from_utf8_lossy(&head[..head.len().min(64 * 1024)]);
+    let head = String::from_utf8_lossy(&head[..head.len().min(HEAD_BYTES)]);
     match ext.as_str() {
         "html" | "htm" if legistar::looks_like_calendar(&head) => Some(Format::Legistar),
         "txt" | "md" | "markdown" | "html" | "htm" => Some(Format::Minutes),
@@ -192,6 +182,11 @@ pub fn read_text(path: &Path) -> Result<String, ImportError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| ImportError::whole(e.to_string()))?;
+    utf8(bytes)
+}
+
+/// Bytes as UTF-8 text, or where they stop being it.
+fn utf8(bytes: Vec<u8>) -> Result<String, ImportError> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -224,12 +219,15 @@ struct Loaded {
     order: (u8, Option<model::Key>, Option<NaiveDate>),
 }
 
-/// Reads the first 64 KiB of a file, for format detection.
+/// What format detection looks at: a file's first 64 KiB.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Reads the first [`HEAD_BYTES`] of a file, for format detection.
 fn head(path: &Path) -> Vec<u8> {
     use std::io::Read;
     let mut buffer = Vec::new();
     if let Ok(file) = std::fs::File::open(path) {
-        let _ = file.take(64 * 1024).read_to_end(&mut buffer);
+        let _ = file.take(HEAD_BYTES as u64).read_to_end(&mut buffer);
     }
     buffer
 }
@@ -244,11 +242,20 @@ enum Read {
 
 /// Reads and parses one file.
 fn read_one(path: &Path, options: &Options) -> Read {
-    let format = options.format.or_else(|| detect(path, &head(path)));
+    // A file within the size limit is read once, for detection and parsing; any other only as
+    // far as detection needs, and read_text then says why it is refused.
+    let bytes = match std::fs::metadata(path) {
+        Ok(m) if m.len() <= MAX_FILE_BYTES => std::fs::read(path).ok(),
+        _ => None,
+    };
+    let format = options.format.or_else(|| match &bytes {
+        Some(bytes) => detect(path, &bytes[..bytes.len().min(HEAD_BYTES)]),
+        None => detect(path, &head(path)),
+    });
     let Some(format) = format else {
         return Read::Skipped(None);
     };
-    let text = match read_text(path) {
+    let text = match bytes.map_or_else(|| read_text(path), utf8) {
         Ok(text) => text,
         Err(e) => return Read::Failed(e),
     };
@@ -454,15 +461,5 @@ fn unify_shared_records<'a>(batches: impl Iterator<Item = &'a mut model::Batch>)
 }
 
 fn file_problem(path: &Path, e: &ImportError) -> Problem {
-    let name = display(path);
-    Problem {
-        at: if e.at.is_empty() {
-            name
-        } else if e.at.starts_with('/') {
-            format!("{name}#{}", e.at)
-        } else {
-            format!("{name}:{}", e.at)
-        },
-        message: e.message.clone(),
-    }
+    apply::problem(&display(path), &e.at, &e.message)
 }

@@ -650,17 +650,7 @@ impl Parser {
                 .push((self.batch.records.len(), url.to_owned()));
         }
         if let Some(path) = local {
-            let read = std::fs::metadata(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|m| {
-                    if m.len() > crate::MAX_FILE_BYTES {
-                        Err(format!("it is larger than {} bytes", crate::MAX_FILE_BYTES))
-                    } else {
-                        std::fs::read(&path).map_err(|e| e.to_string())
-                    }
-                })
-                .and_then(|bytes| crate::documents::extract(&path.to_string_lossy(), &bytes));
-            match read {
+            match crate::documents::read(&path) {
                 Ok(extracted) => {
                     size = extracted.size_bytes;
                     sha256 = Some(extracted.sha256);

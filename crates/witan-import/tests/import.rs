@@ -47,6 +47,21 @@ fn total(map: &std::collections::BTreeMap<&'static str, u64>) -> u64 {
     map.values().sum()
 }
 
+/// The action of a meeting whose description contains `words`.
+fn action_with<'r>(
+    record: &'r witan_store::MeetingRecord,
+    words: &str,
+) -> &'r witan_store::ActionRecord {
+    record
+        .agenda
+        .as_ref()
+        .unwrap()
+        .iter()
+        .flat_map(|e| open_item(e).actions.iter())
+        .find(|a| a.action.record.description.as_str().contains(words))
+        .unwrap_or_else(|| panic!("no action about {words}"))
+}
+
 fn open_item(entry: &ItemEntry) -> &witan_store::ItemRecord {
     match entry {
         ItemEntry::Open(record) => record,
@@ -266,16 +281,7 @@ async fn transparency_board_minutes_arrive_with_attendance_actions_and_carried_a
         .flat_map(|e| open_item(e).actions.iter())
         .collect();
     assert!(actions.len() >= 8, "{}", actions.len());
-    let link = actions
-        .iter()
-        .find(|a| {
-            a.action
-                .record
-                .description
-                .as_str()
-                .contains("link to the PDC announcement")
-        })
-        .unwrap();
+    let link = action_with(&january, "link to the PDC announcement");
     assert!(
         link.action
             .record
@@ -289,20 +295,7 @@ async fn transparency_board_minutes_arrive_with_attendance_actions_and_carried_a
         .meeting_record(on(2011, 12, 13), Audience::Public)
         .await
         .unwrap();
-    let circulate = december
-        .agenda
-        .as_ref()
-        .unwrap()
-        .iter()
-        .flat_map(|e| open_item(e).actions.iter())
-        .find(|a| {
-            a.action
-                .record
-                .description
-                .as_str()
-                .contains("Open for Business")
-        })
-        .unwrap();
+    let circulate = action_with(&december, "Open for Business");
     assert_eq!(
         circulate.action.record.due_on,
         NaiveDate::from_ymd_opt(2011, 12, 31)
@@ -314,20 +307,7 @@ async fn transparency_board_minutes_arrive_with_attendance_actions_and_carried_a
         .meeting_record(on(2010, 11, 19), Audience::Public)
         .await
         .unwrap();
-    let green_paper = november
-        .agenda
-        .as_ref()
-        .unwrap()
-        .iter()
-        .flat_map(|e| open_item(e).actions.iter())
-        .find(|a| {
-            a.action
-                .record
-                .description
-                .as_str()
-                .contains("Green Paper on the Right to Data")
-        })
-        .unwrap();
+    let green_paper = action_with(&november, "Green Paper on the Right to Data");
     assert_eq!(green_paper.updates.len(), 1, "{:?}", green_paper.updates);
     assert!(green_paper.updates[0].text.as_str().contains("on track"));
     assert_eq!(
@@ -525,6 +505,14 @@ async fn a_real_oparl_dump_imports_with_dangling_links_reported_not_fatal() {
     assert_eq!(total(&again.tally.created) + total(&again.tally.updated), 0);
 }
 
+/// Where the OParl objects the tests write say they come from.
+const BASE: &str = "https://council.example/oparl";
+
+/// An OParl 1.1 type URL.
+fn t(kind: &str) -> String {
+    format!("https://schema.oparl.org/1.1/{kind}")
+}
+
 fn write(dir: &Path, name: &str, json: serde_json::Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
@@ -535,61 +523,59 @@ fn write(dir: &Path, name: &str, json: serde_json::Value) -> PathBuf {
 async fn oparl_papers_link_to_the_agenda_items_that_considered_them_and_files_follow() {
     let (_dir, store) = store().await;
     let dir = tempfile::tempdir().unwrap();
-    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
-    let base = "https://council.example/oparl";
     // Written in an order that needs sorting: meetings before the paper they consult.
     write(
         dir.path(),
         "a-meetings.json",
         serde_json::json!({
             "data": [{
-                "id": format!("{base}/meeting/1"), "type": t("Meeting"),
+                "id": format!("{BASE}/meeting/1"), "type": t("Meeting"),
                 "name": "Planning", "start": "2021-10-11T10:00:00+01:00",
-                "organization": [format!("{base}/organization/1")],
+                "organization": [format!("{BASE}/organization/1")],
                 "agendaItem": [
-                    {"id": format!("{base}/agendaitem/1"), "type": t("AgendaItem"), "number": "1.",
-                     "name": "Step-down beds", "consultation": format!("{base}/consultation/1"),
+                    {"id": format!("{BASE}/agendaitem/1"), "type": t("AgendaItem"), "number": "1.",
+                     "name": "Step-down beds", "consultation": format!("{BASE}/consultation/1"),
                      "result": "Approved", "public": true,
-                     "auxiliaryFile": [{"id": format!("{base}/file/1"), "type": t("File"),
+                     "auxiliaryFile": [{"id": format!("{BASE}/file/1"), "type": t("File"),
                         "name": "Report", "mimeType": "application/pdf", "size": 147456,
                         "text": "forty one step down beds"}]},
-                    {"id": format!("{base}/agendaitem/2"), "type": t("AgendaItem"), "number": "2.",
+                    {"id": format!("{BASE}/agendaitem/2"), "type": t("AgendaItem"), "number": "2.",
                      "name": "Staffing", "public": false}
                 ],
                 "ris:vendorField": {"kept": false}
             }],
-            "links": {"next": format!("{base}/meeting?page=2")}
+            "links": {"next": format!("{BASE}/meeting?page=2")}
         }),
     );
     write(
         dir.path(),
         "b-body.json",
         serde_json::json!({
-        "id": format!("{base}/body/1"), "type": t("Body"), "name": "Example Council"}),
+        "id": format!("{BASE}/body/1"), "type": t("Body"), "name": "Example Council"}),
     );
     write(
         dir.path(),
         "c-organization.json",
         serde_json::json!({
-        "id": format!("{base}/organization/1"), "type": t("Organization"),
-        "body": format!("{base}/body/1"), "name": "Planning Committee"}),
+        "id": format!("{BASE}/organization/1"), "type": t("Organization"),
+        "body": format!("{BASE}/body/1"), "name": "Planning Committee"}),
     );
     write(
         dir.path(),
         "d-paper.json",
         serde_json::json!({
-        "id": format!("{base}/paper/1"), "type": t("Paper"), "name": "Winter beds",
+        "id": format!("{BASE}/paper/1"), "type": t("Paper"), "name": "Winter beds",
         "reference": "P/2021/7",
-        "consultation": [{"id": format!("{base}/consultation/1"), "type": t("Consultation"),
-            "agendaItem": format!("{base}/agendaitem/1")}]}),
+        "consultation": [{"id": format!("{BASE}/consultation/1"), "type": t("Consultation"),
+            "agendaItem": format!("{BASE}/agendaitem/1")}]}),
     );
     write(
         dir.path(),
         "e-broken.json",
         serde_json::json!({
         "data": [{"type": t("Meeting"), "name": "no id"},
-                 {"id": format!("{base}/meeting/2"), "type": t("Meeting"),
-                  "organization": [format!("{base}/organization/1")]}]}),
+                 {"id": format!("{BASE}/meeting/2"), "type": t("Meeting"),
+                  "organization": [format!("{BASE}/organization/1")]}]}),
     );
     let report = import(
         store.as_ref(),
@@ -923,32 +909,30 @@ async fn report_documents_beside_a_dump_are_read_for_their_text_within_limits() 
         b"%PDF-1.4\n1 0 obj << /Type /Catalog",
     )
     .unwrap();
-    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
-    let base = "https://council.example/oparl";
     let file = |n: u32, path: &str| {
-        serde_json::json!({"id": format!("{base}/file/{n}"), "type": t("File"),
+        serde_json::json!({"id": format!("{BASE}/file/{n}"), "type": t("File"),
             "name": path, "accessUrl": format!("files/{path}")})
     };
     write(
         dir.path(),
         "body.json",
         serde_json::json!({
-        "id": format!("{base}/body/1"), "type": t("Body"), "name": "Example Council"}),
+        "id": format!("{BASE}/body/1"), "type": t("Body"), "name": "Example Council"}),
     );
     write(
         dir.path(),
         "organization.json",
         serde_json::json!({
-        "id": format!("{base}/organization/1"), "type": t("Organization"),
-        "body": format!("{base}/body/1"), "name": "Health Scrutiny"}),
+        "id": format!("{BASE}/organization/1"), "type": t("Organization"),
+        "body": format!("{BASE}/body/1"), "name": "Health Scrutiny"}),
     );
     write(
         dir.path(),
         "meeting.json",
         serde_json::json!({
-        "id": format!("{base}/meeting/1"), "type": t("Meeting"),
-        "start": "2021-10-11T10:00:00+01:00", "organization": [format!("{base}/organization/1")],
-        "agendaItem": [{"id": format!("{base}/agendaitem/1"), "type": t("AgendaItem"),
+        "id": format!("{BASE}/meeting/1"), "type": t("Meeting"),
+        "start": "2021-10-11T10:00:00+01:00", "organization": [format!("{BASE}/organization/1")],
+        "agendaItem": [{"id": format!("{BASE}/agendaitem/1"), "type": t("AgendaItem"),
             "number": "1", "name": "Winter plan",
             "auxiliaryFile": [file(1, "report.pdf"), file(2, "appendix.docx"),
                 file(3, "notes.odt"), file(4, "bomb.docx"), file(5, "broken.pdf"),
@@ -1029,24 +1013,22 @@ async fn report_documents_beside_a_dump_are_read_for_their_text_within_limits() 
 async fn a_file_the_store_refuses_leaves_nothing_and_the_files_beside_it_land() {
     let (_dir, store) = store().await;
     let dir = tempfile::tempdir().unwrap();
-    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
-    let base = "https://council.example/oparl";
     let meeting = |id: u32, items: serde_json::Value| {
-        serde_json::json!({"id": format!("{base}/meeting/{id}"), "type": t("Meeting"),
+        serde_json::json!({"id": format!("{BASE}/meeting/{id}"), "type": t("Meeting"),
             "start": "2021-10-11T10:00:00+01:00",
-            "organization": [format!("{base}/organization/1")], "agendaItem": items})
+            "organization": [format!("{BASE}/organization/1")], "agendaItem": items})
     };
     let item = |id: u32| {
-        serde_json::json!({"id": format!("{base}/agendaitem/{id}"), "type": t("AgendaItem"),
+        serde_json::json!({"id": format!("{BASE}/agendaitem/{id}"), "type": t("AgendaItem"),
             "number": "1", "name": format!("Item {id}")})
     };
     write(
         dir.path(),
         "a-first.json",
         serde_json::json!({"data": [
-        {"id": format!("{base}/body/1"), "type": t("Body"), "name": "Example Council"},
-        {"id": format!("{base}/organization/1"), "type": t("Organization"),
-         "body": format!("{base}/body/1"), "name": "Cabinet"},
+        {"id": format!("{BASE}/body/1"), "type": t("Body"), "name": "Example Council"},
+        {"id": format!("{BASE}/organization/1"), "type": t("Organization"),
+         "body": format!("{BASE}/body/1"), "name": "Cabinet"},
         meeting(1, serde_json::json!([item(1)]))]}),
     );
     // The same meeting with a different item numbered 1: the store refuses the second number 1.

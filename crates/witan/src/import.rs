@@ -54,20 +54,26 @@ pub struct Args {
 /// Fetches over HTTP(S) with ureq (rustls), within the importer's size limit.
 struct Http(ureq::Agent);
 
-impl witan_import::harvest::Fetch for Http {
-    fn get(&self, url: &str) -> Result<String, String> {
-        let mut response = self
+impl Http {
+    /// The body of a successful GET, limited to what the importer reads.
+    fn body(&self, url: &str, accept: &str) -> Result<ureq::Body, String> {
+        let response = self
             .0
             .get(url)
-            .header("Accept", "application/json")
+            .header("Accept", accept)
             .call()
             .map_err(|e| e.to_string())?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("the server answered {status}"));
         }
-        response
-            .body_mut()
+        Ok(response.into_body())
+    }
+}
+
+impl witan_import::harvest::Fetch for Http {
+    fn get(&self, url: &str) -> Result<String, String> {
+        self.body(url, "application/json")?
             .with_config()
             .limit(witan_import::MAX_FILE_BYTES)
             .read_to_string()
@@ -75,13 +81,7 @@ impl witan_import::harvest::Fetch for Http {
     }
 
     fn get_bytes(&self, url: &str) -> Result<Vec<u8>, String> {
-        let mut response = self.0.get(url).call().map_err(|e| e.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("the server answered {status}"));
-        }
-        response
-            .body_mut()
+        self.body(url, "*/*")?
             .with_config()
             .limit(witan_import::MAX_FILE_BYTES)
             .read_to_vec()

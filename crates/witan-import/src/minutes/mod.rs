@@ -74,7 +74,6 @@ pub fn parse(source: &str, options: &Options) -> Result<Parsed, ImportError> {
 pub struct Front {
     pub title: Option<String>,
     pub committee: Option<String>,
-    pub organisation: Option<String>,
 }
 
 /// Front matter is limited to 64 KiB and read as YAML (yaml-rust2, pure Rust).
@@ -96,7 +95,6 @@ fn front_matter(raw: &str) -> Result<Front, ImportError> {
     Ok(Front {
         title: field("title"),
         committee: field("committee"),
-        organisation: field("organisation").or_else(|| field("organization")),
     })
 }
 
