@@ -6,6 +6,7 @@
 //! a decision past its call-in deadline cannot be called in) live next to the state they govern so
 //! that every backend and every caller applies the same ones.
 
+mod account;
 mod action;
 mod audience;
 mod committee;
@@ -24,6 +25,9 @@ mod term;
 mod text;
 pub mod time;
 
+pub use account::{
+    AuditEntry, Email, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, Role, User, check_password,
+};
 pub use action::{Action, ActionOwner, ActionStatus, ActionUpdate, Rag};
 pub use audience::Audience;
 pub use committee::{Committee, CommitteeOwners};
@@ -57,3 +61,4 @@ pub type DecisionId = Id<Decision>;
 pub type ActionId = Id<Action>;
 pub type EscalationId = Id<Escalation>;
 pub type ForwardPlanId = Id<ForwardPlanEntry>;
+pub type UserId = Id<User>;

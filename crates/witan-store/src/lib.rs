@@ -8,6 +8,7 @@
 //! Invariant: exempt content leaves the store only for [`Audience::Privileged`] readers. Every read
 //! that can return item or document content takes an audience and filters in the query.
 
+mod accounts;
 mod error;
 pub mod sqlite;
 #[cfg(feature = "suite")]
@@ -25,12 +26,13 @@ use witan_domain::{
     Person, PersonId, SignOff, Text, Title,
 };
 
+pub use accounts::{AccountWriter, Accounts, Account, AuditRecord, Session};
 pub use error::{Result, StoreError};
 pub use views::*;
 
 /// Reads, and the start of writes.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
     /// Starts a unit of work. Writes are serialised; readers keep reading the last commit.
     async fn begin(&self) -> Result<Box<dyn Writer>>;
 
@@ -142,7 +144,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 /// reference, a duplicate) can be reported by a later call or by `commit`; either way the unit
 /// of work lands whole or not at all.
 #[async_trait]
-pub trait Writer: Send {
+pub trait Writer: AccountWriter + Send {
     async fn create_organisation(&mut self, record: &Organisation) -> Result<OrganisationId>;
     async fn create_committee(&mut self, record: &Committee) -> Result<CommitteeId>;
     async fn create_person(&mut self, record: &Person) -> Result<PersonId>;

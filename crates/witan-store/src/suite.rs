@@ -24,6 +24,7 @@ pub const ALL: &[&str] = &[
     "forward_plan_lists_what_is_coming",
     "search_reads_follow_every_change",
     "imports_remember_sources_and_replace_in_place",
+    "accounts_sessions_and_the_audit_log",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -54,6 +55,7 @@ pub async fn run(name: &str, store: &dyn Store) {
         "imports_remember_sources_and_replace_in_place" => {
             imports_remember_sources_and_replace_in_place(store).await
         }
+        "accounts_sessions_and_the_audit_log" => accounts_sessions_and_the_audit_log(store).await,
         other => panic!("no suite function {other}"),
     }
 }
@@ -1747,4 +1749,139 @@ pub async fn imports_remember_sources_and_replace_in_place(store: &dyn Store) {
         store.issue_references().await.unwrap(),
         [("STP/2016/1".to_owned(), issue)]
     );
+}
+
+/// Accounts are unique by email, sessions expire and end, failed sign-ins are counted and
+/// forgotten, and the audit log keeps what it is given, newest first.
+pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let email = Email::parse("email", "clerk@northshire.gov.uk").unwrap();
+    let clerk = User::new(
+        email.clone(),
+        title("Jo Clerk"),
+        Role::Clerk,
+        Some(c.org),
+    )
+    .unwrap();
+    let id = w.create_user(&clerk, "$argon2id$first").await.unwrap();
+    let admin = User::new(
+        Email::parse("email", "admin@northshire.gov.uk").unwrap(),
+        title("Sam Admin"),
+        Role::Admin,
+        None,
+    )
+    .unwrap();
+    w.create_user(&admin, "$argon2id$admin").await.unwrap();
+    w.commit().await.unwrap();
+
+    let mut w = store.begin().await.unwrap();
+    let again = w.create_user(&clerk, "$argon2id$other").await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "a second account with one email is a conflict: {again:?}"
+    );
+    drop(w);
+
+    let account = store.account(&email).await.unwrap();
+    assert_eq!(account.user.id, id);
+    assert_eq!(account.user.record, clerk);
+    assert_eq!(account.password_hash, "$argon2id$first");
+    assert!(matches!(
+        store
+            .account(&Email::parse("email", "nobody@example.org").unwrap())
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let emails: Vec<String> = store
+        .users()
+        .await
+        .unwrap()
+        .iter()
+        .map(|u| u.email.to_string())
+        .collect();
+    assert_eq!(emails, ["admin@northshire.gov.uk", "clerk@northshire.gov.uk"]);
+
+    let now = at("2026-11-23 09:00");
+    let session = |token: &str| Session {
+        token_hash: token.to_owned(),
+        user: id,
+        csrf_token: format!("csrf-{token}"),
+        created: now,
+        expires: now + chrono::Duration::hours(12),
+    };
+    let mut w = store.begin().await.unwrap();
+    w.create_session(&session("one")).await.unwrap();
+    w.create_session(&session("two")).await.unwrap();
+    w.set_password(id, "$argon2id$second").await.unwrap();
+    w.commit().await.unwrap();
+    let (found, user) = store.session("one", now).await.unwrap().unwrap();
+    assert_eq!(found, session("one"));
+    assert_eq!(user.id, id);
+    assert_eq!(store.account(&email).await.unwrap().password_hash, "$argon2id$second");
+    assert!(
+        store
+            .session("one", now + chrono::Duration::hours(12))
+            .await
+            .unwrap()
+            .is_none(),
+        "an expired session signs no one in"
+    );
+    assert!(store.session("three", now).await.unwrap().is_none());
+
+    let mut w = store.begin().await.unwrap();
+    w.end_sessions_of(id, Some("two")).await.unwrap();
+    w.commit().await.unwrap();
+    assert!(store.session("one", now).await.unwrap().is_none());
+    assert!(store.session("two", now).await.unwrap().is_some());
+    let mut w = store.begin().await.unwrap();
+    w.end_session("two").await.unwrap();
+    w.commit().await.unwrap();
+    assert!(store.session("two", now).await.unwrap().is_none());
+
+    let mut w = store.begin().await.unwrap();
+    for minutes in [0, 5, 10] {
+        w.record_login_failure(&email, now + chrono::Duration::minutes(minutes))
+            .await
+            .unwrap();
+    }
+    w.commit().await.unwrap();
+    assert_eq!(store.login_failures(&email, now).await.unwrap(), 3);
+    assert_eq!(
+        store
+            .login_failures(&email, now + chrono::Duration::minutes(5))
+            .await
+            .unwrap(),
+        2
+    );
+    let mut w = store.begin().await.unwrap();
+    w.clear_login_failures(&email).await.unwrap();
+    w.commit().await.unwrap();
+    assert_eq!(store.login_failures(&email, now).await.unwrap(), 0);
+
+    let entry = |n: i64, action: &str| AuditEntry {
+        at: now + chrono::Duration::minutes(n),
+        by: "clerk@northshire.gov.uk".into(),
+        action: action.into(),
+        record: "meeting".into(),
+        record_id: n,
+        before: (n > 1).then(|| r#"{"status":"scheduled"}"#.to_owned()),
+        after: Some(r#"{"status":"agenda_published"}"#.to_owned()),
+    };
+    let mut w = store.begin().await.unwrap();
+    w.record_audit(&entry(1, "create meeting")).await.unwrap();
+    w.record_audit(&entry(2, "publish agenda")).await.unwrap();
+    w.commit().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    w.record_audit(&entry(3, "never landed")).await.unwrap();
+    drop(w);
+    let log = store.audit_log(None, Page::first(10)).await.unwrap();
+    let entries: Vec<&AuditEntry> = log.iter().map(|r| &r.entry).collect();
+    assert_eq!(entries, [&entry(2, "publish agenda"), &entry(1, "create meeting")]);
+    let one = store
+        .audit_log(Some(("meeting", 1)), Page::first(10))
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].entry, entry(1, "create meeting"));
 }

@@ -92,3 +92,42 @@ async fn unknown_database_urls_name_the_setting() {
         .expect_err("mysql accepted");
     assert!(err.to_string().starts_with("database_url:"), "{err}");
 }
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_changed_by_any_sql() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("witan.db"))
+        .await
+        .expect("open");
+    let mut w = witan_store::Store::begin(&store).await.expect("begin");
+    w.record_audit(&witan_domain::AuditEntry {
+        at: chrono::Utc::now(),
+        by: "clerk@example.org".into(),
+        action: "publish agenda".into(),
+        record: "meeting".into(),
+        record_id: 1,
+        before: None,
+        after: Some("{}".into()),
+    })
+    .await
+    .expect("audit");
+    w.commit().await.expect("commit");
+    for sql in [
+        "UPDATE audit_log SET by_whom = 'someone else'",
+        "DELETE FROM audit_log",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(store.pool())
+            .await
+            .expect_err(sql);
+        assert!(
+            err.to_string().contains("the audit log cannot be changed"),
+            "{sql}: {err}"
+        );
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE by_whom = 'clerk@example.org'")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    assert_eq!(n, 1);
+}

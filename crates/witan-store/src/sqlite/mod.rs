@@ -1,6 +1,7 @@
 //! The embedded default: SQLite in WAL mode with foreign keys on, migrations from
 //! `migrations/sqlite` applied at open.
 
+mod accounts;
 mod buffer;
 mod decode;
 mod read;

@@ -15,7 +15,7 @@ use witan_domain::*;
 
 #[derive(Debug)]
 pub struct SqliteWriter {
-    tx: Transaction<'static, Sqlite>,
+    pub(super) tx: Transaction<'static, Sqlite>,
     buffers: Buffers,
     commits: Arc<AtomicU64>,
 }
@@ -82,7 +82,7 @@ impl SqliteWriter {
     }
 
     /// Writes buffered rows; every workflow starts with this so that it sees them.
-    async fn flush(&mut self) -> Result<()> {
+    pub(super) async fn flush(&mut self) -> Result<()> {
         self.buffers.flush(&mut self.tx).await
     }
 

@@ -1,0 +1,71 @@
+//! Accounts, sessions, failed sign-ins and the audit log: what the workspace needs to know who is
+//! asking and to remember who changed what. Every backend implements both traits; [`crate::Store`]
+//! and [`crate::Writer`] require them.
+
+use crate::{Page, Result, Stored};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use witan_domain::{AuditEntry, Email, User, UserId};
+
+/// An account as the sign-in check needs it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: Stored<User>,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A signed-in session. The cookie holds a random token; the store keeps only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub user: UserId,
+    /// The token every form of this session carries back.
+    pub csrf_token: String,
+    pub created: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+}
+
+/// An entry of the audit log with its place in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub entry: AuditEntry,
+}
+
+/// The read side of accounts.
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    /// The account with this email ([`crate::StoreError::NotFound`] if none).
+    async fn account(&self, email: &Email) -> Result<Account>;
+    async fn user(&self, id: UserId) -> Result<Stored<User>>;
+    /// Every account, by email.
+    async fn users(&self) -> Result<Vec<Stored<User>>>;
+    /// The session with this token hash and its user, if it exists and has not expired by `now`.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, Stored<User>)>>;
+    /// Failed sign-ins for this email at or after `since`.
+    async fn login_failures(&self, email: &Email, since: DateTime<Utc>) -> Result<u32>;
+    /// The audit log, newest first: all of it, or the entries of one record (`kind`, `id`).
+    async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>>;
+}
+
+/// The write side of accounts, inside a unit of work.
+#[async_trait]
+pub trait AccountWriter: Send {
+    async fn create_user(&mut self, user: &User, password_hash: &str) -> Result<UserId>;
+    async fn set_password(&mut self, user: UserId, password_hash: &str) -> Result<()>;
+    async fn create_session(&mut self, session: &Session) -> Result<()>;
+    async fn end_session(&mut self, token_hash: &str) -> Result<()>;
+    /// Ends every session of a user but the one whose token hash is `keep` (a password change
+    /// signs out everywhere else).
+    async fn end_sessions_of(&mut self, user: UserId, keep: Option<&str>) -> Result<()>;
+    /// Remembers a failed sign-in, and forgets those older than a day.
+    async fn record_login_failure(&mut self, email: &Email, at: DateTime<Utc>) -> Result<()>;
+    async fn clear_login_failures(&mut self, email: &Email) -> Result<()>;
+    /// Adds an entry to the audit log; nothing can change or remove it afterwards.
+    async fn record_audit(&mut self, entry: &AuditEntry) -> Result<()>;
+}
