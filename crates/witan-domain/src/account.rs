@@ -179,7 +179,15 @@ mod tests {
     fn emails_are_folded_and_checked() {
         let e = Email::parse("email", "  Clerk@Example.GOV.uk ").unwrap();
         assert_eq!(e.as_str(), "clerk@example.gov.uk");
-        for bad in ["", "clerk", "@example.org", "a@b", "a b@example.org", "a@.org", "a@b@c.org"] {
+        for bad in [
+            "",
+            "clerk",
+            "@example.org",
+            "a@b",
+            "a b@example.org",
+            "a@.org",
+            "a@b@c.org",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad}");
         }
     }
@@ -198,7 +206,15 @@ mod tests {
         assert!(!user(Role::Clerk, Some(org(1))).may_edit(&[org(2)]));
         assert!(!user(Role::Member, Some(org(1))).may_edit(&[org(1)]));
         assert!(!user(Role::Officer, Some(org(1))).may_edit(&[org(1)]));
-        assert!(User::new(user(Role::Clerk, None).email, Title::parse("n", "A").unwrap(), Role::Clerk, None).is_err());
+        assert!(
+            User::new(
+                user(Role::Clerk, None).email,
+                Title::parse("n", "A").unwrap(),
+                Role::Clerk,
+                None
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ use witan_domain::{
     Person, PersonId, SignOff, Text, Title,
 };
 
-pub use accounts::{AccountWriter, Accounts, Account, AuditRecord, Session};
+pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, Session};
 pub use error::{Result, StoreError};
 pub use views::*;
 
@@ -59,6 +59,7 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
     async fn person(&self, id: PersonId) -> Result<Stored<Person>>;
 
     async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>>;
+    async fn item(&self, id: ItemId) -> Result<Stored<AgendaItem>>;
     /// Meetings of one committee, or of all when `committee` is `None`, in the window.
     async fn meetings(
         &self,

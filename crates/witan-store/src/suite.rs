@@ -1757,13 +1757,7 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
     let mut w = store.begin().await.unwrap();
     let c = council(w.as_mut()).await;
     let email = Email::parse("email", "clerk@northshire.gov.uk").unwrap();
-    let clerk = User::new(
-        email.clone(),
-        title("Jo Clerk"),
-        Role::Clerk,
-        Some(c.org),
-    )
-    .unwrap();
+    let clerk = User::new(email.clone(), title("Jo Clerk"), Role::Clerk, Some(c.org)).unwrap();
     let id = w.create_user(&clerk, "$argon2id$first").await.unwrap();
     let admin = User::new(
         Email::parse("email", "admin@northshire.gov.uk").unwrap(),
@@ -1800,7 +1794,10 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
         .iter()
         .map(|u| u.email.to_string())
         .collect();
-    assert_eq!(emails, ["admin@northshire.gov.uk", "clerk@northshire.gov.uk"]);
+    assert_eq!(
+        emails,
+        ["admin@northshire.gov.uk", "clerk@northshire.gov.uk"]
+    );
 
     let now = at("2026-11-23 09:00");
     let session = |token: &str| Session {
@@ -1818,7 +1815,10 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
     let (found, user) = store.session("one", now).await.unwrap().unwrap();
     assert_eq!(found, session("one"));
     assert_eq!(user.id, id);
-    assert_eq!(store.account(&email).await.unwrap().password_hash, "$argon2id$second");
+    assert_eq!(
+        store.account(&email).await.unwrap().password_hash,
+        "$argon2id$second"
+    );
     assert!(
         store
             .session("one", now + chrono::Duration::hours(12))
@@ -1877,7 +1877,10 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
     drop(w);
     let log = store.audit_log(None, Page::first(10)).await.unwrap();
     let entries: Vec<&AuditEntry> = log.iter().map(|r| &r.entry).collect();
-    assert_eq!(entries, [&entry(2, "publish agenda"), &entry(1, "create meeting")]);
+    assert_eq!(
+        entries,
+        [&entry(2, "publish agenda"), &entry(1, "create meeting")]
+    );
     let one = store
         .audit_log(Some(("meeting", 1)), Page::first(10))
         .await

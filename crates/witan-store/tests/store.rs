@@ -116,18 +116,16 @@ async fn the_audit_log_cannot_be_changed_by_any_sql() {
         "UPDATE audit_log SET by_whom = 'someone else'",
         "DELETE FROM audit_log",
     ] {
-        let err = sqlx::query(sql)
-            .execute(store.pool())
-            .await
-            .expect_err(sql);
+        let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
         assert!(
             err.to_string().contains("the audit log cannot be changed"),
             "{sql}: {err}"
         );
     }
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE by_whom = 'clerk@example.org'")
-        .fetch_one(store.pool())
-        .await
-        .expect("count");
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE by_whom = 'clerk@example.org'")
+            .fetch_one(store.pool())
+            .await
+            .expect("count");
     assert_eq!(n, 1);
 }

@@ -20,6 +20,22 @@ pub enum AppError {
     Render(#[from] askama::Error),
     #[error("{0}")]
     Internal(String),
+    #[error("not allowed for this account")]
+    Forbidden,
+    #[error("the form could not be read")]
+    BadForm,
+    #[error("the form's CSRF token did not match the session")]
+    ExpiredForm,
+}
+
+impl From<witan_app::Error> for AppError {
+    fn from(e: witan_app::Error) -> Self {
+        match e {
+            witan_app::Error::Denied => Self::Forbidden,
+            witan_app::Error::Store(e) => Self::Store(e),
+            other => Self::Internal(other.to_string()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -48,6 +64,31 @@ impl IntoResponse for AppError {
                 "Page not found",
                 "There is no page at this address. Check the address, or start again from the home page.",
             ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You cannot do this",
+                "Your account does not allow this. Ask an administrator if you need it to.",
+            ),
+            AppError::BadForm => (
+                StatusCode::BAD_REQUEST,
+                "The form could not be read",
+                "The form that was sent could not be read. Go back, reload the page and try again.",
+            ),
+            AppError::ExpiredForm => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "This form was opened in an earlier session, or did not come from witan. Go back, reload the page and try again.",
+            ),
+            AppError::Store(
+                StoreError::Rule(_) | StoreError::Conflict(_) | StoreError::Invalid(_),
+            ) => {
+                bad_request = self.to_string();
+                (
+                    StatusCode::CONFLICT,
+                    "This change cannot be made",
+                    bad_request.as_str(),
+                )
+            }
             AppError::Store(StoreError::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service unavailable",

@@ -4,17 +4,20 @@
 //! into a view model and render it. They hold no SQL and no rules. Every error becomes an
 //! [`AppError`], which logs the cause and shows the reader a plain page without internals.
 
+mod auth;
 mod caching;
 mod error;
 mod feeds;
+mod forms;
 mod pages;
 mod query;
 mod registers;
 mod search;
 mod views;
+mod workspace;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::Arc;
 use witan_search::SearchIndex;
 use witan_store::Store;
@@ -27,14 +30,20 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub search: SearchIndex,
     pub cache: Arc<caching::PageCache>,
+    /// The use cases of the workspace, over the same store.
+    pub workspace: witan_app::Workspace,
+    /// Whether cookies are marked `Secure` even when the request did not say it came over TLS.
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, search: SearchIndex) -> Self {
         Self {
-            store,
             search,
             cache: Arc::default(),
+            workspace: witan_app::Workspace::new(store.clone()),
+            secure_cookies: false,
+            store,
         }
     }
 }
@@ -77,5 +86,58 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             caching::page_cache,
         ))
+        // The workspace shows exempt material to signed-in readers: outside the page cache.
+        .merge(workspace_routes())
         .with_state(state)
+}
+
+/// Sign-in and the clerk's workspace.
+fn workspace_routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/account/password",
+            get(auth::password_form).post(auth::change_password),
+        )
+        .route("/workspace", get(workspace::home))
+        .route("/workspace/committees/{slug}", get(workspace::committee))
+        .route(
+            "/workspace/committees/{slug}/meetings",
+            post(workspace::schedule),
+        )
+        .route(
+            "/workspace/meetings/{id}",
+            get(workspace::meeting).post(workspace::edit_meeting),
+        )
+        .route(
+            "/workspace/meetings/{id}/status",
+            post(workspace::meeting_status),
+        )
+        .route("/workspace/meetings/{id}/items", post(workspace::add_item))
+        .route(
+            "/workspace/meetings/{id}/sign-off",
+            post(workspace::sign_off),
+        )
+        .route("/workspace/items/{id}/minutes", post(workspace::minutes))
+        .route("/workspace/items/{id}/decisions", post(workspace::decision))
+        .route("/workspace/items/{id}/actions", post(workspace::action))
+        .route(
+            "/workspace/items/{id}/escalations",
+            post(workspace::escalation),
+        )
+        .route("/workspace/items/{id}/release", post(workspace::release))
+        .route(
+            "/workspace/actions/{id}/updates",
+            post(workspace::action_update),
+        )
+        .route(
+            "/workspace/escalations/{id}/consider",
+            post(workspace::consider),
+        )
+        .route("/workspace/audit", get(workspace::audit))
+        .route(
+            "/workspace/users",
+            get(workspace::users).post(workspace::add_user),
+        )
 }

@@ -81,3 +81,16 @@ impl Params {
 fn shorten(v: &str) -> String {
     v.chars().take(40).collect()
 }
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -66,7 +66,7 @@ impl Pager {
         let mut pairs: Vec<String> = params
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", crate::query::encode(v)))
             .collect();
         if page > 1 {
             pairs.push(format!("page={page}"));
@@ -86,19 +86,6 @@ impl Pager {
             number,
         }
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The committee a `committee` parameter names by slug, and the drop-down of all committees.

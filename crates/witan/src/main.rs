@@ -5,6 +5,7 @@ mod demo;
 mod import;
 mod search;
 mod serve;
+mod user;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -36,6 +37,9 @@ enum Command {
     Reindex(search::ReindexArgs),
     /// Apply the database migrations and stop (serve and demo also apply them).
     Migrate(config::StoreArgs),
+    /// Manage workspace accounts.
+    #[command(subcommand)]
+    User(user::Command),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(cli.config.as_deref(), args).await,
             Command::Import(args) => import::run(cli.config.as_deref(), args).await,
             Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
+            Command::User(command) => user::run(cli.config.as_deref(), command).await,
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;
                 config.open_store().await?;

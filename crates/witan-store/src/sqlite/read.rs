@@ -515,6 +515,17 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::not_found("person", id))?
     }
 
+    async fn item(&self, id: ItemId) -> Result<Stored<AgendaItem>> {
+        let row = sqlx::query("SELECT * FROM agenda_items WHERE id = ?")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("agenda item"))?;
+        row.as_ref()
+            .map(decode::item)
+            .ok_or_else(|| StoreError::not_found("agenda item", id))?
+    }
+
     async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>> {
         let row = sqlx::query("SELECT * FROM meetings WHERE id = ?")
             .bind(id.get())

@@ -1,0 +1,155 @@
+//! Use cases: what a clerk, an admin or the command line can do to the records, each checked
+//! against the actor's role and written to the audit log in the same unit of work as the change.
+//!
+//! The web workspace and the `witan` commands both call these functions; neither holds rules of
+//! its own. A use case reads what it needs, checks that the actor may act on the committee the
+//! record belongs to ([`witan_domain::User::may_edit`]), applies the change through a
+//! [`witan_store::Writer`] (whose workflows apply the lifecycle rules) and records an
+//! [`AuditEntry`] before committing: the change and its audit entry land together or not at all.
+
+pub mod accounts;
+pub mod meetings;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+use witan_domain::{AuditEntry, CommitteeId, OrganisationId, User};
+use witan_store::{Store, StoreError, Stored, Writer};
+
+pub use accounts::{SESSION_HOURS, SignedIn};
+
+/// Who is acting.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// Someone signed in to the workspace.
+    User(Stored<User>),
+    /// Whoever runs `witan` on the server: they hold the database already.
+    CommandLine,
+}
+
+impl Actor {
+    /// The name the audit log records.
+    pub fn name(&self) -> String {
+        match self {
+            Self::User(user) => user.email.to_string(),
+            Self::CommandLine => "witan command line".to_owned(),
+        }
+    }
+
+    pub fn may_edit(&self, owners: &[OrganisationId]) -> bool {
+        match self {
+            Self::User(user) => user.may_edit(owners),
+            Self::CommandLine => true,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        match self {
+            Self::User(user) => user.is_admin(),
+            Self::CommandLine => true,
+        }
+    }
+}
+
+/// Why a use case did not happen. Nothing of it was written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("you do not have permission to change this record")]
+    Denied,
+    #[error("the email address or password is not right")]
+    BadCredentials,
+    #[error("too many failed sign-ins for this account; try again in {minutes} minutes")]
+    TooManyAttempts { minutes: i64 },
+    #[error(
+        "someone else changed this record while you were editing it; your changes have not been saved, check the record as it is now and make them again"
+    )]
+    Stale,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<witan_domain::ValidationError> for Error {
+    fn from(e: witan_domain::ValidationError) -> Self {
+        Self::Store(StoreError::Invalid(e))
+    }
+}
+
+impl From<witan_domain::RuleError> for Error {
+    fn from(e: witan_domain::RuleError) -> Self {
+        Self::Store(StoreError::Rule(e))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The use cases over one store.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub store: Arc<dyn Store>,
+    /// Working days a key decision can be called in after it is made.
+    pub call_in_working_days: u32,
+}
+
+impl Workspace {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            call_in_working_days: 5,
+        }
+    }
+
+    /// Checks that `actor` may change the records of `committee`.
+    async fn authorise(&self, actor: &Actor, committee: CommitteeId) -> Result<()> {
+        let committee = self.store.committee(committee).await?;
+        if actor.may_edit(committee.owners.organisations()) {
+            Ok(())
+        } else {
+            Err(Error::Denied)
+        }
+    }
+}
+
+/// A version token for a record as a form showed it: a digest of its JSON. A form carries it
+/// back, and the use case refuses the change if the record has changed since ([`Error::Stale`]).
+pub fn version_of(record: &impl Serialize) -> String {
+    use sha2::Digest;
+    let json = serde_json::to_vec(record).unwrap_or_default();
+    let digest = sha2::Sha256::digest(&json);
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records a change in the audit log of the unit of work `w`.
+async fn audit(
+    w: &mut dyn Writer,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &str,
+    record: (&str, i64),
+    before: Option<&(dyn ErasedJson + Sync)>,
+    after: Option<&(dyn ErasedJson + Sync)>,
+) -> Result<()> {
+    w.record_audit(&AuditEntry {
+        at: now,
+        by: actor.name(),
+        action: action.to_owned(),
+        record: record.0.to_owned(),
+        record_id: record.1,
+        before: before.map(ErasedJson::json),
+        after: after.map(ErasedJson::json),
+    })
+    .await?;
+    Ok(())
+}
+
+/// Anything serialisable, as JSON text: lets [`audit`] take records of any kind.
+pub trait ErasedJson {
+    fn json(&self) -> String;
+}
+
+impl<T: Serialize> ErasedJson for T {
+    fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("\"not serialisable: {e}\""))
+    }
+}

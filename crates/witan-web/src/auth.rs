@@ -1,0 +1,393 @@
+//! Who is asking: session cookies, the extractors every workspace handler takes, and the sign-in,
+//! sign-out and password pages.
+//!
+//! A workspace handler cannot forget to check: [`Reader`] in its signature means "signed in",
+//! [`Signed`] means "signed in and the form carries this session's CSRF token", [`Editor`] adds
+//! "and may change records" (clerk or admin), [`Admin`] "and is an admin". Which committee a clerk
+//! may change is checked again by every use case in `witan-app`.
+
+use crate::forms::{Fields, FormState, Submitted};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Form, FromRequest, FromRequestParts, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use witan_app::{Actor, Error as UseCaseError};
+use witan_domain::{Role, User};
+use witan_store::{Session, Stored};
+
+pub const SESSION_COOKIE: &str = "witan_session";
+/// The CSRF token of the sign-in form, before there is a session to hold one.
+const LOGIN_COOKIE: &str = "witan_login";
+
+/// A cookie's value from the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether cookies must be `Secure`: configured so, or the request came through TLS.
+fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or(HeaderValue::from_static(""))
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A page only for signed-in readers sends others to sign in, and back afterwards.
+fn to_sign_in(parts: &Parts) -> Response {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .filter(|p| safe_next(p))
+        .unwrap_or("/workspace");
+    Redirect::to(&format!("/login?next={}", crate::query::encode(next))).into_response()
+}
+
+/// Where a sign-in may send the reader on: a workspace or account page of this site only.
+fn safe_next(path: &str) -> bool {
+    (path.starts_with("/workspace") || path.starts_with("/account"))
+        && !path.contains("//")
+        && !path.contains('\\')
+}
+
+/// Someone signed in (any role).
+#[derive(Debug, Clone)]
+pub struct Reader {
+    pub user: Stored<User>,
+    pub session: Session,
+}
+
+impl Reader {
+    pub fn actor(&self) -> Actor {
+        Actor::User(self.user.clone())
+    }
+
+    pub fn may_edit(&self) -> bool {
+        matches!(self.user.role, Role::Clerk | Role::Admin)
+    }
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(to_sign_in(parts));
+        };
+        match state.workspace.session(token, Utc::now()).await {
+            Ok(Some((session, user))) => Ok(Self { user, session }),
+            Ok(None) => Err(to_sign_in(parts)),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
+}
+
+/// A signed-in admin.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Reader);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let reader = Reader::from_request_parts(parts, state).await?;
+        if reader.user.is_admin() {
+            Ok(Self(reader))
+        } else {
+            Err(AppError::Forbidden.into_response())
+        }
+    }
+}
+
+/// A form submitted by someone signed in, carrying their session's CSRF token.
+#[derive(Debug)]
+pub struct Signed {
+    pub reader: Reader,
+    pub form: Submitted,
+}
+
+impl FromRequest<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let reader = Reader::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let Form(form) = Form::<Submitted>::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadForm.into_response())?;
+        let token = form.get("csrf").map_or("", String::as_str);
+        if !same_secret(token, &reader.session.csrf_token) {
+            return Err(AppError::ExpiredForm.into_response());
+        }
+        Ok(Self { reader, form })
+    }
+}
+
+/// A form submitted by someone who may change records (a clerk or an admin).
+#[derive(Debug)]
+pub struct Editor {
+    pub reader: Reader,
+    pub form: Submitted,
+}
+
+impl Editor {
+    pub fn actor(&self) -> Actor {
+        self.reader.actor()
+    }
+}
+
+impl FromRequest<AppState> for Editor {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let Signed { reader, form } = Signed::from_request(request, state).await?;
+        if !reader.may_edit() {
+            return Err(AppError::Forbidden.into_response());
+        }
+        Ok(Self { reader, form })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    csrf: &'a str,
+    next: &'a str,
+    form: FormState,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    response
+}
+
+fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    next: &str,
+    form: FormState,
+) -> Result<Response, AppError> {
+    let csrf =
+        witan_app::accounts::random_hex(16).map_err(|e| AppError::Internal(e.to_string()))?;
+    let next = if safe_next(next) { next } else { "/workspace" };
+    let body = LoginPage {
+        csrf: &csrf,
+        next,
+        form,
+    }
+    .render()?;
+    let mut response = (status, Html(body)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_COOKIE, &csrf, 3600, secure(state, headers)),
+    );
+    Ok(no_store(response))
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<NextParam>,
+) -> Result<Response, AppError> {
+    login_page(
+        &state,
+        &headers,
+        StatusCode::OK,
+        params.next.as_deref().unwrap_or("/workspace"),
+        FormState::default(),
+    )
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Submitted>,
+) -> Result<Response, AppError> {
+    let next = form
+        .get("next")
+        .map_or("/workspace", String::as_str)
+        .to_owned();
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let sent = form.get("csrf").map_or("", String::as_str);
+    let mut fields = Fields::new("login", &form);
+    if expected.is_empty() || !same_secret(sent, expected) {
+        fields.fail(
+            "form",
+            "This sign-in form had expired. Enter your details again.",
+        );
+    }
+    if fields.raw("email").is_empty() {
+        fields.fail("email", "Enter your email address");
+    }
+    if fields.raw("password").is_empty() {
+        fields.fail("password", "Enter your password");
+    }
+    if !fields.ok() {
+        let mut state_ = fields.into_state();
+        state_.values.remove("password");
+        return login_page(&state, &headers, StatusCode::BAD_REQUEST, &next, state_);
+    }
+    let email = fields.raw("email");
+    let password = form.get("password").map_or("", String::as_str);
+    match state.workspace.sign_in(email, password, Utc::now()).await {
+        Ok(signed) => {
+            let to = if safe_next(&next) {
+                next.as_str()
+            } else {
+                "/workspace"
+            };
+            let mut response = Redirect::to(to).into_response();
+            let secure = secure(&state, &headers);
+            let cookies = response.headers_mut();
+            cookies.append(
+                header::SET_COOKIE,
+                set_cookie(
+                    SESSION_COOKIE,
+                    &signed.token,
+                    witan_app::SESSION_HOURS * 3600,
+                    secure,
+                ),
+            );
+            cookies.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
+            Ok(no_store(response))
+        }
+        Err(e @ (UseCaseError::BadCredentials | UseCaseError::TooManyAttempts { .. })) => {
+            let status = if matches!(e, UseCaseError::TooManyAttempts { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            fields.fail("email", &e.to_string());
+            let mut state_ = fields.into_state();
+            state_.values.remove("password");
+            login_page(&state, &headers, status, &next, state_)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    signed: Signed,
+) -> Result<Response, AppError> {
+    state.workspace.sign_out(&signed.reader.session).await?;
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers)),
+    );
+    Ok(no_store(response))
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    csrf: String,
+    user: String,
+    done: bool,
+    form: FormState,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DoneParam {
+    done: Option<String>,
+}
+
+pub async fn password_form(
+    reader: Reader,
+    Query(done): Query<DoneParam>,
+) -> Result<Response, AppError> {
+    Ok(no_store(
+        Html(
+            PasswordPage {
+                csrf: reader.session.csrf_token.clone(),
+                user: reader.user.name.to_string(),
+                done: done.done.is_some(),
+                form: FormState::default(),
+            }
+            .render()?,
+        )
+        .into_response(),
+    ))
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Response, AppError> {
+    let Signed { reader, form } = signed;
+    let mut fields = Fields::new("password", &form);
+    let current = form.get("current_password").map_or("", String::as_str);
+    let new = form.get("new_password").map_or("", String::as_str);
+    if current.is_empty() {
+        fields.fail("current_password", "Enter your current password");
+    }
+    if new != form.get("confirm_password").map_or("", String::as_str) {
+        fields.fail("confirm_password", "The two new passwords are not the same");
+    }
+    if fields.ok() {
+        match state
+            .workspace
+            .change_password(&reader.session, current, new, Utc::now())
+            .await
+        {
+            Ok(()) => return Ok(Redirect::to("/account/password?done=1").into_response()),
+            Err(UseCaseError::Store(witan_store::StoreError::Invalid(e))) => {
+                fields.check::<()>(Err(e));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut shown = fields.into_state();
+    for secret in ["current_password", "new_password", "confirm_password"] {
+        shown.values.remove(secret);
+    }
+    let body = PasswordPage {
+        csrf: reader.session.csrf_token.clone(),
+        user: reader.user.name.to_string(),
+        done: false,
+        form: shown,
+    }
+    .render()?;
+    Ok(no_store(
+        (StatusCode::BAD_REQUEST, Html(body)).into_response(),
+    ))
+}

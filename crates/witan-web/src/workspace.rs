@@ -1,0 +1,1199 @@
+//! The clerk's workspace: pages that show everything (exempt material included) to signed-in
+//! readers, and forms that run the use cases of `witan-app` for clerks and admins.
+//!
+//! Every handler takes [`Reader`], [`Editor`] or [`Admin`]: the extractor is the check. A form
+//! that fails is shown again with the reader's input and an error summary; one that succeeds
+//! redirects (303) to the page it changed, with a note of what was done.
+
+use crate::auth::{Admin, Editor, Reader};
+use crate::forms::{self, Fields, FormState};
+use crate::views::{EscalationView, MeetingLink};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{NaiveDateTime, Utc};
+use std::collections::HashMap;
+use witan_app::meetings::{IssueChoice, NewAction, NewItem};
+use witan_app::{Error as UseCaseError, version_of};
+use witan_domain::time::{self, london_date, london_to_utc};
+use witan_domain::{
+    ActionStatus, ActionUpdate, ExemptGround, Exemption, ItemNumber, Meeting, MeetingStatus,
+    MeetingTimes, Minutes, Rag, Resolution, Role, Term, Text, Title, Visibility,
+};
+use witan_store::{ItemEntry, Page, StoreError, When};
+
+/// Workspace pages show exempt material, so no shared cache may keep them.
+fn private(status: StatusCode, body: String) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    response
+}
+
+fn page(template: &impl Template, status: StatusCode) -> Result<Response, AppError> {
+    Ok(private(status, template.render()?))
+}
+
+fn parse_id<T>(raw: &str) -> Result<witan_domain::Id<T>, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(witan_domain::Id::new)
+        .ok_or(AppError::NotFound)
+}
+
+fn far_future() -> chrono::DateTime<Utc> {
+    chrono::DateTime::<Utc>::MAX_UTC
+}
+
+/// What the workspace's header needs.
+pub struct Chrome {
+    pub csrf: String,
+    pub user: String,
+    pub admin: bool,
+}
+
+impl From<&Reader> for Chrome {
+    fn from(r: &Reader) -> Self {
+        Self {
+            csrf: r.session.csrf_token.clone(),
+            user: format!("{} ({})", r.user.name, r.user.role.label()),
+            admin: r.user.is_admin(),
+        }
+    }
+}
+
+struct CommitteeRow {
+    slug: String,
+    name: String,
+    editable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ws_home.html")]
+struct HomePage {
+    chrome: Chrome,
+    committees: Vec<CommitteeRow>,
+    upcoming: Vec<MeetingLink>,
+}
+
+pub async fn home(State(state): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .map(|c| CommitteeRow {
+            editable: reader.may_edit() && reader.user.may_edit(c.owners.organisations()),
+            slug: c.slug.to_string(),
+            name: c.name.to_string(),
+        })
+        .collect();
+    let upcoming = state
+        .store
+        .meetings(None, When::From(Utc::now()), Page::first(20))
+        .await?
+        .iter()
+        .map(MeetingLink::from)
+        .collect();
+    page(
+        &HomePage {
+            chrome: Chrome::from(&reader),
+            committees,
+            upcoming,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "ws_committee.html")]
+struct CommitteePage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    editable: bool,
+    meetings: Vec<MeetingLink>,
+    form: FormState,
+}
+
+async fn committee_page(
+    state: &AppState,
+    reader: &Reader,
+    slug: &str,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(slug).await?;
+    let meetings = state
+        .store
+        .meetings(
+            Some(committee.id),
+            When::Before(far_future()),
+            Page::first(100),
+        )
+        .await?
+        .iter()
+        .map(MeetingLink::from)
+        .collect();
+    page(
+        &CommitteePage {
+            chrome: Chrome::from(reader),
+            editable: reader.may_edit() && reader.user.may_edit(committee.owners.organisations()),
+            slug: committee.slug.to_string(),
+            name: committee.name.to_string(),
+            meetings,
+            form,
+        },
+        status,
+    )
+}
+
+pub async fn committee(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    committee_page(&state, &reader, &slug, FormState::default(), StatusCode::OK).await
+}
+
+/// Reads the date, start, end and location fields of a meeting form.
+fn meeting_fields(f: &mut Fields<'_>) -> Option<(MeetingTimes, Option<Title>)> {
+    let date = f.required("date", "Enter the date of the meeting", forms::date);
+    let start = f.required("start", "Enter the time the meeting starts", forms::time);
+    let end = f.optional("end", forms::time);
+    let location = f.optional("location", Title::parse);
+    let (date, start, end, location) = (date?, start?, end?, location?);
+    let start = f.check(london_to_utc("start", NaiveDateTime::new(date, start)))?;
+    let end = match end {
+        Some(end) => Some(f.check(london_to_utc("end", NaiveDateTime::new(date, end)))?),
+        None => None,
+    };
+    let times = f.check(
+        MeetingTimes::new(start, end)
+            .map_err(|e| witan_domain::ValidationError::new("end", e.reason)),
+    )?;
+    Some((times, location))
+}
+
+pub async fn schedule(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("schedule", &editor.form);
+    let outcome = match meeting_fields(&mut f) {
+        Some((times, location)) if f.ok() => {
+            let meeting = Meeting {
+                committee: committee.id,
+                times,
+                location,
+                status: MeetingStatus::Scheduled,
+                agenda_published: None,
+            };
+            state
+                .workspace
+                .schedule_meeting(&editor.actor(), &meeting, Utc::now())
+                .await
+        }
+        _ => {
+            return committee_page(
+                &state,
+                &editor.reader,
+                &slug,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    match outcome {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/workspace/meetings/{id}?done=scheduled")).into_response())
+        }
+        Err(e) => {
+            refused(&mut f, e)?;
+            committee_page(
+                &state,
+                &editor.reader,
+                &slug,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+/// Puts a refused use case's reason on the form, or passes on what is not the form's fault.
+fn refused(f: &mut Fields<'_>, e: UseCaseError) -> Result<(), AppError> {
+    match e {
+        UseCaseError::Store(StoreError::Invalid(v)) => {
+            f.check::<()>(Err(v));
+        }
+        UseCaseError::Store(StoreError::Rule(r)) => f.fail("form", &r.to_string()),
+        UseCaseError::Store(StoreError::Conflict(m)) => f.fail("form", &m),
+        e @ UseCaseError::Stale => f.fail("form", &e.to_string()),
+        other => return Err(other.into()),
+    }
+    Ok(())
+}
+
+struct HubAction {
+    id: i64,
+    description: String,
+    owner: String,
+    due: String,
+    status: &'static str,
+    rag: &'static str,
+    open: bool,
+    form: String,
+}
+
+struct HubItem {
+    id: i64,
+    number: String,
+    title: String,
+    exempt: Option<String>,
+    issue: Option<(i64, String)>,
+    minutes: String,
+    points: String,
+    decisions: Vec<String>,
+    actions: Vec<HubAction>,
+    escalations: Vec<EscalationView>,
+    /// The escalation this item is the proposed item of: id, from where, and whether the
+    /// committee has considered it.
+    escalated_from: Option<(i64, String, bool)>,
+    forms: ItemForms,
+}
+
+/// The names of an item's forms, so that only the one submitted is filled in again.
+struct ItemForms {
+    minutes: String,
+    decision: String,
+    action: String,
+    escalation: String,
+}
+
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "ws_meeting.html")]
+struct MeetingPage {
+    chrome: Chrome,
+    id: i64,
+    committee: String,
+    committee_slug: String,
+    when: String,
+    status: &'static str,
+    location: String,
+    editable: bool,
+    /// The meeting form's fields as stored, and the version it was read at.
+    date: String,
+    start: String,
+    end: String,
+    version: String,
+    next_steps: Vec<(&'static str, &'static str)>,
+    agenda_open: bool,
+    minutes_open: bool,
+    signed_off: Vec<String>,
+    items: Vec<HubItem>,
+    committees: Vec<Choice>,
+    people: Vec<Choice>,
+    done: Option<&'static str>,
+    form: FormState,
+    today: String,
+}
+
+fn done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "scheduled" => "The meeting has been scheduled.",
+        "edited" => "The meeting's details have been saved.",
+        "agenda_published" => "The agenda has been published. It is now on the public site.",
+        "held" => "The meeting is marked as held. You can now record minutes.",
+        "cancelled" => "The meeting has been cancelled.",
+        "item" => "The item has been added to the agenda.",
+        "minutes" => "The minutes have been saved as a draft.",
+        "decision" => "The decision has been recorded.",
+        "action" => "The action has been recorded.",
+        "action_update" => "The action has been updated.",
+        "escalation" => {
+            "The escalation has been sent. It is a proposed item on the other committee's next meeting."
+        }
+        "considered" => "The escalation is recorded as considered.",
+        "released" => "The item has been released. It is now public.",
+        "signed_off" => "The minutes are signed off and locked.",
+        _ => return None,
+    })
+}
+
+async fn meeting_page(
+    state: &AppState,
+    reader: &Reader,
+    id: witan_domain::MeetingId,
+    done: Option<&str>,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .meeting_record(id, reader.user.audience())
+        .await?;
+    let meeting = &record.meeting;
+    let editable = reader.may_edit()
+        && reader
+            .user
+            .may_edit(record.committee.owners.organisations());
+    let start = meeting.times.start();
+    let next_steps = [
+        (MeetingStatus::AgendaPublished, "Publish the agenda"),
+        (MeetingStatus::Held, "Mark the meeting as held"),
+        (MeetingStatus::Cancelled, "Cancel the meeting"),
+        (MeetingStatus::Scheduled, "Reinstate the meeting"),
+    ]
+    .into_iter()
+    .filter(|(to, _)| meeting.status.transition(*to).is_ok())
+    .map(|(to, label)| (to.as_str(), label))
+    .collect();
+    let items = record
+        .agenda
+        .iter()
+        .flatten()
+        .filter_map(|entry| match entry {
+            ItemEntry::Open(item) => Some(item),
+            ItemEntry::Withheld { .. } => None,
+        })
+        .map(|item| {
+            let id = item.item.id.get();
+            let (minutes, points) =
+                item.minutes
+                    .as_ref()
+                    .map_or_else(Default::default, |(_, m)| {
+                        (
+                            m.text.to_string(),
+                            m.resolution
+                                .points
+                                .iter()
+                                .map(Text::to_string)
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        )
+                    });
+            HubItem {
+                id,
+                number: item.item.number.to_string(),
+                title: item.item.title.to_string(),
+                exempt: item.item.visibility.exemption().map(|e| match e.review_on {
+                    Some(on) => format!(
+                        "{}, review by {}",
+                        e.ground.public_label(),
+                        time::uk_date(on)
+                    ),
+                    None => e.ground.public_label(),
+                }),
+                issue: item.item.issue.map(|i| {
+                    (
+                        i.get(),
+                        item.issue_title
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    )
+                }),
+                minutes,
+                points,
+                decisions: item
+                    .decisions
+                    .iter()
+                    .map(|d| {
+                        let mut line = format!("{} ({})", d.title, d.status.label());
+                        if let Some(deadline) = d.call_in.deadline() {
+                            line.push_str(&format!(
+                                ", key decision, call-in until {}",
+                                time::uk_date(deadline)
+                            ));
+                        }
+                        line
+                    })
+                    .collect(),
+                actions: item
+                    .actions
+                    .iter()
+                    .map(|a| HubAction {
+                        id: a.action.id.get(),
+                        description: a.action.description.to_string(),
+                        owner: a.owner_name.clone().unwrap_or_default(),
+                        due: a.action.due_on.map(time::uk_date).unwrap_or_default(),
+                        status: a.action.status.label(),
+                        rag: a.action.rag.label(),
+                        open: a.action.status == ActionStatus::Open,
+                        form: format!("update-{}", a.action.id),
+                    })
+                    .collect(),
+                escalations: item
+                    .escalations_sent
+                    .iter()
+                    .map(EscalationView::from)
+                    .collect(),
+                escalated_from: item.escalated_from.as_ref().map(|e| {
+                    (
+                        e.escalation.id.get(),
+                        e.from_committee.name.clone(),
+                        e.escalation.considered_on.is_some(),
+                    )
+                }),
+                forms: ItemForms {
+                    minutes: format!("minutes-{id}"),
+                    decision: format!("decision-{id}"),
+                    action: format!("action-{id}"),
+                    escalation: format!("escalation-{id}"),
+                },
+            }
+        })
+        .collect();
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .filter(|c| c.id != record.committee.id)
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.to_string(),
+        })
+        .collect();
+    let today = london_date(Utc::now());
+    let people = state
+        .store
+        .memberships(record.committee.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.membership.is_current_on(london_date(start)))
+        .map(|m| Choice {
+            value: m.membership.person.to_string(),
+            label: m.person_name.to_string(),
+        })
+        .collect();
+    page(
+        &MeetingPage {
+            chrome: Chrome::from(reader),
+            id: meeting.id.get(),
+            committee: record.committee.name.to_string(),
+            committee_slug: record.committee.slug.to_string(),
+            when: time::uk_datetime(start),
+            status: meeting.status.label(),
+            location: meeting
+                .location
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            editable,
+            date: london_date(start).to_string(),
+            start: time::uk_time(start),
+            end: meeting.times.end().map(time::uk_time).unwrap_or_default(),
+            version: version_of(&meeting.record),
+            next_steps,
+            agenda_open: !matches!(
+                meeting.status,
+                MeetingStatus::MinutesSignedOff | MeetingStatus::Cancelled
+            ),
+            minutes_open: meeting.status.minutes_are_editable(),
+            signed_off: record
+                .sign_offs
+                .iter()
+                .map(|s| {
+                    let mut line = format!(
+                        "Version {} signed off by {} on {}",
+                        s.version,
+                        s.by,
+                        time::uk_date(s.on)
+                    );
+                    if let Some(reason) = &s.reason {
+                        line.push_str(&format!(" (correction: {reason})"));
+                    }
+                    line
+                })
+                .collect(),
+            items,
+            committees,
+            people,
+            done: done.and_then(done_message),
+            form,
+            today: today.to_string(),
+        },
+        status,
+    )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn meeting(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    meeting_page(
+        &state,
+        &reader,
+        parse_id(&id)?,
+        done.done.as_deref(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Ends a meeting form: on success to the meeting with a note, otherwise the page again.
+async fn finish<T>(
+    state: &AppState,
+    editor: &Editor,
+    meeting: witan_domain::MeetingId,
+    mut f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    done: &str,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    match outcome {
+        Some(Ok(_)) => Ok(Redirect::to(&format!(
+            "/workspace/meetings/{meeting}?done={done}{anchor}"
+        ))
+        .into_response()),
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            meeting_page(
+                state,
+                &editor.reader,
+                meeting,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        None => {
+            meeting_page(
+                state,
+                &editor.reader,
+                meeting,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn edit_meeting(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("meeting", &editor.form);
+    let version = f.raw("version").to_owned();
+    let outcome = match meeting_fields(&mut f) {
+        Some((times, location)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_meeting(&editor.actor(), id, &version, times, location, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(&state, &editor, id, f, outcome, "edited", "").await
+}
+
+pub async fn meeting_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("status", &editor.form);
+    let to = f.required("to", "Choose what to do", MeetingStatus::parse);
+    let outcome = match to {
+        Some(to) => Some(
+            state
+                .workspace
+                .set_meeting_status(&editor.actor(), id, to, Utc::now())
+                .await
+                .map(|()| to),
+        ),
+        None => None,
+    };
+    let done = to.map_or("", |t| match t {
+        MeetingStatus::Scheduled => "scheduled",
+        other => other.as_str(),
+    });
+    finish(&state, &editor, id, f, outcome, done, "").await
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("item", &editor.form);
+    let number = f.required(
+        "number",
+        "Enter the item's number, like 7 or 5a",
+        ItemNumber::parse,
+    );
+    let title = f.required("title", "Enter the item's title", Title::parse);
+    let issue = match f.raw("issue") {
+        "" => Some(IssueChoice::None),
+        "new" => f
+            .required(
+                "issue_title",
+                "Enter the title of the new issue",
+                Title::parse,
+            )
+            .map(IssueChoice::New),
+        _ => f
+            .required("issue", "Choose an issue", forms::id)
+            .map(IssueChoice::Existing),
+    };
+    let visibility = if f.raw("exempt") == "yes" {
+        let ground = f.required(
+            "ground",
+            "Choose the paragraph of Schedule 12A",
+            |field, raw| {
+                raw.parse::<u8>()
+                    .map_err(|_| {
+                        witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7")
+                    })
+                    .and_then(|p| ExemptGround::schedule_12a(field, p))
+            },
+        );
+        let review_on = f.required(
+            "review_on",
+            "Enter the date the exemption is to be reviewed",
+            forms::date,
+        );
+        ground.zip(review_on).map(|(ground, review_on)| {
+            Visibility::Exempt(Exemption {
+                ground,
+                review_on: Some(review_on),
+            })
+        })
+    } else {
+        Some(Visibility::Public)
+    };
+    let outcome = match (number, title, issue, visibility) {
+        (Some(number), Some(title), Some(issue), Some(visibility)) if f.ok() => Some(
+            state
+                .workspace
+                .add_item(
+                    &editor.actor(),
+                    id,
+                    &NewItem {
+                        number,
+                        title,
+                        issue,
+                        visibility,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(&state, &editor, id, f, outcome, "item", "#agenda").await
+}
+
+/// The item a path names, and the meeting it is on.
+async fn item_meeting(
+    state: &AppState,
+    raw: &str,
+) -> Result<(witan_domain::ItemId, witan_domain::MeetingId), AppError> {
+    let item = state.store.item(parse_id(raw)?).await?;
+    Ok((item.id, item.meeting))
+}
+
+pub async fn minutes(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let mut f = Fields::new(format!("minutes-{item}"), &editor.form);
+    let text = f.check(Text::parse("text", f.raw("text")));
+    let points: Option<Vec<Text>> = f
+        .raw("points")
+        .lines()
+        .map(|line| Text::parse("points", line.trim()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| f.fail(e.field, &e.reason))
+        .ok();
+    let outcome = match (text, points) {
+        (Some(text), Some(points)) if f.ok() => {
+            if text.is_empty() && points.is_empty() {
+                f.fail("text", "Enter the minutes of the item, or a resolution");
+                None
+            } else {
+                let minutes = Minutes {
+                    text,
+                    resolution: Resolution::new(points, Text::default()),
+                };
+                Some(
+                    state
+                        .workspace
+                        .record_minutes(&editor.actor(), item, &minutes, Utc::now())
+                        .await,
+                )
+            }
+        }
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "minutes",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn decision(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let mut f = Fields::new(format!("decision-{item}"), &editor.form);
+    let title = f.required("title", "Enter what was decided, in a line", Title::parse);
+    let text = f.check(Text::parse("text", f.raw("text")));
+    let key = f.raw("key") == "yes";
+    let outcome = match (title, text) {
+        (Some(title), Some(text)) if f.ok() => Some(
+            state
+                .workspace
+                .record_decision(&editor.actor(), item, title, text, key, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "decision",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn action(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let mut f = Fields::new(format!("action-{item}"), &editor.form);
+    let description = f.required("description", "Describe the action", Text::parse);
+    let owner = f.optional("owner", forms::id);
+    let due_on = f.optional("due_on", forms::date);
+    let outcome = match (description, owner, due_on) {
+        (Some(description), Some(owner), Some(due_on)) if f.ok() => Some(
+            state
+                .workspace
+                .add_action(
+                    &editor.actor(),
+                    item,
+                    &NewAction {
+                        description,
+                        owner,
+                        due_on,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "action",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn action_update(
+    State(state): State<AppState>,
+    Path(action): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let record = state.store.action(parse_id(&action)?).await?;
+    let (action, meeting) = (record.action.id, record.action.meeting);
+    let mut f = Fields::new(format!("update-{action}"), &editor.form);
+    let text = f.required("text", "Enter the update", Text::parse);
+    let rag = f.optional("rag", Rag::parse);
+    let status = f.required("status", "Choose the action's status", ActionStatus::parse);
+    let outcome = match (text, rag, status) {
+        (Some(text), Some(rag), Some(status)) if f.ok() => {
+            let update = ActionUpdate {
+                on: london_date(Utc::now()),
+                text,
+                rag,
+            };
+            Some(
+                state
+                    .workspace
+                    .update_action(&editor.actor(), action, &update, status, Utc::now())
+                    .await,
+            )
+        }
+        _ => None,
+    };
+    let anchor = record
+        .action
+        .item
+        .map(|i| format!("#item-{i}"))
+        .unwrap_or_default();
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "action_update",
+        &anchor,
+    )
+    .await
+}
+
+pub async fn escalation(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let mut f = Fields::new(format!("escalation-{item}"), &editor.form);
+    let to = f.required(
+        "to_committee",
+        "Choose the committee to escalate to",
+        forms::id,
+    );
+    let reason = f.required("reason", "Say what is escalated and why", Text::parse);
+    let outcome = match (to, reason) {
+        (Some(to), Some(reason)) if f.ok() => Some(
+            state
+                .workspace
+                .send_escalation(&editor.actor(), item, to, &reason, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "escalation",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn release(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let f = Fields::new(format!("release-{item}"), &editor.form);
+    let outcome = Some(
+        state
+            .workspace
+            .release_item(&editor.actor(), item, Utc::now())
+            .await,
+    );
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "released",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn consider(
+    State(state): State<AppState>,
+    Path(escalation): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let record = state.store.escalation(parse_id(&escalation)?).await?;
+    let meeting = match record.target_meeting {
+        Some(m) => m,
+        None => return Err(AppError::NotFound),
+    };
+    let f = Fields::new(format!("consider-{}", record.escalation.id), &editor.form);
+    let on = london_date(Utc::now());
+    let outcome = Some(
+        state
+            .workspace
+            .consider_escalation(&editor.actor(), record.escalation.id, on, Utc::now())
+            .await,
+    );
+    let anchor = record
+        .escalation
+        .target_item
+        .map(|i| format!("#item-{i}"))
+        .unwrap_or_default();
+    finish(&state, &editor, meeting, f, outcome, "considered", &anchor).await
+}
+
+pub async fn sign_off(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("sign_off", &editor.form);
+    let by = f.required(
+        "by",
+        "Enter the name of the person signing the minutes",
+        Title::parse,
+    );
+    let on = f.required("on", "Enter the date the minutes were signed", forms::date);
+    let outcome = match (by, on) {
+        (Some(by), Some(on)) if f.ok() => Some(
+            state
+                .workspace
+                .sign_off(&editor.actor(), id, &by, on, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(&state, &editor, id, f, outcome, "signed_off", "#sign-off").await
+}
+
+struct AuditRow {
+    at: String,
+    by: String,
+    action: String,
+    record: String,
+    before: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "ws_audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    rows: Vec<AuditRow>,
+    next: Option<u32>,
+    previous: Option<u32>,
+}
+
+const AUDIT_PAGE: u32 = 100;
+
+pub async fn audit(
+    State(state): State<AppState>,
+    Admin(reader): Admin,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let number: u32 = match params.get("page").map(|p| p.parse::<u32>()) {
+        None => 1,
+        Some(Ok(n)) if n >= 1 => n,
+        Some(_) => {
+            return Err(AppError::BadRequest {
+                parameter: "page",
+                reason: "must be a page number from 1".into(),
+            });
+        }
+    };
+    let offset = (number - 1).saturating_mul(AUDIT_PAGE);
+    let entries = state
+        .store
+        .audit_log(None, Page::new(offset, AUDIT_PAGE + 1))
+        .await?;
+    let more = entries.len() > AUDIT_PAGE as usize;
+    let rows = entries
+        .into_iter()
+        .take(AUDIT_PAGE as usize)
+        .map(|r| AuditRow {
+            at: time::uk_datetime(r.entry.at),
+            by: r.entry.by,
+            action: r.entry.action,
+            record: format!("{} {}", r.entry.record, r.entry.record_id),
+            before: r.entry.before.unwrap_or_default(),
+            after: r.entry.after.unwrap_or_default(),
+        })
+        .collect();
+    page(
+        &AuditPage {
+            chrome: Chrome::from(&reader),
+            rows,
+            next: more.then_some(number + 1),
+            previous: (number > 1).then(|| number - 1),
+        },
+        StatusCode::OK,
+    )
+}
+
+struct UserRow {
+    email: String,
+    name: String,
+    role: &'static str,
+    organisation: String,
+}
+
+#[derive(Template)]
+#[template(path = "ws_users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    organisations: Vec<Choice>,
+    done: bool,
+    form: FormState,
+}
+
+async fn users_page(
+    state: &AppState,
+    reader: &Reader,
+    done: bool,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let organisations = state.store.organisations().await?;
+    let name_of = |id: Option<witan_domain::OrganisationId>| {
+        id.and_then(|id| organisations.iter().find(|o| o.id == id))
+            .map(|o| o.name.to_string())
+            .unwrap_or_default()
+    };
+    let users = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            email: u.email.to_string(),
+            name: u.name.to_string(),
+            role: u.role.label(),
+            organisation: name_of(u.organisation),
+        })
+        .collect();
+    page(
+        &UsersPage {
+            chrome: Chrome::from(reader),
+            users,
+            roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+            organisations: organisations
+                .iter()
+                .map(|o| Choice {
+                    value: o.id.to_string(),
+                    label: o.name.to_string(),
+                })
+                .collect(),
+            done,
+            form,
+        },
+        status,
+    )
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    Admin(reader): Admin,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    users_page(
+        &state,
+        &reader,
+        done.done.is_some(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn add_user(State(state): State<AppState>, editor: Editor) -> Result<Response, AppError> {
+    if !editor.reader.user.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut f = Fields::new("user", &editor.form);
+    let organisation = f.optional("organisation", forms::id);
+    let user = organisation.and_then(|organisation| {
+        let user = witan_app::accounts::new_user(
+            f.raw("email"),
+            Some(f.raw("name")).filter(|n| !n.is_empty()),
+            f.raw("role"),
+            organisation,
+        );
+        match user {
+            Ok(user) => Some(user),
+            Err(e) => {
+                let _ = refused(&mut f, e);
+                None
+            }
+        }
+    });
+    let password = editor.form.get("password").map_or("", String::as_str);
+    let outcome = match user {
+        Some(user) if f.ok() => Some(
+            state
+                .workspace
+                .add_user(&editor.actor(), &user, password, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    match outcome {
+        Some(Ok(_)) => Ok(Redirect::to("/workspace/users?done=1").into_response()),
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            let mut shown = f.into_state();
+            shown.values.remove("password");
+            users_page(
+                &state,
+                &editor.reader,
+                false,
+                shown,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        None => {
+            let mut shown = f.into_state();
+            shown.values.remove("password");
+            users_page(
+                &state,
+                &editor.reader,
+                false,
+                shown,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
