@@ -113,11 +113,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Records an error against a field (or against the form when `field` is not one of its
-    /// inputs: the summary shows it without a link).
+    /// Records an error against a field, or against the whole form when `field` is `form` (the
+    /// summary shows that one without a link).
     pub fn fail(&mut self, field: &str, message: &str) {
         let field = field.rsplit('.').next().unwrap_or(field);
-        let known = self.values.contains_key(field);
+        let known = field != "form";
         let mut message = message.to_owned();
         if let Some(first) = message.get(..1) {
             message.replace_range(..1, &first.to_uppercase());

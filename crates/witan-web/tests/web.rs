@@ -1,5 +1,10 @@
 //! The site through its router: real HTTP requests against a demo store on SQLite.
 
+#[path = "web/leak.rs"]
+mod leak;
+#[path = "web/workspace.rs"]
+mod workspace;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use std::sync::Arc;

@@ -613,6 +613,21 @@ impl Writer for SqliteWriter {
             status
         };
         draft.transition(MeetingStatus::MinutesSignedOff)?;
+        let has_minutes: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM item_minutes n JOIN agenda_items i ON i.id = n.item_id
+                            WHERE i.meeting_id = ?)",
+        )
+        .bind(meeting.get())
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error("item_minutes"))?;
+        if !has_minutes {
+            return Err(RuleError::Other(
+                "there are no minutes to sign off: record the minutes of at least one item first"
+                    .into(),
+            )
+            .into());
+        }
         let version = self.latest_sign_off(meeting).await? + 1;
         let sign_off = SignOff::new(version, by.clone(), person, on, None)?;
         self.insert_sign_off(meeting, &sign_off).await?;

@@ -1,0 +1,651 @@
+//! The workspace through the router: signing in, CSRF, who may change what, forms shown again
+//! with their errors, and concurrent edits.
+
+use super::{Site, encode, site};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tower::ServiceExt;
+use witan_domain::{
+    Audience, CommitteeId, Email, ItemId, MeetingId, MeetingStatus, OrganisationId, Role, Title,
+    User,
+};
+use witan_store::{ItemEntry, Page, When};
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().expect("cookie").to_owned())
+            .collect()
+    }
+
+    /// The value of the first hidden `csrf` field on the page.
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field")
+            + 19;
+        self.body[at..].split('"').next().expect("value").to_owned()
+    }
+}
+
+async fn send(site: &Site, request: Request<Body>) -> Answer {
+    let response = site
+        .router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 10 << 20)
+        .await
+        .expect("body");
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).expect("utf-8"),
+    }
+}
+
+async fn get_as(site: &Site, path: &str, cookie: &str) -> Answer {
+    let mut request = Request::get(path);
+    if !cookie.is_empty() {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(site, request.body(Body::empty()).expect("request")).await
+}
+
+async fn post_as(site: &Site, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Answer {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    let mut request =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !cookie.is_empty() {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(
+        site,
+        request.body(Body::from(body.join("&"))).expect("request"),
+    )
+    .await
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn add_user(site: &Site, email: &str, role: Role, organisation: Option<OrganisationId>) {
+    let hash = witan_app::accounts::hash_password(PASSWORD)
+        .await
+        .expect("hash");
+    let user = User::new(
+        Email::parse("email", email).expect("email"),
+        Title::parse("name", email).expect("name"),
+        role,
+        organisation,
+    )
+    .expect("user");
+    let mut w = site.store.begin().await.expect("begin");
+    w.create_user(&user, &hash).await.expect("user");
+    w.commit().await.expect("commit");
+}
+
+/// Signs in through the form; returns the session cookie and a CSRF token of the session.
+async fn sign_in(site: &Site, email: &str) -> (String, String) {
+    let form = get_as(site, "/login", "").await;
+    let login_cookie = form.cookies()[0]
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned();
+    let answer = post_as(
+        site,
+        "/login",
+        &login_cookie,
+        &[
+            ("csrf", &form.csrf()),
+            ("next", "/workspace"),
+            ("email", email),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let session = answer
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("witan_session="))
+        .expect("session cookie");
+    let cookie = session.split(';').next().expect("cookie").to_owned();
+    let page = get_as(site, "/workspace", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    (cookie, page.csrf())
+}
+
+/// A committee with an organisation, and one owned by another organisation.
+async fn two_committees(
+    site: &Site,
+) -> ((CommitteeId, OrganisationId), (CommitteeId, OrganisationId)) {
+    let committees = site.store.committees().await.expect("committees");
+    let first = committees
+        .iter()
+        .find(|c| !c.owners.is_joint())
+        .expect("a single-owner committee");
+    let mine = first.owners.organisations()[0];
+    let other = committees
+        .iter()
+        .find(|c| !c.owners.is_joint() && c.owners.organisations()[0] != mine)
+        .expect("another organisation's committee");
+    (
+        (first.id, mine),
+        (other.id, other.owners.organisations()[0]),
+    )
+}
+
+/// A held meeting of `committee` with an item, ready for minutes; made through the store.
+async fn held_meeting(site: &Site, committee: CommitteeId) -> (MeetingId, ItemId) {
+    let mut w = site.store.begin().await.expect("begin");
+    let meeting = w
+        .schedule_meeting(&witan_domain::Meeting {
+            committee,
+            times: witan_domain::MeetingTimes::new(
+                "2026-11-20T10:00:00Z".parse().expect("instant"),
+                None,
+            )
+            .expect("times"),
+            location: None,
+            status: MeetingStatus::Scheduled,
+            agenda_published: None,
+        })
+        .await
+        .expect("meeting");
+    let item = w
+        .create_item(&witan_domain::AgendaItem {
+            meeting,
+            position: 1,
+            number: witan_domain::ItemNumber::parse("n", "1").expect("number"),
+            title: Title::parse("t", "Winter pressures").expect("title"),
+            issue: None,
+            visibility: witan_domain::Visibility::Public,
+        })
+        .await
+        .expect("item");
+    w.set_meeting_status(meeting, MeetingStatus::AgendaPublished)
+        .await
+        .expect("publish");
+    w.set_meeting_status(meeting, MeetingStatus::Held)
+        .await
+        .expect("held");
+    w.commit().await.expect("commit");
+    (meeting, item)
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_safe_cookie_and_signing_out_ends_the_session() {
+    let site = site().await;
+    let ((_, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+
+    // Not signed in: the workspace sends the reader to sign in, and back afterwards.
+    let away = get_as(&site, "/workspace/audit", "").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location(), "/login?next=%2Fworkspace%2Faudit");
+
+    let form = get_as(&site, "/login", "").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let login_cookie = form.cookies()[0].clone();
+    assert!(login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Lax"));
+    let login_cookie = login_cookie.split(';').next().expect("pair").to_owned();
+
+    // A sign-in form without its CSRF cookie is refused, and says so.
+    let forged = post_as(
+        &site,
+        "/login",
+        "",
+        &[
+            ("csrf", &form.csrf()),
+            ("email", "clerk@example.org"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(forged.body.contains("This sign-in form had expired"));
+
+    // A wrong password: the form again, the email kept, the password not echoed.
+    let wrong = post_as(
+        &site,
+        "/login",
+        &login_cookie,
+        &[
+            ("csrf", &form.csrf()),
+            ("email", "clerk@example.org"),
+            ("password", "not my password at all"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("There is a problem"));
+    assert!(wrong.body.contains("href=\"#login-email\""));
+    assert!(wrong.body.contains("value=\"clerk@example.org\""));
+    assert!(!wrong.body.contains("not my password at all"));
+
+    // Right: a session cookie that scripts cannot read; Secure when the request came over TLS.
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &login_cookie)
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(format!(
+            "csrf={}&next={}&email=clerk%40example.org&password={}",
+            form.csrf(),
+            encode("/workspace/audit"),
+            encode(PASSWORD)
+        )))
+        .expect("request");
+    let signed = send(&site, request).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    assert_eq!(signed.location(), "/workspace/audit");
+    let session = signed
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("witan_session="))
+        .expect("session cookie");
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(session.contains(attribute), "{attribute} in {session}");
+    }
+    let cookie = session.split(';').next().expect("pair").to_owned();
+
+    // A sign-in never sends the reader off the site.
+    let elsewhere = post_as(
+        &site,
+        "/login",
+        &login_cookie,
+        &[
+            ("csrf", &form.csrf()),
+            ("next", "//evil.example/workspace"),
+            ("email", "clerk@example.org"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(elsewhere.location(), "/workspace");
+
+    let home = get_as(&site, "/workspace", &cookie).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(
+        home.headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store, private")
+    );
+    assert!(home.body.contains("You can edit"));
+    assert!(home.body.contains("Signed in as"));
+
+    // Sign out needs the session's CSRF token; then the cookie opens nothing.
+    let forged = post_as(&site, "/logout", &cookie, &[("csrf", "0000")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let out = post_as(&site, "/logout", &cookie, &[("csrf", &home.csrf())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get_as(&site, "/workspace", &cookie).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_limited() {
+    let site = site().await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let form = get_as(&site, "/login", "").await;
+    let login_cookie = form.cookies()[0]
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned();
+    let attempt = |password: &'static str| {
+        let csrf = form.csrf();
+        let cookie = login_cookie.clone();
+        let site = &site;
+        async move {
+            post_as(
+                site,
+                "/login",
+                &cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("email", "admin@example.org"),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("wrong password, again").await.status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+    let limited = attempt(PASSWORD).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        limited.body.contains("Too many failed sign-ins"),
+        "{}",
+        limited.body
+    );
+}
+
+#[tokio::test]
+async fn every_write_is_refused_without_the_right_role_token_or_organisation() {
+    let site = site().await;
+    let ((mine, org), (theirs, other_org)) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "other@example.org", Role::Clerk, Some(other_org)).await;
+    add_user(&site, "member@example.org", Role::Member, Some(org)).await;
+    add_user(&site, "officer@example.org", Role::Officer, Some(org)).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let slug = site
+        .store
+        .committee(mine)
+        .await
+        .expect("committee")
+        .slug
+        .to_string();
+    let target = theirs.to_string();
+    // An action and an escalation to point the remaining forms at.
+    let (clerk, clerk_csrf) = sign_in(&site, "clerk@example.org").await;
+    let made = post_as(
+        &site,
+        &format!("/workspace/items/{item}/actions"),
+        &clerk,
+        &[("csrf", &clerk_csrf), ("description", "Report back")],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let action = site
+        .store
+        .meeting_record(meeting, Audience::Privileged)
+        .await
+        .expect("record")
+        .agenda
+        .expect("agenda")
+        .iter()
+        .find_map(|e| match e {
+            ItemEntry::Open(i) => i.actions.first().map(|a| a.action.id),
+            ItemEntry::Withheld { .. } => None,
+        })
+        .expect("the action");
+
+    let writes: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("/workspace/committees/{slug}/meetings"),
+            vec![("date", "2027-01-05"), ("start", "10:00")],
+        ),
+        (
+            format!("/workspace/meetings/{meeting}"),
+            vec![("date", "2026-11-20"), ("start", "11:00"), ("version", "x")],
+        ),
+        (
+            format!("/workspace/meetings/{meeting}/status"),
+            vec![("to", "cancelled")],
+        ),
+        (
+            format!("/workspace/meetings/{meeting}/items"),
+            vec![("number", "9"), ("title", "Late item")],
+        ),
+        (
+            format!("/workspace/items/{item}/minutes"),
+            vec![("text", "Discussed.")],
+        ),
+        (
+            format!("/workspace/items/{item}/decisions"),
+            vec![("title", "Agreed")],
+        ),
+        (
+            format!("/workspace/items/{item}/actions"),
+            vec![("description", "Do it")],
+        ),
+        (
+            format!("/workspace/items/{item}/escalations"),
+            vec![("to_committee", &target), ("reason", "Risk")],
+        ),
+        (format!("/workspace/items/{item}/release"), vec![]),
+        (
+            format!("/workspace/actions/{action}/updates"),
+            vec![("text", "Done"), ("status", "done")],
+        ),
+        (
+            format!("/workspace/meetings/{meeting}/sign-off"),
+            vec![("by", "Chair"), ("on", "2026-11-23")],
+        ),
+        (
+            "/workspace/users".to_owned(),
+            vec![
+                ("email", "new@example.org"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        ),
+    ];
+    let audit_entries = || async {
+        site.store
+            .audit_log(None, Page::first(500))
+            .await
+            .expect("audit")
+            .len()
+    };
+    let before = audit_entries().await;
+    let (member, member_csrf) = sign_in(&site, "member@example.org").await;
+    let (officer, officer_csrf) = sign_in(&site, "officer@example.org").await;
+    let (other, other_csrf) = sign_in(&site, "other@example.org").await;
+    for (path, fields) in &writes {
+        let with = |csrf: &str| {
+            let mut all = vec![("csrf", csrf.to_owned())];
+            all.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+            all
+        };
+        // The public: sent to sign in, nothing written.
+        let public = post_as(&site, path, "", &pairs(&with(""))).await;
+        assert_eq!(public.status, StatusCode::SEE_OTHER, "public POST {path}");
+        assert!(
+            public.location().starts_with("/login"),
+            "public POST {path}"
+        );
+        // A signed-in clerk without the session's token: refused.
+        let forged = post_as(&site, path, &clerk, &pairs(&with("not-the-token"))).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "forged POST {path}");
+        let missing = post_as(&site, path, &clerk, &pairs(&with("")[1..])).await;
+        assert_eq!(
+            missing.status,
+            StatusCode::FORBIDDEN,
+            "tokenless POST {path}"
+        );
+        // Members and officers read but do not write.
+        for (who, cookie, csrf) in [
+            ("member", &member, &member_csrf),
+            ("officer", &officer, &officer_csrf),
+        ] {
+            let refused = post_as(&site, path, cookie, &pairs(&with(csrf))).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{who} POST {path}");
+        }
+        // Another organisation's clerk: refused by the use case.
+        let refused = post_as(&site, path, &other, &pairs(&with(&other_csrf))).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "other clerk POST {path}: {}",
+            refused.body
+        );
+    }
+    assert_eq!(
+        audit_entries().await,
+        before,
+        "a refused write left an audit entry"
+    );
+    let stored = site.store.meeting(meeting).await.expect("meeting");
+    assert_eq!(
+        stored.status,
+        MeetingStatus::Held,
+        "a refused write changed the meeting"
+    );
+    // The clerk's audit log is for admins only.
+    assert_eq!(
+        get_as(&site, "/workspace/audit", &clerk).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get_as(&site, "/workspace/users", &member).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+fn pairs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[tokio::test]
+async fn forms_come_back_with_their_errors_and_stale_edits_are_refused() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+
+    let bad = post_as(
+        &site,
+        &format!("/workspace/meetings/{meeting}/items"),
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("number", "(7)"),
+            ("title", "Kept <title>"),
+            ("exempt", "yes"),
+            ("ground", "9"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("There is a problem"));
+    for link in ["#item-number", "#item-ground", "#item-review_on"] {
+        assert!(
+            bad.body.contains(&format!("href=\"{link}\"")),
+            "{link} in the summary"
+        );
+    }
+    assert!(
+        bad.body.contains("value=\"Kept &#60;title&#62;\"")
+            || bad.body.contains("value=\"Kept &lt;title&gt;\""),
+        "the input is kept, escaped"
+    );
+    assert!(bad.body.contains("aria-invalid=\"true\""));
+
+    // Minutes of one item go to that item's form only.
+    let empty = post_as(
+        &site,
+        &format!("/workspace/items/{item}/minutes"),
+        &clerk,
+        &[("csrf", &csrf), ("text", ""), ("points", "")],
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty
+            .body
+            .contains(&format!("href=\"#minutes-{item}-text\""))
+    );
+
+    // Two clerks edit the same meeting: the second, working from the same version, is refused.
+    let page = get_as(&site, &format!("/workspace/meetings/{meeting}"), &clerk).await;
+    let at = page
+        .body
+        .find("name=\"version\" value=\"")
+        .expect("version field")
+        + 22;
+    let version = page.body[at..]
+        .split('"')
+        .next()
+        .expect("version")
+        .to_owned();
+    let first = post_as(
+        &site,
+        &format!("/workspace/meetings/{meeting}"),
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("date", "2026-11-20"),
+            ("start", "11:00"),
+            ("location", "Council Chamber"),
+        ],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let (admin, admin_csrf) = sign_in(&site, "admin@example.org").await;
+    let second = post_as(
+        &site,
+        &format!("/workspace/meetings/{meeting}"),
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("version", &version),
+            ("date", "2026-11-20"),
+            ("start", "14:00"),
+            ("location", "Town Hall"),
+        ],
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::BAD_REQUEST);
+    assert!(
+        second.body.contains("Someone else changed this record"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second.body.contains("value=\"Town Hall\""),
+        "the admin's input is kept"
+    );
+    let stored = site.store.meeting(meeting).await.expect("meeting");
+    assert_eq!(
+        stored.location.as_ref().map(Title::as_str),
+        Some("Council Chamber")
+    );
+
+    // The audit log shows the change with before and after, to admins.
+    let log = get_as(&site, "/workspace/audit", &admin).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("edit meeting"));
+    assert!(log.body.contains("clerk@example.org"));
+    assert!(log.body.contains("Council Chamber"));
+
+    // A public page looks the same to a signed-in clerk: the workspace is where exempt shows.
+    let public = get_as(&site, &format!("/meetings/{meeting}"), "").await;
+    let signed = get_as(&site, &format!("/meetings/{meeting}"), &clerk).await;
+    assert_eq!(public.body, signed.body);
+    let upcoming = site
+        .store
+        .meetings(
+            None,
+            When::From("2000-01-01T00:00:00Z".parse().expect("instant")),
+            Page::first(1),
+        )
+        .await
+        .expect("meetings");
+    assert!(!upcoming.is_empty());
+}
