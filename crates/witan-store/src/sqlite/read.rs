@@ -130,7 +130,8 @@ impl SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND ai.exempt_ground IS NULL"
+            // Nor actions of meetings whose agenda is not public yet.
+            " AND ai.exempt_ground IS NULL AND m.status NOT IN ('scheduled', 'cancelled')"
         };
         let mut query = sqlx::query(AssertSqlSafe(format!(
             "{ACTION_SELECT} WHERE {filter}{public} {tail}"
@@ -674,7 +675,8 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND i.exempt_ground IS NULL"
+            " AND i.exempt_ground IS NULL AND \
+             (SELECT status FROM meetings WHERE id = i.meeting_id) NOT IN ('scheduled', 'cancelled')"
         };
         let rows = self
             .fetch_all(
@@ -813,7 +815,8 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND fi.exempt_ground IS NULL"
+            " AND fi.exempt_ground IS NULL AND \
+             (SELECT status FROM meetings WHERE id = fi.meeting_id) NOT IN ('scheduled', 'cancelled')"
         };
         let rows = self
             .fetch_all(
@@ -837,7 +840,8 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND i.exempt_ground IS NULL"
+            " AND i.exempt_ground IS NULL AND (i.id IS NULL OR \
+             (SELECT status FROM meetings WHERE id = i.meeting_id) NOT IN ('scheduled', 'cancelled'))"
         };
         let sql = format!(
             "SELECT d.*, c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, \

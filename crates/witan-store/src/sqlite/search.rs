@@ -39,6 +39,7 @@ fn select(kind: SearchKind) -> String {
              FROM issues iss \
              LEFT JOIN agenda_items i ON i.id = (SELECT i2.id FROM agenda_items i2 \
                JOIN meetings m2 ON m2.id = i2.meeting_id WHERE i2.issue_id = iss.id \
+               AND m2.status NOT IN ('scheduled', 'cancelled') \
                ORDER BY m2.starts_at DESC LIMIT 1) \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
              LEFT JOIN committees c ON c.id = m.committee_id"

@@ -67,6 +67,8 @@ const MARKERS: &[(&str, &str, bool)] = &[
         "exempt item minutes (superseded version)",
         false,
     ),
+    ("zqleakmarker21", "decision (agenda not published)", true),
+    ("zqleakmarker22", "action (agenda not published)", true),
 ];
 
 const EXEMPT_TITLE: &str =
@@ -471,6 +473,32 @@ async fn plant(store: &dyn Store) -> Planted {
     ))
     .await
     .expect("unpublished report");
+    // Records an importer may hold for a meeting whose agenda is not out yet: the registers must
+    // not show them before it is.
+    w.create_decision(&Decision {
+        item: Some(unpublished_item),
+        maker: DecisionMaker::Committee(committee.id),
+        decided_on: day("2026-12-10"),
+        title: title("Approval of the depot access road zqleakmarker21"),
+        text: text("Recorded in advance of the meeting."),
+        key_decision: false,
+        call_in: CallIn::NotSubject,
+        status: DecisionStatus::Made,
+    })
+    .await
+    .expect("unpublished decision");
+    w.create_action(&Action {
+        meeting: unpublished,
+        item: Some(unpublished_item),
+        description: text("Survey the access road zqleakmarker22 before the sale."),
+        owner: Some(ActionOwner::Person(owner)),
+        due_on: Some(day("2027-03-01")),
+        status: ActionStatus::Open,
+        rag: Rag::Green,
+        closed_on: None,
+    })
+    .await
+    .expect("unpublished action");
     w.commit().await.expect("commit");
     Planted {
         committee: committee.id,
@@ -1211,6 +1239,17 @@ async fn exempt_content_never_reaches_the_public() {
         let url = format!("/api/v1/search/suggest?q={marker}");
         let answer = crawl.one(&url).await;
         crawl.take(&answer, None);
+    }
+    // The issue is on the unpublished agenda too: its search entry must not carry that meeting's
+    // date or committee, or a date filter would reveal the unpublished agenda.
+    let url = "/api/v1/search?q=disposals&kind=issue&from=2026-12-10&to=2026-12-10".to_owned();
+    let answer = crawl.one(&url).await;
+    crawl.take(&answer, None);
+    let json: serde_json::Value = serde_json::from_str(&answer.body).expect("json");
+    if json["total"] != 0 {
+        crawl.failures.push(format!(
+            "LEAK: the issue is dated by its item on the unpublished agenda at {url}: {json}"
+        ));
     }
     // Whatever those pages link to is crawled as well.
     crawl.run().await;
