@@ -8,6 +8,7 @@
 //! [`AuditEntry`] before committing: the change and its audit entry land together or not at all.
 
 pub mod accounts;
+pub mod documents;
 pub mod meetings;
 
 use chrono::{DateTime, Utc};
@@ -90,6 +91,8 @@ pub struct Workspace {
     pub store: Arc<dyn Store>,
     /// Working days a key decision can be called in after it is made.
     pub call_in_working_days: u32,
+    /// Where uploaded files are kept (under their SHA-256); `None` refuses uploads.
+    pub files: Option<std::path::PathBuf>,
 }
 
 impl Workspace {
@@ -97,7 +100,14 @@ impl Workspace {
         Self {
             store,
             call_in_working_days: 5,
+            files: None,
         }
+    }
+
+    /// Keeps uploaded files in `dir`.
+    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
+        self.files = Some(dir);
+        self
     }
 
     /// Checks that `actor` may change the records of `committee`.

@@ -32,7 +32,7 @@ pub use action::{Action, ActionOwner, ActionStatus, ActionUpdate, Rag};
 pub use audience::Audience;
 pub use committee::{Committee, CommitteeOwners};
 pub use decision::{CallIn, Decision, DecisionMaker, DecisionStatus};
-pub use document::{Document, MediaType, Sha256};
+pub use document::{Document, MediaType, Sha256, human_size};
 pub use error::{RuleError, ValidationError};
 pub use escalation::{Escalation, EscalationState};
 pub use forward_plan::{ForwardPlanEntry, NOTICE_CLEAR_DAYS};

@@ -60,6 +60,12 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
 
     async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>>;
     async fn item(&self, id: ItemId) -> Result<Stored<AgendaItem>>;
+    /// A document as `audience` may see it: for the public, [`StoreError::NotFound`] when it or
+    /// its item is exempt or its item's agenda is not published.
+    async fn document(&self, id: DocumentId, audience: Audience) -> Result<Stored<Document>>;
+    /// Exempt items and documents with their grounds, soonest review first (those without a
+    /// review date last): the register a clerk reviews. Privileged readers only.
+    async fn exempt_register(&self, page: Page) -> Result<Vec<ExemptEntry>>;
     /// Meetings of one committee, or of all when `committee` is `None`, in the window.
     async fn meetings(
         &self,

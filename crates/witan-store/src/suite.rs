@@ -25,6 +25,7 @@ pub const ALL: &[&str] = &[
     "search_reads_follow_every_change",
     "imports_remember_sources_and_replace_in_place",
     "accounts_sessions_and_the_audit_log",
+    "documents_by_audience_and_the_exempt_register",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -56,6 +57,9 @@ pub async fn run(name: &str, store: &dyn Store) {
             imports_remember_sources_and_replace_in_place(store).await
         }
         "accounts_sessions_and_the_audit_log" => accounts_sessions_and_the_audit_log(store).await,
+        "documents_by_audience_and_the_exempt_register" => {
+            documents_by_audience_and_the_exempt_register(store).await
+        }
         other => panic!("no suite function {other}"),
     }
 }
@@ -1887,4 +1891,107 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
         .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].entry, entry(1, "create meeting"));
+}
+
+/// A document reaches the public only when it, its item and its item's agenda are public; the
+/// exempt register lists exempt items and documents, soonest review first.
+pub async fn documents_by_audience_and_the_exempt_register(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let scheduled = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2030-04-14 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let open = item(w.as_mut(), held, "7", "Step-down beds", None).await;
+    let coming = item(w.as_mut(), scheduled, "1", "Budget", None).await;
+    let exemption = |paragraph, review: Option<&str>| Exemption {
+        ground: ExemptGround::schedule_12a("ground", paragraph).unwrap(),
+        review_on: review.map(date),
+    };
+    let closed = w
+        .create_item(&AgendaItem {
+            meeting: held,
+            position: 8,
+            number: ItemNumber::parse("number", "8").unwrap(),
+            title: title("Depot sale"),
+            issue: None,
+            visibility: Visibility::Exempt(exemption(3, Some("2027-01-01"))),
+        })
+        .await
+        .unwrap();
+    let doc = |item, name: &str, visibility: Visibility| Document {
+        item: Some(item),
+        issue: None,
+        name: title(name),
+        media_type: MediaType::parse("media_type", "application/pdf").unwrap(),
+        size_bytes: 1024,
+        sha256: None,
+        text: text("report text"),
+        visibility,
+    };
+    let public = w
+        .create_document(&doc(open, "Report", Visibility::Public))
+        .await
+        .unwrap();
+    let appendix = w
+        .create_document(&doc(
+            open,
+            "Appendix",
+            Visibility::Exempt(exemption(1, None)),
+        ))
+        .await
+        .unwrap();
+    let on_exempt = w
+        .create_document(&doc(closed, "Valuation", Visibility::Public))
+        .await
+        .unwrap();
+    let unpublished = w
+        .create_document(&doc(coming, "Draft budget", Visibility::Public))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    assert_eq!(
+        store.document(public, Audience::Public).await.unwrap().name,
+        title("Report")
+    );
+    for hidden in [appendix, on_exempt, unpublished] {
+        assert!(
+            matches!(
+                store.document(hidden, Audience::Public).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "document {hidden} reached the public"
+        );
+        store.document(hidden, Audience::Privileged).await.unwrap();
+    }
+    assert!(matches!(
+        store.document(Id::new(999_999), Audience::Privileged).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let register = store.exempt_register(Page::first(10)).await.unwrap();
+    let listed: Vec<(&str, i64, Option<NaiveDate>)> = register
+        .iter()
+        .map(|e| (e.kind, e.id, e.exemption.review_on))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("item", closed.get(), Some(date("2027-01-01"))),
+            ("document", appendix.get(), None),
+        ]
+    );
+    assert_eq!(register[0].meeting, Some(held));
+    assert_eq!(register[0].committee.as_ref().unwrap().id, c.cabinet);
 }

@@ -339,3 +339,17 @@ pub struct SearchChange {
     pub kind: SearchKind,
     pub id: i64,
 }
+
+/// One entry of the exempt register.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExemptEntry {
+    /// `item` or `document`.
+    pub kind: &'static str,
+    pub id: i64,
+    /// The item's title or the document's name.
+    pub title: Title,
+    pub meeting: Option<MeetingId>,
+    pub meeting_start: Option<DateTime<Utc>>,
+    pub committee: Option<CommitteeRef>,
+    pub exemption: witan_domain::Exemption,
+}

@@ -176,6 +176,86 @@ impl FromRequest<AppState> for Editor {
     }
 }
 
+/// A file upload form (multipart) submitted by someone who may change records, with its CSRF
+/// token checked. The CSRF field comes before the file in the form, so a forged upload is refused
+/// before its file is read.
+#[derive(Debug)]
+pub struct Uploader {
+    pub reader: Reader,
+    pub form: Submitted,
+    /// The file's name and bytes, if one was chosen.
+    pub file: Option<(String, Vec<u8>)>,
+    /// Whether the upload broke off, usually for being over the size limit.
+    pub broken: bool,
+}
+
+impl FromRequest<AppState> for Uploader {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let reader = Reader::from_request_parts(&mut parts, state).await?;
+        if !reader.may_edit() {
+            return Err(AppError::Forbidden.into_response());
+        }
+        let request = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| AppError::BadForm.into_response())?;
+        let mut form = Submitted::new();
+        let mut file = None;
+        let mut broken = false;
+        let mut checked = false;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(_) => {
+                    broken = true;
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            if let Some(file_name) = field.file_name().map(str::to_owned) {
+                if !checked {
+                    return Err(AppError::ExpiredForm.into_response());
+                }
+                match field.bytes().await {
+                    Ok(bytes) if !file_name.is_empty() => file = Some((file_name, bytes.to_vec())),
+                    Ok(_) => {}
+                    Err(_) => {
+                        broken = true;
+                        break;
+                    }
+                }
+            } else {
+                let Ok(value) = field.text().await else {
+                    broken = true;
+                    break;
+                };
+                if name == "csrf" {
+                    if !same_secret(&value, &reader.session.csrf_token) {
+                        return Err(AppError::ExpiredForm.into_response());
+                    }
+                    checked = true;
+                }
+                form.insert(name, value);
+            }
+        }
+        // An upload over the size limit breaks off before its token can be read; it is shown
+        // again with the reason (which writes nothing, like any page), never acted on.
+        if !checked && !broken {
+            return Err(AppError::ExpiredForm.into_response());
+        }
+        Ok(Self {
+            reader,
+            form,
+            file,
+            broken,
+        })
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {

@@ -6,6 +6,7 @@
 
 mod auth;
 mod caching;
+mod downloads;
 mod error;
 mod feeds;
 mod forms;
@@ -37,6 +38,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Keeps uploaded document files in `dir` (under their SHA-256) and serves them from there.
+    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
+        self.workspace = self.workspace.with_files(dir);
+        self
+    }
+
     pub fn new(store: Arc<dyn Store>, search: SearchIndex) -> Self {
         Self {
             search,
@@ -135,6 +142,16 @@ fn workspace_routes() -> Router<AppState> {
             "/workspace/escalations/{id}/consider",
             post(workspace::consider),
         )
+        // Files are outside the page cache too: they can be larger than it keeps.
+        .route("/documents/{id}", get(pages::document))
+        .route("/workspace/documents/{id}", get(workspace::document))
+        .route(
+            "/workspace/items/{id}/documents",
+            post(workspace::upload).layer(axum::extract::DefaultBodyLimit::max(
+                witan_app::documents::MAX_UPLOAD_BYTES + (1 << 20),
+            )),
+        )
+        .route("/workspace/exempt", get(workspace::exempt_register))
         .route("/workspace/audit", get(workspace::audit))
         .route(
             "/workspace/users",

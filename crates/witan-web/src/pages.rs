@@ -2,7 +2,9 @@
 
 use crate::query::Params;
 use crate::registers::{Pager, Paging};
-use crate::views::{ActionView, DecisionRow, EscalationView, ItemView, MeetingLink, MeetingView};
+use crate::views::{
+    ActionView, DecisionRow, DocumentView, EscalationView, ItemView, MeetingLink, MeetingView,
+};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -312,9 +314,15 @@ pub async fn meeting(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let record = state.store.meeting_record(parse_id(&id)?, READER).await?;
-    html(&MeetingPage {
-        m: MeetingView::from(&record),
-    })
+    let mut m = MeetingView::from(&record);
+    for item in &mut m.items {
+        DocumentView::link_held(
+            &mut item.documents,
+            state.workspace.files.as_deref(),
+            "/documents",
+        );
+    }
+    html(&MeetingPage { m })
 }
 
 struct HistoryView {
@@ -350,7 +358,15 @@ pub async fn issue(
                 h.item.number()
             ),
             committee_slug: h.committee.slug.clone(),
-            item: ItemView::new(&h.item),
+            item: {
+                let mut item = ItemView::new(&h.item);
+                DocumentView::link_held(
+                    &mut item.documents,
+                    state.workspace.files.as_deref(),
+                    "/documents",
+                );
+                item
+            },
         })
         .collect();
     html(&IssuePage {
@@ -491,4 +507,13 @@ pub async fn person(
             .map(|(m, kind)| (MeetingLink::from(m), kind.label()))
             .collect(),
     })
+}
+
+/// A document's file, if the public may see the document and witan holds the file.
+pub async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let document = state.store.document(parse_id(&id)?, READER).await?;
+    crate::downloads::send(&state, &document, "public, max-age=60").await
 }

@@ -28,6 +28,30 @@ impl From<&MeetingSummary> for MeetingLink {
 pub struct DocumentView {
     pub name: String,
     pub label: String,
+    /// The document's digest, when known: witan may hold the file under it.
+    pub sha256: Option<String>,
+    /// Where the file can be downloaded, once the handler knows witan holds it.
+    pub href: Option<String>,
+    pub id: i64,
+}
+
+impl DocumentView {
+    /// Links every document whose file is in `files` to its download address under `prefix`
+    /// (`/documents` for the public, `/workspace/documents` for the workspace).
+    pub fn link_held(
+        documents: &mut [DocumentView],
+        files: Option<&std::path::Path>,
+        prefix: &str,
+    ) {
+        let Some(files) = files else { return };
+        for d in documents {
+            if let Some(sha) = &d.sha256
+                && witan_app::documents::file_path(files, sha).is_file()
+            {
+                d.href = Some(format!("{prefix}/{}", d.id));
+            }
+        }
+    }
 }
 
 pub struct DecisionView {
@@ -165,6 +189,9 @@ impl ItemView {
                 .map(|d| DocumentView {
                     name: d.name.to_string(),
                     label: d.size_label(),
+                    sha256: d.sha256.as_ref().map(|s| s.as_str().to_owned()),
+                    href: None,
+                    id: d.id.get(),
                 })
                 .collect(),
             minutes: minutes

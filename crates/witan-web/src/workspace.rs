@@ -5,9 +5,9 @@
 //! that fails is shown again with the reader's input and an error summary; one that succeeds
 //! redirects (303) to the page it changed, with a note of what was done.
 
-use crate::auth::{Admin, Editor, Reader};
+use crate::auth::{Admin, Editor, Reader, Uploader};
 use crate::forms::{self, Fields, FormState};
-use crate::views::{EscalationView, MeetingLink};
+use crate::views::{DocumentView, EscalationView, MeetingLink};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -46,8 +46,11 @@ fn parse_id<T>(raw: &str) -> Result<witan_domain::Id<T>, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// Later than any meeting: a bound the store compares as text, so a four-digit year.
 fn far_future() -> chrono::DateTime<Utc> {
-    chrono::DateTime::<Utc>::MAX_UTC
+    chrono::DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now())
 }
 
 /// What the workspace's header needs.
@@ -269,6 +272,7 @@ struct HubItem {
     /// The escalation this item is the proposed item of: id, from where, and whether the
     /// committee has considered it.
     escalated_from: Option<(i64, String, bool)>,
+    documents: Vec<(DocumentView, Option<String>)>,
     forms: ItemForms,
 }
 
@@ -278,6 +282,7 @@ struct ItemForms {
     decision: String,
     action: String,
     escalation: String,
+    document: String,
 }
 
 struct Choice {
@@ -331,6 +336,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "considered" => "The escalation is recorded as considered.",
         "released" => "The item has been released. It is now public.",
         "signed_off" => "The minutes are signed off and locked.",
+        "document" => "The document has been uploaded.",
         _ => return None,
     })
 }
@@ -443,6 +449,34 @@ async fn meeting_page(
                     .iter()
                     .map(EscalationView::from)
                     .collect(),
+                documents: {
+                    let mut views: Vec<DocumentView> = item
+                        .documents
+                        .iter()
+                        .map(|d| DocumentView {
+                            name: d.name.to_string(),
+                            label: d.size_label(),
+                            sha256: d.sha256.as_ref().map(|s| s.as_str().to_owned()),
+                            href: None,
+                            id: d.id.get(),
+                        })
+                        .collect();
+                    DocumentView::link_held(
+                        &mut views,
+                        state.workspace.files.as_deref(),
+                        "/workspace/documents",
+                    );
+                    views
+                        .into_iter()
+                        .zip(&item.documents)
+                        .map(|(view, d)| {
+                            (
+                                view,
+                                d.visibility.exemption().map(|e| e.ground.public_label()),
+                            )
+                        })
+                        .collect()
+                },
                 escalated_from: item.escalated_from.as_ref().map(|e| {
                     (
                         e.escalation.id.get(),
@@ -455,6 +489,7 @@ async fn meeting_page(
                     decision: format!("decision-{id}"),
                     action: format!("action-{id}"),
                     escalation: format!("escalation-{id}"),
+                    document: format!("document-{id}"),
                 },
             }
         })
@@ -1196,4 +1231,155 @@ pub async fn add_user(State(state): State<AppState>, editor: Editor) -> Result<R
             .await
         }
     }
+}
+
+/// Any document's file, exempt ones included, for signed-in readers.
+pub async fn document(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let document = state
+        .store
+        .document(parse_id(&id)?, reader.user.audience())
+        .await?;
+    crate::downloads::send(&state, &document, "no-store, private").await
+}
+
+/// Uploads a document to an item: public, or exempt under a paragraph of Schedule 12A.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    upload: Uploader,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let editor = Editor {
+        reader: upload.reader,
+        form: upload.form,
+    };
+    let mut f = Fields::new(format!("document-{item}"), &editor.form);
+    let title = f.optional("title", Title::parse);
+    let visibility = if f.raw("exempt") == "yes" {
+        f.required(
+            "ground",
+            "Choose the paragraph of Schedule 12A",
+            |field, raw| {
+                raw.parse::<u8>()
+                    .map_err(|_| {
+                        witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7")
+                    })
+                    .and_then(|p| ExemptGround::schedule_12a(field, p))
+            },
+        )
+        .map(|ground| {
+            Visibility::Exempt(Exemption {
+                ground,
+                review_on: None,
+            })
+        })
+    } else {
+        Some(Visibility::Public)
+    };
+    if upload.broken {
+        f.fail(
+            "file",
+            &format!(
+                "The upload did not arrive whole: the largest file accepted is {}",
+                witan_domain::human_size(witan_app::documents::MAX_UPLOAD_BYTES as u64)
+            ),
+        );
+    }
+    let file = upload.file;
+    if file.is_none() && !upload.broken {
+        f.fail("file", "Choose a file to upload");
+    }
+    let outcome = match (title, visibility, file) {
+        (Some(title), Some(visibility), Some((file_name, bytes))) if f.ok() => Some(
+            state
+                .workspace
+                .attach_document(
+                    &editor.actor(),
+                    item,
+                    witan_app::documents::Upload {
+                        file_name,
+                        bytes,
+                        title,
+                        visibility,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "document",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+struct ExemptRow {
+    kind: &'static str,
+    title: String,
+    ground: String,
+    review: String,
+    due: bool,
+    meeting: Option<(i64, String)>,
+    item: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "ws_exempt.html")]
+struct ExemptPage {
+    chrome: Chrome,
+    rows: Vec<ExemptRow>,
+    may_edit: bool,
+}
+
+/// The register of exempt items and documents, soonest review first, with those due marked.
+pub async fn exempt_register(
+    State(state): State<AppState>,
+    reader: Reader,
+) -> Result<Response, AppError> {
+    let today = london_date(Utc::now());
+    let rows = state
+        .store
+        .exempt_register(Page::first(Page::MAX_LIMIT))
+        .await?
+        .into_iter()
+        .map(|e| ExemptRow {
+            kind: if e.kind == "item" {
+                "Agenda item"
+            } else {
+                "Document"
+            },
+            title: e.title.to_string(),
+            ground: e.exemption.ground.public_label(),
+            review: e
+                .exemption
+                .review_on
+                .map(time::uk_date)
+                .unwrap_or_else(|| "No review date".into()),
+            due: e.exemption.review_on.is_none_or(|on| on <= today),
+            meeting: e.meeting.zip(e.committee.as_ref()).map(|(m, c)| {
+                let when = e.meeting_start.map(time::uk_datetime).unwrap_or_default();
+                (m.get(), format!("{}, {when}", c.name))
+            }),
+            item: (e.kind == "item").then_some(e.id),
+        })
+        .collect();
+    page(
+        &ExemptPage {
+            chrome: Chrome::from(&reader),
+            rows,
+            may_edit: reader.may_edit(),
+        },
+        StatusCode::OK,
+    )
 }

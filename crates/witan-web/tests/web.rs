@@ -43,7 +43,9 @@ async fn site() -> Site {
         .rebuild(&mut |_| {})
         .await
         .expect("index built");
-    let router = witan_web::router(witan_web::AppState::new(store.clone(), search));
+    let router = witan_web::router(
+        witan_web::AppState::new(store.clone(), search).with_files(dir.path().join("files")),
+    );
     Site {
         _dir: dir,
         store,

@@ -34,7 +34,9 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!("witan listening on http://{address}");
     let search = crate::search::start(&config, store.clone())?;
-    let app = witan_web::router(witan_web::AppState::new(store, search));
+    // Uploaded documents are kept in the data folder, under their SHA-256.
+    let state = witan_web::AppState::new(store, search).with_files(config.data.join("files"));
+    let app = witan_web::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

@@ -689,3 +689,137 @@ fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
     );
     assert!(found.to_string().contains("Winter report"), "{found}");
 }
+
+/// The clerk's main journey through the workspace, in headless Chromium with JavaScript switched
+/// off (tests/browser/journey.mjs): sign in, schedule a meeting, add items (one refused with an
+/// error summary), publish the agenda, hold the meeting, record minutes, a key decision, an action
+/// and an escalation, sign the minutes off, find it all on the public page, sign out. Skipped,
+/// like the axe test, where node, Chromium or the npm packages are missing.
+#[test]
+fn a_clerk_runs_a_meeting_in_chromium() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let browser_tests = root.join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node
+        || !std::path::Path::new(&chromium).exists()
+        || !browser_tests.join("node_modules/playwright-core").exists()
+    {
+        eprintln!(
+            "skipped: needs node, {chromium} and `npm ci` in tests/browser (.ci/run installs them)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args(["demo", "--items", "500", "--data"])
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The clerk works for an integrated care board that owns more than one committee, so that
+    // an item can be escalated from one of its committees to another.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let organisation: String = runtime.block_on(async {
+        let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
+            .await
+            .expect("open");
+        let slug = sqlx::query_scalar(
+            "SELECT o.slug FROM organisations o
+               JOIN committee_owners co ON co.organisation_id = o.id
+              WHERE o.kind = 'integrated_care_board'
+              GROUP BY o.id HAVING COUNT(*) > 1 ORDER BY o.slug LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("an integrated care board with more than one committee");
+        store.pool().close().await;
+        slug
+    });
+    let (email, password) = ("clerk@example.org", "a clerk's long passphrase");
+    let mut add = witan()
+        .args([
+            "user",
+            "add",
+            email,
+            "--role",
+            "clerk",
+            "--name",
+            "Test Clerk",
+        ])
+        .args(["--organisation", &organisation, "--data"])
+        .arg(&data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run user add");
+    {
+        use std::io::Write;
+        let mut stdin = add.stdin.take().expect("stdin");
+        writeln!(stdin, "{password}").expect("write the password");
+    }
+    let added = add.wait_with_output().expect("user add");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+
+    let server = serve(&data);
+    let started = Instant::now();
+    let mut journey = Command::new("node")
+        .arg(browser_tests.join("journey.mjs"))
+        .args([server.base.as_str(), email, password])
+        .env("CHROMIUM", &chromium)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run node");
+    // Read both pipes as the journey goes, so a full pipe cannot stall it.
+    fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    }
+    let stdout = drain(journey.stdout.take().expect("stdout"));
+    let stderr = drain(journey.stderr.take().expect("stderr"));
+    // The script stops itself after 90 s; this is the backstop.
+    let status = loop {
+        if let Some(status) = journey.try_wait().expect("wait for node") {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(150) {
+            let _ = journey.kill();
+            let _ = journey.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let report = format!(
+        "{}{}",
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default()
+    );
+    let status = status.unwrap_or_else(|| panic!("the journey did not end in 150 s:\n{report}"));
+    assert!(status.success(), "the clerk's journey failed:\n{report}");
+    eprintln!("{report}");
+    assert!(
+        report.contains("ok 8. sign out") && report.contains("to signed-off minutes in"),
+        "{report}"
+    );
+}

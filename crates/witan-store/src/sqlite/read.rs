@@ -527,6 +527,82 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::not_found("agenda item", id))?
     }
 
+    async fn document(&self, id: DocumentId, audience: Audience) -> Result<Stored<Document>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND d.exempt_ground IS NULL AND (d.item_id IS NULL OR EXISTS (
+                 SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 WHERE i.id = d.item_id AND i.exempt_ground IS NULL
+                   AND m.status NOT IN ('scheduled', 'cancelled')))"
+        };
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT d.* FROM documents d WHERE d.id = ?{public}"
+        )))
+        .bind(id.get())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("document"))?;
+        row.as_ref()
+            .map(decode::document)
+            .ok_or_else(|| StoreError::not_found("document", id))?
+    }
+
+    async fn exempt_register(&self, page: Page) -> Result<Vec<ExemptEntry>> {
+        let rows = sqlx::query(
+            "SELECT * FROM (
+                 SELECT 'item' AS kind, i.id, i.title, i.exempt_ground, i.exempt_review_on,
+                        m.id AS meeting_id, m.starts_at, c.id AS committee_id,
+                        c.slug AS committee_slug, c.name AS committee_name
+                 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 JOIN committees c ON c.id = m.committee_id
+                 WHERE i.exempt_ground IS NOT NULL
+                 UNION ALL
+                 SELECT 'document', d.id, d.name, d.exempt_ground, d.exempt_review_on,
+                        m.id, m.starts_at, c.id, c.slug, c.name
+                 FROM documents d LEFT JOIN agenda_items i ON i.id = d.item_id
+                 LEFT JOIN meetings m ON m.id = i.meeting_id
+                 LEFT JOIN committees c ON c.id = m.committee_id
+                 WHERE d.exempt_ground IS NOT NULL)
+             ORDER BY exempt_review_on IS NULL, exempt_review_on, kind DESC, id
+             LIMIT ? OFFSET ?",
+        )
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("exempt register"))?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = decode::string(row, "kind")?;
+                let committee = match decode::opt_id::<Committee>(row, "committee_id")? {
+                    Some(id) => Some(CommitteeRef {
+                        id,
+                        slug: decode::string(row, "committee_slug")?,
+                        name: decode::string(row, "committee_name")?,
+                    }),
+                    None => None,
+                };
+                let Visibility::Exempt(exemption) =
+                    decode::visibility(row, "exempt_ground", "exempt_review_on")?
+                else {
+                    return Err(StoreError::Database(
+                        "an exempt entry without a ground".into(),
+                    ));
+                };
+                Ok(ExemptEntry {
+                    kind: if kind == "item" { "item" } else { "document" },
+                    id: row.try_get("id").map_err(db_error("exempt register"))?,
+                    title: decode::title(row, "title")?,
+                    meeting: decode::opt_id(row, "meeting_id")?,
+                    meeting_start: decode::opt_instant(row, "starts_at")?,
+                    committee,
+                    exemption,
+                })
+            })
+            .collect()
+    }
+
     async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>> {
         let row = sqlx::query("SELECT * FROM meetings WHERE id = ?")
             .bind(id.get())

@@ -69,7 +69,17 @@ const MARKERS: &[(&str, &str, bool)] = &[
     ),
     ("zqleakmarker21", "decision (agenda not published)", true),
     ("zqleakmarker22", "action (agenda not published)", true),
+    ("zqleakmarker23", "uploaded exempt file (exempt item)", true),
+    ("zqleakmarker24", "uploaded public file (exempt item)", true),
+    (
+        "zqleakmarker25",
+        "uploaded file (agenda not published)",
+        true,
+    ),
 ];
+
+/// Words of a file uploaded to a public item: the public may download it.
+const PUBLIC_FILE_TEXT: &str = "The public appendix on allotment rents zqpublicfile01.";
 
 const EXEMPT_TITLE: &str =
     "Disposal of the Elmfield depot freehold zqleakmarker01 to a preferred bidder";
@@ -183,6 +193,9 @@ struct Planted {
     issue: IssueId,
     owner: PersonId,
     decided_on: NaiveDate,
+    /// Uploaded documents: the one the public may download, and the highest id.
+    public_file: i64,
+    last_document: i64,
 }
 
 /// The demo store, the planted records and the index built over both (a reader of it besides the
@@ -204,7 +217,9 @@ async fn planted_site() -> (Site, Planted, Searcher) {
     )
     .await
     .expect("demo");
-    let planted = plant(store.as_ref()).await;
+    let mut planted = plant(store.as_ref()).await;
+    let files = dir.path().join("files");
+    upload_files(store.clone(), files.clone(), &mut planted).await;
     let (search, _) =
         witan_search::SearchIndex::open(&dir.path().join("search")).expect("search index");
     witan_search::Indexer::new(&search, store.clone())
@@ -213,7 +228,8 @@ async fn planted_site() -> (Site, Planted, Searcher) {
         .await
         .expect("index built");
     let searcher = Searcher(search.clone());
-    let router = witan_web::router(witan_web::AppState::new(store.clone(), search));
+    let router =
+        witan_web::router(witan_web::AppState::new(store.clone(), search).with_files(files));
     (
         Site {
             _dir: dir,
@@ -223,6 +239,83 @@ async fn planted_site() -> (Site, Planted, Searcher) {
         planted,
         searcher,
     )
+}
+
+/// Uploads files the way a clerk does (through the use case, so they are kept in the files
+/// folder): an exempt one and a public one on the exempt item, one on the unpublished agenda's
+/// item, and a public one on a public item.
+async fn upload_files(store: Arc<dyn Store>, files: std::path::PathBuf, planted: &mut Planted) {
+    let workspace = witan_app::Workspace::new(store.clone()).with_files(files);
+    let open_item = |meeting: MeetingId| {
+        let store = store.clone();
+        async move {
+            store
+                .meeting_record(meeting, Audience::Privileged)
+                .await
+                .expect("record")
+                .agenda
+                .expect("agenda")
+                .iter()
+                .find_map(|e| match e {
+                    witan_store::ItemEntry::Open(i) if !i.item.visibility.is_exempt() => {
+                        Some(i.item.id)
+                    }
+                    _ => None,
+                })
+                .expect("a public item")
+        }
+    };
+    let public_item = open_item(planted.meeting).await;
+    let unpublished_item = open_item(planted.unpublished).await;
+    let exempt = Visibility::Exempt(Exemption {
+        ground: ExemptGround::schedule_12a("ground", 3).expect("ground"),
+        review_on: None,
+    });
+    let mut ids = Vec::new();
+    for (item, name, words, visibility) in [
+        (
+            planted.exempt_item,
+            "valuation.txt",
+            "The valuer's figures zqleakmarker23 in full.",
+            exempt.clone(),
+        ),
+        (
+            planted.exempt_item,
+            "plan.txt",
+            "The site plan zqleakmarker24 of the depot.",
+            Visibility::Public,
+        ),
+        (
+            unpublished_item,
+            "road.txt",
+            "The access road survey zqleakmarker25 draft.",
+            Visibility::Public,
+        ),
+        (
+            public_item,
+            "rents.txt",
+            PUBLIC_FILE_TEXT,
+            Visibility::Public,
+        ),
+    ] {
+        let id = workspace
+            .attach_document(
+                &witan_app::Actor::CommandLine,
+                item,
+                witan_app::documents::Upload {
+                    file_name: name.to_owned(),
+                    bytes: words.as_bytes().to_vec(),
+                    title: None,
+                    visibility,
+                },
+                Utc::now(),
+            )
+            .await
+            .expect("upload");
+        ids.push(id.get());
+    }
+    planted.public_file = ids[3];
+    planted.last_document = ids.iter().copied().max().unwrap_or_default();
 }
 
 /// Adds, in one unit of work: a held meeting with a published agenda carrying an exempt item
@@ -511,6 +604,8 @@ async fn plant(store: &dyn Store) -> Planted {
         issue,
         owner,
         decided_on,
+        public_file: 0,
+        last_document: 0,
     }
 }
 
@@ -1006,6 +1101,20 @@ async fn exempt_content_never_reaches_the_public() {
     let other = planted.other_slug.as_str();
     crawl.seed(format!("/meetings/{m}"));
     crawl.seed(format!("/meetings/{}", planted.unpublished));
+    // Every document's download address, held files or not.
+    for id in 1..=planted.last_document + 3 {
+        crawl.seed(format!("/documents/{id}"));
+    }
+    // The control: the public file is served, so downloads are really being tried.
+    let public_file = crawl
+        .one(&format!("/documents/{}", planted.public_file))
+        .await;
+    assert_eq!(
+        public_file.status,
+        StatusCode::OK,
+        "the public file is served"
+    );
+    assert!(public_file.body.contains("zqpublicfile01"));
     crawl.seed(format!("/meetings/{}", planted.target_meeting));
     crawl.seed(format!("/issues/{}", planted.issue));
     crawl.seed(format!("/people/{}", planted.owner));

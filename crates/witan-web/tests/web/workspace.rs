@@ -649,3 +649,180 @@ async fn forms_come_back_with_their_errors_and_stale_edits_are_refused() {
         .expect("meetings");
     assert!(!upcoming.is_empty());
 }
+
+/// A multipart body with the given text fields and one file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "witanboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    site: &Site,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Answer {
+    let (content_type, body) = multipart(fields, file);
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request");
+    send(site, request).await
+}
+
+#[tokio::test]
+async fn uploads_are_checked_kept_and_served_only_to_who_may_see_them() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let path = format!("/workspace/items/{item}/documents");
+
+    // A program renamed to .pdf, and a file over the limit, are refused with a message.
+    let disguised = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf)],
+        Some(("report.pdf", b"\x7fELF\x02\x01\x01 not a pdf")),
+    )
+    .await;
+    assert_eq!(disguised.status, StatusCode::BAD_REQUEST);
+    assert!(
+        disguised.body.contains("The file must be a PDF"),
+        "{}",
+        disguised.body
+    );
+    let huge = vec![b'a'; witan_app::documents::MAX_UPLOAD_BYTES + 2 * (1 << 20)];
+    let too_big = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf)],
+        Some(("big.txt", &huge)),
+    )
+    .await;
+    assert_eq!(too_big.status, StatusCode::BAD_REQUEST);
+    assert!(
+        too_big
+            .body
+            .contains("the largest file accepted is 20.0 MB"),
+        "{}",
+        too_big.body
+    );
+    // A forged upload is refused before its file is read.
+    let forged = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", "forged")],
+        Some(("a.txt", b"words")),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let public = upload(
+        &site,
+        &path,
+        "",
+        &[("csrf", &csrf)],
+        Some(("a.txt", b"words")),
+    )
+    .await;
+    assert_eq!(public.status, StatusCode::SEE_OTHER);
+    assert!(site.store.counts().await.expect("counts").documents > 0);
+    let before = site.store.counts().await.expect("counts").documents;
+
+    // A public text file and an exempt one.
+    let ok = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf), ("title", "Winter plan")],
+        Some(("plan.txt", b"Gritting routes zqwinterplan.")),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let secret = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf), ("exempt", "yes"), ("ground", "3")],
+        Some(("bids.txt", b"Tender prices zqtenderprice.")),
+    )
+    .await;
+    assert_eq!(secret.status, StatusCode::SEE_OTHER, "{}", secret.body);
+    assert_eq!(
+        site.store.counts().await.expect("counts").documents,
+        before + 2
+    );
+
+    let hub = get_as(&site, &format!("/workspace/meetings/{meeting}"), &clerk).await;
+    let links: Vec<String> = hub
+        .body
+        .match_indices("href=\"/workspace/documents/")
+        .map(|(at, _)| {
+            hub.body[at + 6..]
+                .split('"')
+                .next()
+                .expect("href")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(links.len(), 2, "both files are linked in the workspace");
+    let (plan, bids) = (&links[0], &links[1]);
+    let plan_file = get_as(&site, plan, &clerk).await;
+    assert_eq!(plan_file.status, StatusCode::OK);
+    assert_eq!(plan_file.body, "Gritting routes zqwinterplan.");
+    assert_eq!(
+        plan_file
+            .headers
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok()),
+        Some("inline; filename=\"Winter-plan.txt\"")
+    );
+    assert_eq!(
+        get_as(&site, bids, &clerk).await.body,
+        "Tender prices zqtenderprice."
+    );
+    assert_eq!(
+        get_as(&site, bids, "").await.status,
+        StatusCode::SEE_OTHER,
+        "the workspace address needs a session"
+    );
+
+    // The public: the public file once the agenda is published (it already is), never the exempt.
+    let plan_public = plan.replace("/workspace/documents/", "/documents/");
+    let bids_public = bids.replace("/workspace/documents/", "/documents/");
+    let served = get_as(&site, &plan_public, "").await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.body, "Gritting routes zqwinterplan.");
+    let withheld = get_as(&site, &bids_public, "").await;
+    assert_eq!(withheld.status, StatusCode::NOT_FOUND);
+    assert!(!withheld.body.contains("zqtenderprice"));
+    let page = get_as(&site, &format!("/meetings/{meeting}"), "").await;
+    assert!(page.body.contains(&format!("href=\"{plan_public}\"")));
+    assert!(!page.body.contains("bids.txt"));
+}

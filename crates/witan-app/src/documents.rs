@@ -1,0 +1,149 @@
+//! Documents a clerk uploads: checked (size, type), hashed, their text read for search, the file
+//! kept under its digest in the files folder, and the record written with an audit entry.
+//!
+//! The file is written before the record: a file without a record is harmless (the same upload
+//! again reuses it), a record without its file would not be.
+
+use crate::{Actor, Error, Result, Workspace, audit};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use witan_domain::{
+    Document, DocumentId, ItemId, MediaType, Sha256, Text, Title, ValidationError, Visibility,
+};
+
+/// The largest upload accepted.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// What can be uploaded: PDF, Word (DOCX), OpenDocument text and plain UTF-8 text, judged by the
+/// file's first bytes and its name together, so a renamed program is refused.
+fn media_type(name: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
+    let lower = name.to_ascii_lowercase();
+    let zip = bytes.starts_with(b"PK\x03\x04");
+    let kind = if bytes.starts_with(b"%PDF-") && lower.ends_with(".pdf") {
+        "application/pdf"
+    } else if zip && lower.ends_with(".docx") {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    } else if zip && lower.ends_with(".odt") {
+        "application/vnd.oasis.opendocument.text"
+    } else if lower.ends_with(".txt") && std::str::from_utf8(bytes).is_ok() {
+        "text/plain"
+    } else {
+        return Err(ValidationError::new(
+            "file",
+            "the file must be a PDF, a Word document (.docx), an OpenDocument text (.odt) or plain text (.txt)",
+        ));
+    };
+    Ok(kind)
+}
+
+/// Where the file with this digest is kept: `FILES/ab/abcdef…`.
+pub fn file_path(files: &Path, sha256: &str) -> PathBuf {
+    files.join(&sha256[..2.min(sha256.len())]).join(sha256)
+}
+
+/// An uploaded file as the form gives it.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// The name shown on the agenda; the file's name when empty.
+    pub title: Option<Title>,
+    pub visibility: Visibility,
+}
+
+impl Workspace {
+    /// Attaches an uploaded document to an agenda item.
+    pub async fn attach_document(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        upload: Upload,
+        now: DateTime<Utc>,
+    ) -> Result<DocumentId> {
+        let stored_item = self.store.item(item).await?;
+        self.authorise(
+            actor,
+            self.store.meeting(stored_item.meeting).await?.committee,
+        )
+        .await?;
+        let files = self
+            .files
+            .clone()
+            .ok_or_else(|| Error::Internal("this server keeps no files folder".into()))?;
+        if upload.bytes.is_empty() {
+            return Err(ValidationError::new("file", "choose a file to upload").into());
+        }
+        if upload.bytes.len() > MAX_UPLOAD_BYTES {
+            return Err(ValidationError::new(
+                "file",
+                format!(
+                    "the file is {}; the largest accepted is {}",
+                    witan_domain::human_size(upload.bytes.len() as u64),
+                    witan_domain::human_size(MAX_UPLOAD_BYTES as u64)
+                ),
+            )
+            .into());
+        }
+        let kind = media_type(&upload.file_name, &upload.bytes)?;
+        let title = match upload.title {
+            Some(title) => title,
+            None => Title::parse("title", &upload.file_name)?,
+        };
+        let Upload {
+            file_name, bytes, ..
+        } = upload;
+        // Reading a PDF is CPU work (and the library may panic on a hostile file): off the
+        // async threads, and a failure is the upload's error, never the server's.
+        let (extracted, bytes) = tokio::task::spawn_blocking(move || {
+            let extracted = witan_import::documents::extract(&file_name, &bytes);
+            (extracted, bytes)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        let extracted = extracted.map_err(|e| {
+            ValidationError::new("file", format!("the file could not be read: {e}"))
+        })?;
+        let path = file_path(&files, &extracted.sha256);
+        if !path.exists() {
+            write_file(&path, &bytes)
+                .await
+                .map_err(|e| Error::Internal(format!("keeping {}: {e}", path.display())))?;
+        }
+        let document = Document {
+            item: Some(item),
+            issue: None,
+            name: title,
+            media_type: MediaType::parse("media_type", kind)?,
+            size_bytes: extracted.size_bytes,
+            sha256: Some(Sha256::parse("sha256", &extracted.sha256)?),
+            text: Text::parse("text", &extracted.text)?,
+            visibility: upload.visibility,
+        };
+        let mut w = self.store.begin().await?;
+        let id = w.create_document(&document).await?;
+        let mut shown = document.clone();
+        shown.text = Text::default();
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "upload document",
+            ("document", id.get()),
+            None,
+            Some(&shown),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+}
+
+/// Writes a file whole: to a temporary name beside it, then renamed into place.
+async fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent).await?;
+    }
+    let partial = path.with_extension("partial");
+    tokio::fs::write(&partial, bytes).await?;
+    tokio::fs::rename(&partial, path).await
+}
