@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod documents;
 pub mod meetings;
+pub mod records;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

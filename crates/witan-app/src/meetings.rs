@@ -52,6 +52,11 @@ pub struct Correction {
 }
 
 impl Workspace {
+    /// Checks that `actor` may change meeting `id`, before a form is even read.
+    pub async fn may_edit_meeting(&self, actor: &Actor, id: MeetingId) -> Result<()> {
+        self.meeting_for_edit(actor, id).await.map(|_| ())
+    }
+
     async fn meeting_for_edit(&self, actor: &Actor, id: MeetingId) -> Result<Stored<Meeting>> {
         let meeting = self.store.meeting(id).await?;
         self.authorise(actor, meeting.committee).await?;

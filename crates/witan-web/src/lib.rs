@@ -108,7 +108,24 @@ fn workspace_routes() -> Router<AppState> {
             get(auth::password_form).post(auth::change_password),
         )
         .route("/workspace", get(workspace::home))
-        .route("/workspace/committees/{slug}", get(workspace::committee))
+        .route(
+            "/workspace/committees/{slug}",
+            get(workspace::committee).post(workspace::edit_committee),
+        )
+        .route(
+            "/workspace/committees/{slug}/members",
+            post(workspace::add_member),
+        )
+        .route(
+            "/workspace/committees/{slug}/forward-plan",
+            post(workspace::add_forward_plan_entry),
+        )
+        .route("/workspace/committees", post(workspace::add_committee))
+        .route(
+            "/workspace/organisations",
+            post(workspace::add_organisation),
+        )
+        .route("/workspace/setup", get(workspace::setup))
         .route(
             "/workspace/committees/{slug}/meetings",
             post(workspace::schedule),
@@ -125,6 +142,15 @@ fn workspace_routes() -> Router<AppState> {
         .route(
             "/workspace/meetings/{id}/sign-off",
             post(workspace::sign_off),
+        )
+        .route("/workspace/items/{id}", post(workspace::edit_item))
+        .route(
+            "/workspace/decisions/{id}/status",
+            post(workspace::decision_status),
+        )
+        .route(
+            "/workspace/meetings/{id}/correction",
+            post(workspace::correct),
         )
         .route("/workspace/items/{id}/minutes", post(workspace::minutes))
         .route("/workspace/items/{id}/decisions", post(workspace::decision))

@@ -119,8 +119,15 @@ struct CommitteePage {
     chrome: Chrome,
     slug: String,
     name: String,
+    purpose: String,
+    parent: String,
+    version: String,
     editable: bool,
     meetings: Vec<MeetingLink>,
+    members: Vec<(i64, String, &'static str, String)>,
+    committees: Vec<Choice>,
+    roles: Vec<(&'static str, &'static str)>,
+    today: String,
     form: FormState,
 }
 
@@ -143,17 +150,204 @@ async fn committee_page(
         .iter()
         .map(MeetingLink::from)
         .collect();
+    let today = london_date(Utc::now());
+    let members = state
+        .store
+        .memberships(committee.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.membership.is_current_on(today))
+        .map(|m| {
+            (
+                m.membership.person.get(),
+                m.person_name.to_string(),
+                m.membership.role.label(),
+                time::uk_date(m.membership.from),
+            )
+        })
+        .collect();
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .filter(|c| c.id != committee.id)
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.to_string(),
+        })
+        .collect();
     page(
         &CommitteePage {
             chrome: Chrome::from(reader),
             editable: reader.may_edit() && reader.user.may_edit(committee.owners.organisations()),
             slug: committee.slug.to_string(),
             name: committee.name.to_string(),
+            purpose: committee.purpose.to_string(),
+            parent: committee.parent.map(|p| p.to_string()).unwrap_or_default(),
+            version: version_of(&committee.record),
             meetings,
+            members,
+            committees,
+            roles: witan_domain::MembershipRole::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            today: today.to_string(),
             form,
         },
         status,
     )
+}
+
+/// Ends a committee form: on success back to the committee page, otherwise the page again.
+async fn finish_committee<T>(
+    state: &AppState,
+    editor: &Editor,
+    slug: &str,
+    mut f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    match outcome {
+        Some(Ok(_)) => {
+            Ok(Redirect::to(&format!("/workspace/committees/{slug}{anchor}")).into_response())
+        }
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            committee_page(
+                state,
+                &editor.reader,
+                slug,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        None => {
+            committee_page(
+                state,
+                &editor.reader,
+                slug,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn edit_committee(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("committee", &editor.form);
+    let name = f.required("name", "Enter the committee's name", Title::parse);
+    let purpose = f.check(Text::parse("purpose", f.raw("purpose")));
+    let parent = f.optional("parent", forms::id);
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, purpose, parent) {
+        (Some(name), Some(purpose), Some(parent)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_committee(
+                    &editor.actor(),
+                    committee.id,
+                    &version,
+                    witan_app::records::CommitteeChange {
+                        name,
+                        purpose,
+                        parent,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "").await
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("member", &editor.form);
+    let person = if f.raw("person").is_empty() {
+        let name = f.required(
+            "name",
+            "Enter the person's name, or the number of someone already recorded",
+            Title::parse,
+        );
+        let job_title = f.optional("job_title", Title::parse);
+        name.zip(job_title).map(|(name, job_title)| {
+            witan_app::records::MemberChoice::New(witan_domain::Person { name, job_title })
+        })
+    } else {
+        f.required("person", "Enter the person's number", forms::id)
+            .map(witan_app::records::MemberChoice::Existing)
+    };
+    let role = f.required(
+        "role",
+        "Choose the role",
+        witan_domain::MembershipRole::parse,
+    );
+    let from = f.required("from", "Enter the date the membership starts", forms::date);
+    let outcome = match (person, role, from) {
+        (Some(person), Some(role), Some(from)) if f.ok() => Some(
+            state
+                .workspace
+                .add_member(
+                    &editor.actor(),
+                    committee.id,
+                    person,
+                    role,
+                    from,
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#members").await
+}
+
+pub async fn add_forward_plan_entry(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("forward_plan", &editor.form);
+    let title = f.required("title", "Enter the decision to be taken", Title::parse);
+    let expected_on = f.required(
+        "expected_on",
+        "Enter the date the decision is expected",
+        forms::date,
+    );
+    let outcome = match (title, expected_on) {
+        (Some(title), Some(expected_on)) if f.ok() => {
+            let entry = witan_domain::ForwardPlanEntry {
+                title,
+                decision_maker: committee.id,
+                issue: None,
+                published_on: london_date(Utc::now()),
+                expected_on,
+            };
+            Some(
+                state
+                    .workspace
+                    .add_forward_plan_entry(&editor.actor(), &entry, Utc::now())
+                    .await,
+            )
+        }
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#forward-plan").await
 }
 
 pub async fn committee(
@@ -258,6 +452,14 @@ struct HubAction {
     form: String,
 }
 
+struct HubDecision {
+    id: i64,
+    line: String,
+    /// The moves the call-in rules allow from here: (status, label).
+    next: Vec<(&'static str, &'static str)>,
+    form: String,
+}
+
 struct HubItem {
     id: i64,
     number: String,
@@ -266,7 +468,9 @@ struct HubItem {
     issue: Option<(i64, String)>,
     minutes: String,
     points: String,
-    decisions: Vec<String>,
+    decisions: Vec<HubDecision>,
+    /// The item as stored, for the edit form's version check.
+    version: String,
     actions: Vec<HubAction>,
     escalations: Vec<EscalationView>,
     /// The escalation this item is the proposed item of: id, from where, and whether the
@@ -337,6 +541,9 @@ fn done_message(code: &str) -> Option<&'static str> {
         "released" => "The item has been released. It is now public.",
         "signed_off" => "The minutes are signed off and locked.",
         "document" => "The document has been uploaded.",
+        "decision_status" => "The decision's status has been changed.",
+        "item_edited" => "The item has been changed.",
+        "corrected" => "The correction has been recorded as a new version of the minutes.",
         _ => return None,
     })
 }
@@ -427,9 +634,21 @@ async fn meeting_page(
                                 time::uk_date(deadline)
                             ));
                         }
-                        line
+                        let on = london_date(Utc::now());
+                        let next = witan_domain::DecisionStatus::ALL
+                            .iter()
+                            .filter(|to| **to != d.status && d.transition(**to, on).is_ok())
+                            .map(|to| (to.as_str(), to.label()))
+                            .collect();
+                        HubDecision {
+                            id: d.id.get(),
+                            line,
+                            next,
+                            form: format!("decision-status-{}", d.id),
+                        }
                     })
                     .collect(),
+                version: version_of(&item.item.record),
                 actions: item
                     .actions
                     .iter()
@@ -1382,4 +1601,358 @@ pub async fn exempt_register(
         },
         StatusCode::OK,
     )
+}
+
+#[derive(Template)]
+#[template(path = "ws_setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    organisations: Vec<Choice>,
+    partners: Vec<Choice>,
+    kinds: Vec<(&'static str, &'static str)>,
+    committees: Vec<Choice>,
+    done: Option<&'static str>,
+    form: FormState,
+}
+
+async fn setup_page(
+    state: &AppState,
+    reader: &Reader,
+    done: Option<&'static str>,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let all = state.store.organisations().await?;
+    let choice = |o: &witan_store::Stored<witan_domain::Organisation>| Choice {
+        value: o.id.to_string(),
+        label: o.name.to_string(),
+    };
+    let organisations = all
+        .iter()
+        .filter(|o| reader.user.may_edit(&[o.id]))
+        .map(choice)
+        .collect();
+    let partners = all.iter().map(choice).collect();
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.to_string(),
+        })
+        .collect();
+    page(
+        &SetupPage {
+            chrome: Chrome::from(reader),
+            organisations,
+            partners,
+            kinds: witan_domain::OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            committees,
+            done,
+            form,
+        },
+        status,
+    )
+}
+
+/// Where organisations and committees are added.
+pub async fn setup(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let done = match done.done.as_deref() {
+        Some("organisation") => Some("The organisation has been added."),
+        _ => None,
+    };
+    setup_page(&state, &reader, done, FormState::default(), StatusCode::OK).await
+}
+
+pub async fn add_organisation(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let mut f = Fields::new("organisation", &editor.form);
+    let name = f.required("name", "Enter the organisation's name", Title::parse);
+    let kind = f.required(
+        "kind",
+        "Choose the kind of organisation",
+        witan_domain::OrganisationKind::parse,
+    );
+    let slug = name
+        .as_ref()
+        .and_then(|n| f.check(witan_domain::Slug::from_name("name", n.as_str())));
+    let outcome = match (name, kind, slug) {
+        (Some(name), Some(kind), Some(slug)) if f.ok() => Some(
+            state
+                .workspace
+                .create_organisation(
+                    &editor.actor(),
+                    &witan_domain::Organisation { slug, name, kind },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    match outcome {
+        Some(Ok(_)) => Ok(Redirect::to("/workspace/setup?done=organisation").into_response()),
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            setup_page(
+                &state,
+                &editor.reader,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        None => {
+            setup_page(
+                &state,
+                &editor.reader,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn add_committee(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let mut f = Fields::new("new_committee", &editor.form);
+    let name = f.required("name", "Enter the committee's name", Title::parse);
+    let organisation = f.required(
+        "organisation",
+        "Choose the organisation it belongs to",
+        forms::id,
+    );
+    let partner = f.optional("partner", forms::id);
+    let parent = f.optional("parent", forms::id);
+    let purpose = f.check(Text::parse("purpose", f.raw("purpose")));
+    let slug = name
+        .as_ref()
+        .and_then(|n| f.check(witan_domain::Slug::from_name("name", n.as_str())));
+    let owners = match (organisation, partner) {
+        (Some(one), Some(None)) => Some(witan_domain::CommitteeOwners::Single(one)),
+        (Some(one), Some(Some(other))) => f.check(witan_domain::CommitteeOwners::joint(
+            "partner",
+            vec![one, other],
+        )),
+        _ => None,
+    };
+    let outcome = match (name, owners, parent, purpose, slug) {
+        (Some(name), Some(owners), Some(parent), Some(purpose), Some(slug)) if f.ok() => {
+            let committee = witan_domain::Committee {
+                slug: slug.clone(),
+                name,
+                purpose,
+                owners,
+                parent,
+            };
+            Some(
+                state
+                    .workspace
+                    .create_committee(&editor.actor(), &committee, Utc::now())
+                    .await
+                    .map(|_| slug),
+            )
+        }
+        _ => None,
+    };
+    match outcome {
+        Some(Ok(slug)) => {
+            Ok(Redirect::to(&format!("/workspace/committees/{slug}")).into_response())
+        }
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            setup_page(
+                &state,
+                &editor.reader,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        None => {
+            setup_page(
+                &state,
+                &editor.reader,
+                None,
+                f.into_state(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn decision_status(
+    State(state): State<AppState>,
+    Path(decision): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let stored = state.store.decision(parse_id(&decision)?).await?;
+    let item = stored.item.ok_or(AppError::NotFound)?;
+    let meeting = state.store.item(item).await?.meeting;
+    let mut f = Fields::new(format!("decision-status-{}", stored.id), &editor.form);
+    let to = f.required(
+        "to",
+        "Choose what happened",
+        witan_domain::DecisionStatus::parse,
+    );
+    let on = f.required("on", "Enter the date", forms::date);
+    let outcome = match (to, on) {
+        (Some(to), Some(on)) if f.ok() => Some(
+            state
+                .workspace
+                .set_decision_status(&editor.actor(), stored.id, to, on, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "decision_status",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub async fn edit_item(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let mut f = Fields::new(format!("edit-{item}"), &editor.form);
+    let number = f.required(
+        "number",
+        "Enter the item's number, like 7 or 5a",
+        ItemNumber::parse,
+    );
+    let title = f.required("title", "Enter the item's title", Title::parse);
+    let version = f.raw("version").to_owned();
+    let outcome = match (number, title) {
+        (Some(number), Some(title)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_item(&editor.actor(), item, &version, number, title, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "item_edited",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+/// Corrects signed-off minutes: the items whose minutes or resolution the form changes get a
+/// new version; the reason, who and when are recorded with it.
+pub async fn correct(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let meeting = parse_id(&id)?;
+    state
+        .workspace
+        .may_edit_meeting(&editor.actor(), meeting)
+        .await?;
+    let record = state
+        .store
+        .meeting_record(meeting, editor.reader.user.audience())
+        .await?;
+    let mut f = Fields::new("correction", &editor.form);
+    let reason = f.required("reason", "Say why the minutes are corrected", Text::parse);
+    let by = f.required("by", "Enter who approved the correction", Title::parse);
+    let on = f.required("on", "Enter the date of the correction", forms::date);
+    let mut corrections = Vec::new();
+    for entry in record.agenda.iter().flatten() {
+        let ItemEntry::Open(item) = entry else {
+            continue;
+        };
+        let id = item.item.id;
+        let text_field = format!("text-{id}");
+        let points_field = format!("points-{id}");
+        let (Some(text), Some(points)) =
+            (editor.form.get(&text_field), editor.form.get(&points_field))
+        else {
+            continue;
+        };
+        let text = f.check(Text::parse("text", text.trim()));
+        let points: Option<Vec<Text>> = points
+            .lines()
+            .map(|line| Text::parse("points", line.trim()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| f.fail(e.field, &e.reason))
+            .ok();
+        if let (Some(text), Some(points)) = (text, points) {
+            let minutes = Minutes {
+                text,
+                resolution: Resolution::new(points, Text::default()),
+            };
+            let current = item.minutes.as_ref().map(|(_, m)| m);
+            if current != Some(&minutes) {
+                corrections.push((id, minutes));
+            }
+        }
+    }
+    if corrections.is_empty() && f.ok() {
+        f.fail(
+            "form",
+            "Nothing was changed: change the minutes of at least one item",
+        );
+    }
+    let outcome = match (reason, by, on) {
+        (Some(reason), Some(by), Some(on)) if f.ok() => Some(
+            state
+                .workspace
+                .correct_minutes(
+                    &editor.actor(),
+                    meeting,
+                    &witan_app::meetings::Correction {
+                        corrections,
+                        by,
+                        on,
+                        reason,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "corrected",
+        "#sign-off",
+    )
+    .await
 }

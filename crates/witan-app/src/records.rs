@@ -1,0 +1,252 @@
+//! Setting up and editing the records meetings hang off: organisations, committees, people,
+//! memberships, forward plan entries, and the wording of agenda items.
+
+use crate::{Actor, Error, Result, Workspace, audit, version_of};
+use chrono::{DateTime, Utc};
+use witan_domain::{
+    AgendaItem, Committee, CommitteeId, ForwardPlanEntry, ForwardPlanId, ItemId, ItemNumber,
+    Membership, MembershipId, Organisation, OrganisationId, Person, PersonId, RuleError, Text,
+    Title,
+};
+use witan_store::Replacement;
+
+impl Workspace {
+    /// Adds an organisation. Admins only.
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        organisation: &Organisation,
+        now: DateTime<Utc>,
+    ) -> Result<OrganisationId> {
+        if !actor.is_admin() {
+            return Err(Error::Denied);
+        }
+        let mut w = self.store.begin().await?;
+        let id = w.create_organisation(organisation).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "add organisation",
+            ("organisation", id.get()),
+            None,
+            Some(organisation),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds a committee: an admin for anyone, a clerk for a committee their organisation owns
+    /// or shares.
+    pub async fn create_committee(
+        &self,
+        actor: &Actor,
+        committee: &Committee,
+        now: DateTime<Utc>,
+    ) -> Result<CommitteeId> {
+        if !actor.may_edit(committee.owners.organisations()) {
+            return Err(Error::Denied);
+        }
+        if let Some(parent) = committee.parent {
+            self.store.committee(parent).await?;
+        }
+        let mut w = self.store.begin().await?;
+        let id = w.create_committee(committee).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "add committee",
+            ("committee", id.get()),
+            None,
+            Some(committee),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes a committee's name, purpose or parent, if it is unchanged since `version`.
+    pub async fn edit_committee(
+        &self,
+        actor: &Actor,
+        id: CommitteeId,
+        version: &str,
+        change: CommitteeChange,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let CommitteeChange {
+            name,
+            purpose,
+            parent,
+        } = change;
+        let mut w = self.store.begin().await?;
+        let before = self.store.committee(id).await?;
+        if !actor.may_edit(before.owners.organisations()) {
+            return Err(Error::Denied);
+        }
+        if version_of(&before.record) != version {
+            return Err(Error::Stale);
+        }
+        if let Some(parent) = parent {
+            if parent == id {
+                return Err(witan_domain::ValidationError::new(
+                    "parent",
+                    "a committee cannot report to itself",
+                )
+                .into());
+            }
+            self.store.committee(parent).await?;
+        }
+        let after = Committee {
+            name,
+            purpose,
+            parent,
+            ..before.record.clone()
+        };
+        w.replace(id.get(), Replacement::Committee(&after)).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "edit committee",
+            ("committee", id.get()),
+            Some(&before.record),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a person to a committee: an existing person, or a new one with this name. Clerks of
+    /// the committee's organisations (and admins) may.
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        committee: CommitteeId,
+        person: MemberChoice,
+        role: witan_domain::MembershipRole,
+        from: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<MembershipId> {
+        self.authorise(actor, committee).await?;
+        let mut w = self.store.begin().await?;
+        let person = match person {
+            MemberChoice::Existing(id) => {
+                self.store.person(id).await?;
+                id
+            }
+            MemberChoice::New(person) => {
+                let id = w.create_person(&person).await?;
+                audit(
+                    w.as_mut(),
+                    actor,
+                    now,
+                    "add person",
+                    ("person", id.get()),
+                    None,
+                    Some(&person),
+                )
+                .await?;
+                id
+            }
+        };
+        let membership = Membership::new(person, committee, role, from, None)?;
+        let id = w.create_membership(&membership).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "add membership",
+            ("membership", id.get()),
+            None,
+            Some(&membership),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Gives notice of a key decision on the forward plan of the committee that will take it.
+    pub async fn add_forward_plan_entry(
+        &self,
+        actor: &Actor,
+        entry: &ForwardPlanEntry,
+        now: DateTime<Utc>,
+    ) -> Result<ForwardPlanId> {
+        self.authorise(actor, entry.decision_maker).await?;
+        entry.check()?;
+        let mut w = self.store.begin().await?;
+        let id = w.create_forward_plan_entry(entry).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "add forward plan entry",
+            ("forward_plan", id.get()),
+            None,
+            Some(entry),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Changes an agenda item's number and title, if it is unchanged since `version`. Refused
+    /// once the meeting's minutes are signed off.
+    pub async fn edit_item(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+        version: &str,
+        number: ItemNumber,
+        title: Title,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut w = self.store.begin().await?;
+        let before = self.store.item(id).await?;
+        let meeting = self.store.meeting(before.meeting).await?;
+        self.authorise(actor, meeting.committee).await?;
+        if version_of(&before.record) != version {
+            return Err(Error::Stale);
+        }
+        if meeting.status == witan_domain::MeetingStatus::MinutesSignedOff {
+            return Err(RuleError::MinutesLocked.into());
+        }
+        let after = AgendaItem {
+            number,
+            title,
+            ..before.record.clone()
+        };
+        w.replace(id.get(), Replacement::Item(&after)).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "edit agenda item",
+            ("item", id.get()),
+            Some(&before.record),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+}
+
+/// Who joins a committee.
+#[derive(Debug, Clone)]
+pub enum MemberChoice {
+    Existing(PersonId),
+    New(Person),
+}
+
+/// What the committee form changes.
+#[derive(Debug, Clone)]
+pub struct CommitteeChange {
+    pub name: Title,
+    pub purpose: Text,
+    pub parent: Option<CommitteeId>,
+}
