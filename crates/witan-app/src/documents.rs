@@ -138,6 +138,62 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Makes an exempt document public; who released it and when is in the audit log. A
+    /// document of an item is released by the item's committee's clerks, one of an issue alone
+    /// by an admin.
+    pub async fn release_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let before = self
+            .store
+            .document(id, witan_domain::Audience::Privileged)
+            .await?;
+        match before.item {
+            Some(item) => {
+                let meeting = self
+                    .store
+                    .meeting(self.store.item(item).await?.meeting)
+                    .await?;
+                self.authorise(actor, meeting.committee).await?;
+            }
+            None if actor.is_admin() => {}
+            None => return Err(Error::Denied),
+        }
+        if !before.visibility.is_exempt() {
+            return Err(
+                witan_domain::RuleError::Other("this document is already public".into()).into(),
+            );
+        }
+        let after = Document {
+            visibility: Visibility::Public,
+            ..before.record.clone()
+        };
+        let mut w = self.store.begin().await?;
+        w.replace(id.get(), witan_store::Replacement::Document(&after))
+            .await?;
+        let shown = |d: &Document| Document {
+            text: Text::default(),
+            ..d.clone()
+        };
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "release exempt document",
+            ("document", id.get()),
+            Some(&shown(&before.record)),
+            Some(&shown(&after)),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+}
+
 /// Writes a file whole: to a temporary name beside it, then renamed into place.
 async fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {

@@ -178,6 +178,10 @@ fn workspace_routes() -> Router<AppState> {
             )),
         )
         .route("/workspace/exempt", get(workspace::exempt_register))
+        .route(
+            "/workspace/documents/{id}/release",
+            post(workspace::release_document),
+        )
         .route("/workspace/audit", get(workspace::audit))
         .route(
             "/workspace/users",

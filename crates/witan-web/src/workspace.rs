@@ -1551,6 +1551,7 @@ struct ExemptRow {
     due: bool,
     meeting: Option<(i64, String)>,
     item: Option<i64>,
+    document: Option<i64>,
 }
 
 #[derive(Template)]
@@ -1559,14 +1560,17 @@ struct ExemptPage {
     chrome: Chrome,
     rows: Vec<ExemptRow>,
     may_edit: bool,
+    done: bool,
 }
 
 /// The register of exempt items and documents, soonest review first, with those due marked.
 pub async fn exempt_register(
     State(state): State<AppState>,
     reader: Reader,
+    Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let today = london_date(Utc::now());
+    let done = done.done.is_some();
     let rows = state
         .store
         .exempt_register(Page::first(Page::MAX_LIMIT))
@@ -1591,6 +1595,7 @@ pub async fn exempt_register(
                 (m.get(), format!("{}, {when}", c.name))
             }),
             item: (e.kind == "item").then_some(e.id),
+            document: (e.kind == "document").then_some(e.id),
         })
         .collect();
     page(
@@ -1598,6 +1603,7 @@ pub async fn exempt_register(
             chrome: Chrome::from(&reader),
             rows,
             may_edit: reader.may_edit(),
+            done,
         },
         StatusCode::OK,
     )
@@ -1955,4 +1961,17 @@ pub async fn correct(
         "#sign-off",
     )
     .await
+}
+
+/// Releases an exempt document to the public, from the exempt register.
+pub async fn release_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    state
+        .workspace
+        .release_document(&editor.actor(), parse_id(&id)?, Utc::now())
+        .await?;
+    Ok(Redirect::to("/workspace/exempt?done=released").into_response())
 }

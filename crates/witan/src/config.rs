@@ -36,6 +36,10 @@ struct FileConfig {
     data: Option<PathBuf>,
     bind: Option<String>,
     database_url: Option<String>,
+    /// Working days after a key decision during which it can be called in (default 5).
+    call_in_working_days: Option<u32>,
+    /// Mark session cookies `Secure` even when the proxy does not say the request came over TLS.
+    secure_cookies: Option<bool>,
 }
 
 /// The resolved settings.
@@ -43,6 +47,8 @@ pub struct Config {
     pub data: PathBuf,
     pub bind: SocketAddr,
     database_url: Option<String>,
+    pub call_in_working_days: u32,
+    pub secure_cookies: bool,
 }
 
 impl fmt::Debug for Config {
@@ -83,10 +89,18 @@ impl Config {
             .clone()
             .or(from_file.database_url)
             .filter(|u| !u.is_empty());
+        let call_in_working_days = from_file.call_in_working_days.unwrap_or(5);
+        if call_in_working_days > 30 {
+            bail!(
+                "call_in_working_days: {call_in_working_days} is more than 30 working days; call-in periods are usually 3 to 10"
+            );
+        }
         Ok(Self {
             data,
             bind,
             database_url,
+            call_in_working_days,
+            secure_cookies: from_file.secure_cookies.unwrap_or(false),
         })
     }
 

@@ -35,7 +35,9 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     tracing::info!("witan listening on http://{address}");
     let search = crate::search::start(&config, store.clone())?;
     // Uploaded documents are kept in the data folder, under their SHA-256.
-    let state = witan_web::AppState::new(store, search).with_files(config.data.join("files"));
+    let mut state = witan_web::AppState::new(store, search).with_files(config.data.join("files"));
+    state.workspace.call_in_working_days = config.call_in_working_days;
+    state.secure_cookies = config.secure_cookies;
     let app = witan_web::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

@@ -889,6 +889,47 @@ async fn uploads_are_checked_kept_and_served_only_to_who_may_see_them() {
     let page = get_as(&site, &format!("/meetings/{meeting}"), "").await;
     assert!(page.body.contains(&format!("href=\"{plan_public}\"")));
     assert!(!page.body.contains("bids.txt"));
+
+    // The exempt register lists it; releasing it (with the session's token) makes it public.
+    let register = get_as(&site, "/workspace/exempt", &clerk).await;
+    assert!(register.body.contains("bids.txt"));
+    let id = bids.trim_start_matches("/workspace/documents/");
+    let release = format!("/workspace/documents/{id}/release");
+    assert_eq!(
+        post_as(&site, &release, &clerk, &[("csrf", "forged")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post_as(&site, &release, "", &[("csrf", &csrf)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        get_as(&site, &bids_public, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let released = post_as(&site, &release, &clerk, &[("csrf", &csrf)]).await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
+    assert_eq!(
+        get_as(&site, &bids_public, "").await.body,
+        "Tender prices zqtenderprice."
+    );
+    assert!(
+        !get_as(&site, "/workspace/exempt", &clerk)
+            .await
+            .body
+            .contains("bids.txt")
+    );
+    let log = site
+        .store
+        .audit_log(Some(("document", id.parse().expect("id"))), Page::first(5))
+        .await
+        .expect("log");
+    assert_eq!(log[0].entry.action, "release exempt document");
+    assert_eq!(log[0].entry.by, "clerk@example.org");
 }
 
 #[tokio::test]
