@@ -205,36 +205,17 @@ async fn finish_committee<T>(
     state: &AppState,
     editor: &Editor,
     slug: &str,
-    mut f: Fields<'_>,
+    f: Fields<'_>,
     outcome: Option<Result<T, UseCaseError>>,
     anchor: &str,
 ) -> Result<Response, AppError> {
-    match outcome {
-        Some(Ok(_)) => {
-            Ok(Redirect::to(&format!("/workspace/committees/{slug}{anchor}")).into_response())
-        }
-        Some(Err(e)) => {
-            refused(&mut f, e)?;
-            committee_page(
-                state,
-                &editor.reader,
-                slug,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        None => {
-            committee_page(
-                state,
-                &editor.reader,
-                slug,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-    }
+    conclude(
+        f,
+        outcome,
+        |_| format!("/workspace/committees/{slug}{anchor}"),
+        |form| committee_page(state, &editor.reader, slug, form, StatusCode::BAD_REQUEST),
+    )
+    .await
 }
 
 pub async fn edit_committee(
@@ -393,37 +374,42 @@ pub async fn schedule(
                 status: MeetingStatus::Scheduled,
                 agenda_published: None,
             };
-            state
-                .workspace
-                .schedule_meeting(&editor.actor(), &meeting, Utc::now())
-                .await
-        }
-        _ => {
-            return committee_page(
-                &state,
-                &editor.reader,
-                &slug,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
+            Some(
+                state
+                    .workspace
+                    .schedule_meeting(&editor.actor(), &meeting, Utc::now())
+                    .await,
             )
-            .await;
         }
+        _ => None,
     };
+    conclude(
+        f,
+        outcome,
+        |id| format!("/workspace/meetings/{id}?done=scheduled"),
+        |form| committee_page(&state, &editor.reader, &slug, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+/// Ends a form: a redirect to `to(result)` when the use case succeeded, otherwise `again` shows
+/// the form with its errors (the use case's refusal among them).
+async fn conclude<T, Again>(
+    mut f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormState) -> Again,
+) -> Result<Response, AppError>
+where
+    Again: std::future::Future<Output = Result<Response, AppError>>,
+{
     match outcome {
-        Ok(id) => {
-            Ok(Redirect::to(&format!("/workspace/meetings/{id}?done=scheduled")).into_response())
-        }
-        Err(e) => {
+        Some(Ok(value)) => Ok(Redirect::to(&to(value)).into_response()),
+        Some(Err(e)) => {
             refused(&mut f, e)?;
-            committee_page(
-                &state,
-                &editor.reader,
-                &slug,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
+            again(f.into_state()).await
         }
+        None => again(f.into_state()).await,
     }
 }
 
@@ -814,40 +800,27 @@ async fn finish<T>(
     state: &AppState,
     editor: &Editor,
     meeting: witan_domain::MeetingId,
-    mut f: Fields<'_>,
+    f: Fields<'_>,
     outcome: Option<Result<T, UseCaseError>>,
     done: &str,
     anchor: &str,
 ) -> Result<Response, AppError> {
-    match outcome {
-        Some(Ok(_)) => Ok(Redirect::to(&format!(
-            "/workspace/meetings/{meeting}?done={done}{anchor}"
-        ))
-        .into_response()),
-        Some(Err(e)) => {
-            refused(&mut f, e)?;
+    conclude(
+        f,
+        outcome,
+        |_| format!("/workspace/meetings/{meeting}?done={done}{anchor}"),
+        |form| {
             meeting_page(
                 state,
                 &editor.reader,
                 meeting,
                 None,
-                f.into_state(),
+                form,
                 StatusCode::BAD_REQUEST,
             )
-            .await
-        }
-        None => {
-            meeting_page(
-                state,
-                &editor.reader,
-                meeting,
-                None,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 pub async fn edit_meeting(
@@ -925,13 +898,7 @@ pub async fn add_item(
         let ground = f.required(
             "ground",
             "Choose the paragraph of Schedule 12A",
-            |field, raw| {
-                raw.parse::<u8>()
-                    .map_err(|_| {
-                        witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7")
-                    })
-                    .and_then(|p| ExemptGround::schedule_12a(field, p))
-            },
+            schedule_12a,
         );
         let review_on = f.required(
             "review_on",
@@ -967,6 +934,16 @@ pub async fn add_item(
         _ => None,
     };
     finish(&state, &editor, id, f, outcome, "item", "#agenda").await
+}
+
+/// Reads a paragraph of Schedule 12A chosen from the list.
+fn schedule_12a(
+    field: &'static str,
+    raw: &str,
+) -> Result<ExemptGround, witan_domain::ValidationError> {
+    raw.parse::<u8>()
+        .map_err(|_| witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7"))
+        .and_then(|p| ExemptGround::schedule_12a(field, p))
 }
 
 /// The item a path names, and the meeting it is on.
@@ -1422,34 +1399,11 @@ pub async fn add_user(State(state): State<AppState>, editor: Editor) -> Result<R
         ),
         _ => None,
     };
-    match outcome {
-        Some(Ok(_)) => Ok(Redirect::to("/workspace/users?done=1").into_response()),
-        Some(Err(e)) => {
-            refused(&mut f, e)?;
-            let mut shown = f.into_state();
-            shown.values.remove("password");
-            users_page(
-                &state,
-                &editor.reader,
-                false,
-                shown,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        None => {
-            let mut shown = f.into_state();
-            shown.values.remove("password");
-            users_page(
-                &state,
-                &editor.reader,
-                false,
-                shown,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-    }
+    let again = |mut form: FormState| {
+        form.values.remove("password");
+        users_page(&state, &editor.reader, false, form, StatusCode::BAD_REQUEST)
+    };
+    conclude(f, outcome, |_| "/workspace/users?done=1".to_owned(), again).await
 }
 
 /// Any document's file, exempt ones included, for signed-in readers.
@@ -1482,13 +1436,7 @@ pub async fn upload(
         f.required(
             "ground",
             "Choose the paragraph of Schedule 12A",
-            |field, raw| {
-                raw.parse::<u8>()
-                    .map_err(|_| {
-                        witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7")
-                    })
-                    .and_then(|p| ExemptGround::schedule_12a(field, p))
-            },
+            schedule_12a,
         )
         .map(|ground| {
             Visibility::Exempt(Exemption {
@@ -1706,30 +1654,13 @@ pub async fn add_organisation(
         ),
         _ => None,
     };
-    match outcome {
-        Some(Ok(_)) => Ok(Redirect::to("/workspace/setup?done=organisation").into_response()),
-        Some(Err(e)) => {
-            refused(&mut f, e)?;
-            setup_page(
-                &state,
-                &editor.reader,
-                None,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        None => {
-            setup_page(
-                &state,
-                &editor.reader,
-                None,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-    }
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/setup?done=organisation".to_owned(),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
 }
 
 pub async fn add_committee(
@@ -1776,32 +1707,13 @@ pub async fn add_committee(
         }
         _ => None,
     };
-    match outcome {
-        Some(Ok(slug)) => {
-            Ok(Redirect::to(&format!("/workspace/committees/{slug}")).into_response())
-        }
-        Some(Err(e)) => {
-            refused(&mut f, e)?;
-            setup_page(
-                &state,
-                &editor.reader,
-                None,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        None => {
-            setup_page(
-                &state,
-                &editor.reader,
-                None,
-                f.into_state(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-    }
+    conclude(
+        f,
+        outcome,
+        |slug| format!("/workspace/committees/{slug}"),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
 }
 
 pub async fn decision_status(

@@ -250,22 +250,10 @@ fn configuration_file_and_bad_settings_are_named() {
 /// where they are missing the test says it was skipped.
 #[test]
 fn pages_pass_axe_in_chromium() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let browser_tests = root.join("tests/browser");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !node
-        || !std::path::Path::new(&chromium).exists()
-        || !browser_tests.join("node_modules/axe-core").exists()
-    {
-        eprintln!(
-            "skipped: needs node, {chromium} and `npm ci` in tests/browser (.ci/run installs them)"
-        );
+    let Some((root, chromium)) = browser_tools("axe-core") else {
         return;
-    }
+    };
+    let browser_tests = root.join("tests/browser");
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let output = witan()
@@ -697,8 +685,45 @@ fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
 /// like the axe test, where node, Chromium or the npm packages are missing.
 #[test]
 fn a_clerk_runs_a_meeting_in_chromium() {
+    let Some((root, chromium)) = browser_tools("playwright-core") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 500);
+    // The clerk works for an integrated care board that owns more than one committee, so that
+    // an item can be escalated from one of its committees to another.
+    let organisation = organisation_with_committees(&data);
+    let (email, password) = ("clerk@example.org", "a clerk's long passphrase");
+    add_user(
+        &data,
+        email,
+        password,
+        "clerk",
+        "Test Clerk",
+        Some(&organisation),
+    );
+
+    let server = serve(&data);
+    let (status, report) = run_node(
+        &root.join("tests/browser/journey.mjs"),
+        &[server.base.as_str(), email, password],
+        &chromium,
+        Duration::from_secs(150),
+    );
+    let status = status.unwrap_or_else(|| panic!("the journey did not end in 150 s:\n{report}"));
+    assert!(status.success(), "the clerk's journey failed:\n{report}");
+    eprintln!("{report}");
+    assert!(
+        report.contains("ok 8. sign out") && report.contains("to signed-off minutes in"),
+        "{report}"
+    );
+}
+
+/// The repository's root and the Chromium to run, when node, Chromium and the npm package the
+/// browser test needs are there; otherwise None, and the test says it was skipped.
+fn browser_tools(package: &str) -> Option<(std::path::PathBuf, String)> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let browser_tests = root.join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     let node = Command::new("node")
         .arg("--version")
@@ -706,18 +731,24 @@ fn a_clerk_runs_a_meeting_in_chromium() {
         .is_ok_and(|o| o.status.success());
     if !node
         || !std::path::Path::new(&chromium).exists()
-        || !browser_tests.join("node_modules/playwright-core").exists()
+        || !root
+            .join("tests/browser/node_modules")
+            .join(package)
+            .exists()
     {
         eprintln!(
             "skipped: needs node, {chromium} and `npm ci` in tests/browser (.ci/run installs them)"
         );
-        return;
+        return None;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
+    Some((root, chromium))
+}
+
+/// A demo store of about `items` agenda items in `data`.
+fn demo(data: &std::path::Path, items: u32) {
     let output = witan()
-        .args(["demo", "--items", "500", "--data"])
-        .arg(&data)
+        .args(["demo", "--items", &items.to_string(), "--data"])
+        .arg(data)
         .output()
         .expect("run demo");
     assert!(
@@ -725,14 +756,15 @@ fn a_clerk_runs_a_meeting_in_chromium() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
 
-    // The clerk works for an integrated care board that owns more than one committee, so that
-    // an item can be escalated from one of its committees to another.
+/// The slug of an integrated care board of the demo store that owns more than one committee.
+fn organisation_with_committees(data: &std::path::Path) -> String {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let organisation: String = runtime.block_on(async {
+    runtime.block_on(async {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
             .expect("open");
@@ -747,20 +779,27 @@ fn a_clerk_runs_a_meeting_in_chromium() {
         .expect("an integrated care board with more than one committee");
         store.pool().close().await;
         slug
-    });
-    let (email, password) = ("clerk@example.org", "a clerk's long passphrase");
+    })
+}
+
+/// `witan user add`, the password on standard input.
+fn add_user(
+    data: &std::path::Path,
+    email: &str,
+    password: &str,
+    role: &str,
+    name: &str,
+    organisation: Option<&str>,
+) {
     let mut add = witan()
-        .args([
-            "user",
-            "add",
-            email,
-            "--role",
-            "clerk",
-            "--name",
-            "Test Clerk",
-        ])
-        .args(["--organisation", &organisation, "--data"])
-        .arg(&data)
+        .args(["user", "add", email, "--role", role, "--name", name])
+        .args(
+            organisation
+                .map(|slug| ["--organisation", slug])
+                .unwrap_or_default(),
+        )
+        .arg("--data")
+        .arg(data)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -777,18 +816,26 @@ fn a_clerk_runs_a_meeting_in_chromium() {
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
+}
 
-    let server = serve(&data);
+/// Runs a browser script with node, killed after `limit`; its exit status (None when it was
+/// killed) and what it wrote to stdout and stderr.
+fn run_node(
+    script: &std::path::Path,
+    args: &[&str],
+    chromium: &str,
+    limit: Duration,
+) -> (Option<std::process::ExitStatus>, String) {
     let started = Instant::now();
-    let mut journey = Command::new("node")
-        .arg(browser_tests.join("journey.mjs"))
-        .args([server.base.as_str(), email, password])
-        .env("CHROMIUM", &chromium)
+    let mut node = Command::new("node")
+        .arg(script)
+        .args(args)
+        .env("CHROMIUM", chromium)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("run node");
-    // Read both pipes as the journey goes, so a full pipe cannot stall it.
+    // Read both pipes as the script goes, so a full pipe cannot stall it.
     fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
         std::thread::spawn(move || {
             let mut text = String::new();
@@ -796,16 +843,15 @@ fn a_clerk_runs_a_meeting_in_chromium() {
             text
         })
     }
-    let stdout = drain(journey.stdout.take().expect("stdout"));
-    let stderr = drain(journey.stderr.take().expect("stderr"));
-    // The script stops itself after 90 s; this is the backstop.
+    let stdout = drain(node.stdout.take().expect("stdout"));
+    let stderr = drain(node.stderr.take().expect("stderr"));
     let status = loop {
-        if let Some(status) = journey.try_wait().expect("wait for node") {
+        if let Some(status) = node.try_wait().expect("wait for node") {
             break Some(status);
         }
-        if started.elapsed() > Duration::from_secs(150) {
-            let _ = journey.kill();
-            let _ = journey.wait();
+        if started.elapsed() > limit {
+            let _ = node.kill();
+            let _ = node.wait();
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -815,11 +861,71 @@ fn a_clerk_runs_a_meeting_in_chromium() {
         stdout.join().unwrap_or_default(),
         stderr.join().unwrap_or_default()
     );
-    let status = status.unwrap_or_else(|| panic!("the journey did not end in 150 s:\n{report}"));
-    assert!(status.success(), "the clerk's journey failed:\n{report}");
-    eprintln!("{report}");
-    assert!(
-        report.contains("ok 8. sign out") && report.contains("to signed-off minutes in"),
-        "{report}"
+    (status, report)
+}
+
+/// The clerk's workspace checked with axe-core in headless Chromium
+/// (tests/browser/axe-workspace.mjs): zero WCAG 2.2 A/AA violations at desktop and phone width on
+/// the sign-in page (also with its errors), the workspace home, setup (as a clerk and as an
+/// administrator), the exempt register, accounts, the audit log, the password page (also with its
+/// errors), a committee's page and a meeting's page scheduled with items, with a form error, held,
+/// with draft minutes, decisions, actions, a document and an escalation, as the escalation's
+/// target, and signed off, every `<details>` opened; then a keyboard check of a meeting page (skip
+/// link, then the workspace navigation; every form control named). Screenshots land in
+/// target/browser-artifacts. Skipped where node, Chromium or the npm packages are missing.
+#[test]
+fn workspace_pages_pass_axe_in_chromium() {
+    let Some((root, chromium)) = browser_tools("axe-core") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 500);
+    let organisation = organisation_with_committees(&data);
+    let password = "a long enough passphrase";
+    let (clerk, admin) = ("clerk@example.org", "admin@example.org");
+    add_user(
+        &data,
+        clerk,
+        password,
+        "clerk",
+        "Test Clerk",
+        Some(&organisation),
     );
+    add_user(&data, admin, password, "admin", "Test Admin", None);
+
+    let server = serve(&data);
+    let artifacts = root.join("target/browser-artifacts");
+    let artifacts = artifacts.to_str().expect("a UTF-8 path");
+    let (status, report) = run_node(
+        &root.join("tests/browser/axe-workspace.mjs"),
+        &[server.base.as_str(), clerk, admin, password, artifacts],
+        &chromium,
+        Duration::from_secs(180),
+    );
+    eprintln!("{report}");
+    let status = status.unwrap_or_else(|| panic!("axe-workspace did not end in 180 s"));
+    assert!(status.success(), "accessibility failures:\n{report}");
+    for page in [
+        "login-wrong-password",
+        "home",
+        "setup-admin",
+        "exempt",
+        "users",
+        "audit",
+        "password",
+        "committee",
+        "meeting-scheduled",
+        "meeting-form-error",
+        "meeting-held",
+        "meeting-draft-minutes",
+        "meeting-signed-off",
+    ] {
+        assert!(
+            report.contains(&format!("\n{page} /")),
+            "{page} was not checked:\n{report}"
+        );
+    }
+    assert!(report.contains("keyboard: Tab reaches Skip to main content"));
+    assert!(report.contains("no violations"), "{report}");
 }
