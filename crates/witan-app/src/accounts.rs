@@ -115,6 +115,74 @@ impl Workspace {
         Ok(id)
     }
 
+    /// Changes an account's role and organisation. Admins only, and not their own account (so
+    /// that there is always an admin who can undo a mistake).
+    pub async fn change_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        role: Role,
+        organisation: Option<OrganisationId>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.check_admin_over(actor, id)?;
+        let before = self.store.user(id).await?;
+        let after = User::new(
+            before.email.clone(),
+            before.name.clone(),
+            role,
+            organisation,
+        )?;
+        let mut w = self.store.begin().await?;
+        w.update_user(id, &after).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "change account",
+            ("user", id.get()),
+            Some(&before.record),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an account (its sessions end; the audit log keeps what it did). Admins only, and
+    /// not their own.
+    pub async fn remove_user(&self, actor: &Actor, id: UserId, now: DateTime<Utc>) -> Result<()> {
+        self.check_admin_over(actor, id)?;
+        let before = self.store.user(id).await?;
+        let mut w = self.store.begin().await?;
+        w.delete_user(id).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "remove account",
+            ("user", id.get()),
+            Some(&before.record),
+            None,
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    fn check_admin_over(&self, actor: &Actor, id: UserId) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(Error::Denied);
+        }
+        if matches!(actor, Actor::User(me) if me.id == id) {
+            return Err(witan_domain::RuleError::Other(
+                "you cannot change or remove your own account here; ask another admin".into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     /// Signs in with an email and password, or says why not. Failed attempts are counted; after
     /// [`MAX_FAILURES`] within [`FAILURE_WINDOW_MINUTES`] the account is refused until the
     /// window passes, whether or not the password is right.

@@ -58,6 +58,10 @@ pub trait Accounts: Send + Sync {
 pub trait AccountWriter: Send {
     async fn create_user(&mut self, user: &User, password_hash: &str) -> Result<UserId>;
     async fn set_password(&mut self, user: UserId, password_hash: &str) -> Result<()>;
+    /// Changes an account's name, role and organisation (its email stays).
+    async fn update_user(&mut self, id: UserId, user: &User) -> Result<()>;
+    /// Removes an account and ends its sessions; its entries in the audit log stay.
+    async fn delete_user(&mut self, id: UserId) -> Result<()>;
     async fn create_session(&mut self, session: &Session) -> Result<()>;
     async fn end_session(&mut self, token_hash: &str) -> Result<()>;
     /// Ends every session of a user but the one whose token hash is `keep` (a password change

@@ -1833,6 +1833,17 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
     );
     assert!(store.session("three", now).await.unwrap().is_none());
 
+    // Changing a role keeps the sessions; removing the account ends them.
+    let officer = User::new(email.clone(), title("Jo Officer"), Role::Officer, None).unwrap();
+    let mut w = store.begin().await.unwrap();
+    w.update_user(id, &officer).await.unwrap();
+    w.commit().await.unwrap();
+    assert_eq!(store.user(id).await.unwrap().record, officer);
+    assert!(store.session("two", now).await.unwrap().is_some());
+    let mut w = store.begin().await.unwrap();
+    w.update_user(id, &clerk).await.unwrap();
+    w.commit().await.unwrap();
+
     let mut w = store.begin().await.unwrap();
     w.end_sessions_of(id, Some("two")).await.unwrap();
     w.commit().await.unwrap();
@@ -1891,6 +1902,20 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
         .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].entry, entry(1, "create meeting"));
+
+    let mut w = store.begin().await.unwrap();
+    w.create_session(&session("four")).await.unwrap();
+    w.delete_user(id).await.unwrap();
+    w.commit().await.unwrap();
+    assert!(store.session("four", now).await.unwrap().is_none());
+    assert!(matches!(
+        store.account(&email).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(
+        store.audit_log(None, Page::first(10)).await.unwrap().len(),
+        2
+    );
 }
 
 /// A document reaches the public only when it, its item and its item's agenda are public; the

@@ -187,4 +187,6 @@ fn workspace_routes() -> Router<AppState> {
             "/workspace/users",
             get(workspace::users).post(workspace::add_user),
         )
+        .route("/workspace/users/{id}", post(workspace::change_user))
+        .route("/workspace/users/{id}/remove", post(workspace::remove_user))
 }

@@ -1292,10 +1292,15 @@ pub async fn audit(
 }
 
 struct UserRow {
+    id: i64,
     email: String,
     name: String,
     role: &'static str,
+    role_value: &'static str,
     organisation: String,
+    organisation_value: String,
+    /// The signed-in admin's own account is changed by another admin.
+    mine: bool,
 }
 
 #[derive(Template)]
@@ -1328,10 +1333,14 @@ async fn users_page(
         .await?
         .into_iter()
         .map(|u| UserRow {
+            id: u.id.get(),
             email: u.email.to_string(),
             name: u.name.to_string(),
             role: u.role.label(),
+            role_value: u.role.as_str(),
             organisation: name_of(u.organisation),
+            organisation_value: u.organisation.map(|o| o.to_string()).unwrap_or_default(),
+            mine: u.id == reader.user.id,
         })
         .collect();
     page(
@@ -1886,4 +1895,55 @@ pub async fn release_document(
         .release_document(&editor.actor(), parse_id(&id)?, Utc::now())
         .await?;
     Ok(Redirect::to("/workspace/exempt?done=released").into_response())
+}
+
+/// Changes an account's role and organisation (admins).
+pub async fn change_user(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new(format!("account-{id}"), &editor.form);
+    let role = f.required("role", "Choose the role", Role::parse);
+    let organisation = f.optional("organisation", forms::id);
+    let outcome = match (role, organisation) {
+        (Some(role), Some(organisation)) if f.ok() => Some(
+            state
+                .workspace
+                .change_user(&editor.actor(), id, role, organisation, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/users?done=changed".to_owned(),
+        |form| users_page(&state, &editor.reader, false, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+/// Removes an account (admins).
+pub async fn remove_user(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let f = Fields::new(format!("account-{id}"), &editor.form);
+    let outcome = Some(
+        state
+            .workspace
+            .remove_user(&editor.actor(), id, Utc::now())
+            .await,
+    );
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/users?done=removed".to_owned(),
+        |form| users_page(&state, &editor.reader, false, form, StatusCode::BAD_REQUEST),
+    )
+    .await
 }

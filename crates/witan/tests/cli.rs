@@ -795,8 +795,8 @@ fn add_user(
         .args(["user", "add", email, "--role", role, "--name", name])
         .args(
             organisation
-                .map(|slug| ["--organisation", slug])
-                .unwrap_or_default(),
+                .into_iter()
+                .flat_map(|slug| ["--organisation", slug]),
         )
         .arg("--data")
         .arg(data)

@@ -171,6 +171,36 @@ impl AccountWriter for SqliteWriter {
         Ok(())
     }
 
+    async fn update_user(&mut self, id: UserId, user: &User) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE users SET name = ?, role = ?, organisation_id = ?,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(user.name.as_str())
+        .bind(user.role.as_str())
+        .bind(user.organisation.map(Id::get))
+        .bind(id.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("user"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> Result<()> {
+        let done = sqlx::query("DELETE FROM users WHERE id = ?")
+            .bind(id.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("user"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
     async fn create_session(&mut self, session: &Session) -> Result<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)

@@ -1289,3 +1289,121 @@ async fn committees_members_forward_plan_decisions_items_and_corrections_through
         "The board discussed gritting routes."
     );
 }
+
+#[tokio::test]
+async fn admins_change_and_remove_accounts_and_the_change_takes_effect_at_once() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let (admin, admin_csrf) = sign_in(&site, "admin@example.org").await;
+    let id_of = |email: &'static str| {
+        let store = site.store.clone();
+        async move {
+            store
+                .account(&Email::parse("email", email).expect("email"))
+                .await
+                .expect("account")
+                .user
+                .id
+        }
+    };
+    let clerk_id = id_of("clerk@example.org").await;
+    let admin_id = id_of("admin@example.org").await;
+
+    // A clerk cannot change accounts; an admin cannot change their own.
+    let refused = post_as(
+        &site,
+        &format!("/workspace/users/{admin_id}"),
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("role", "clerk"),
+            ("organisation", &org.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let own = post_as(
+        &site,
+        &format!("/workspace/users/{admin_id}"),
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("role", "member"),
+            ("organisation", ""),
+        ],
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(
+        own.body
+            .contains("You cannot change or remove your own account"),
+        "{}",
+        own.body
+    );
+    // A clerk without an organisation is not a clerk.
+    let orphan = post_as(
+        &site,
+        &format!("/workspace/users/{clerk_id}"),
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("role", "clerk"),
+            ("organisation", ""),
+        ],
+    )
+    .await;
+    assert_eq!(orphan.status, StatusCode::BAD_REQUEST);
+
+    // Made a member, the clerk can read but no longer write, in the same session.
+    let changed = post_as(
+        &site,
+        &format!("/workspace/users/{clerk_id}"),
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("role", "member"),
+            ("organisation", &org.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let minutes = post_as(
+        &site,
+        &format!("/workspace/items/{item}/minutes"),
+        &clerk,
+        &[("csrf", &csrf), ("text", "Discussed.")],
+    )
+    .await;
+    assert_eq!(minutes.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get_as(&site, &format!("/workspace/meetings/{meeting}"), &clerk)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Removed, the account's session opens nothing; the audit log keeps both changes.
+    let removed = post_as(
+        &site,
+        &format!("/workspace/users/{clerk_id}/remove"),
+        &admin,
+        &[("csrf", &admin_csrf)],
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    assert_eq!(
+        get_as(&site, "/workspace", &clerk).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let log = site
+        .store
+        .audit_log(Some(("user", clerk_id.get())), Page::first(10))
+        .await
+        .expect("log");
+    let actions: Vec<&str> = log.iter().map(|r| r.entry.action.as_str()).collect();
+    assert_eq!(actions, ["remove account", "change account"]);
+}
