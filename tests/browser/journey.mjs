@@ -144,6 +144,8 @@ async function open(path, p = current, status = 200) {
 }
 
 const label = (name, scope = current) => scope.getByLabel(name, { exact: true });
+// The add-item form: each item on the agenda has its own number and title fields too.
+const addItem = () => page.locator('form[action$="/items"]');
 const button = (name, scope = current) => scope.getByRole('button', { name, exact: true });
 const notice = async (text) => {
   const status = current.locator('.notice[role="status"]');
@@ -206,8 +208,8 @@ await step('2. schedule a meeting of a committee the clerk can edit', async () =
 });
 
 await step('3. add two agenda items, one starting an issue; an empty title is refused', async () => {
-  await label('Item number').fill('1');
-  await label('Title').fill(item1);
+  await label('Item number', addItem()).fill('1');
+  await label('Title', addItem()).fill(item1);
   await label('Issue').selectOption({ label: 'Start a new issue' });
   await label('Title of the new issue').fill(issue1);
   await go(button('Add the item'));
@@ -216,8 +218,8 @@ await step('3. add two agenda items, one starting an issue; an empty title is re
   check(await first.count() === 1, `item 1 "${item1}" is not on the agenda`);
   check((await first.innerText()).includes(`Issue: ${issue1}`), 'item 1 does not show its new issue');
 
-  await label('Item number').fill('2');
-  await label('Title').fill('');
+  await label('Item number', addItem()).fill('2');
+  await label('Title', addItem()).fill('');
   await go(button('Add the item'), 400);
   const summary = page.locator('.error-summary[role="alert"]');
   check(await summary.count() === 1, 'no error summary');
@@ -225,16 +227,16 @@ await step('3. add two agenda items, one starting an issue; an empty title is re
   const link = summary.getByRole('link', { name: "Enter the item's title" });
   check(await link.count() === 1, 'the error summary does not link "Enter the item\'s title"');
   const target = (await link.getAttribute('href')).slice(1);
-  const titleId = await label('Title').getAttribute('id');
+  const titleId = await label('Title', addItem()).getAttribute('id');
   check(target === titleId, `the summary links #${target}, the Title field is #${titleId}`);
-  check(await label('Title').getAttribute('aria-invalid') === 'true', 'the Title field is not marked invalid');
-  const number = await label('Item number').inputValue();
+  check(await label('Title', addItem()).getAttribute('aria-invalid') === 'true', 'the Title field is not marked invalid');
+  const number = await label('Item number', addItem()).inputValue();
   check(number === '2', `the typed item number was not kept (got "${number}")`);
   // Following the summary's link moves to the field.
   await summary.getByRole('link').first().click();
   check(page.url().endsWith(`#${titleId}`), 'the summary link does not lead to the field');
 
-  await label('Title').fill(item2);
+  await label('Title', addItem()).fill(item2);
   await go(button('Add the item'));
   await notice('The item has been added to the agenda.');
   check(await page.getByRole('region', { name: `2 ${item2}` }).count() === 1, 'item 2 is not on the agenda');
