@@ -236,6 +236,135 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Changes an organisation's name and kind (its address stays). Admins only.
+    pub async fn edit_organisation(
+        &self,
+        actor: &Actor,
+        id: OrganisationId,
+        version: &str,
+        name: Title,
+        kind: witan_domain::OrganisationKind,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !actor.is_admin() {
+            return Err(Error::Denied);
+        }
+        let mut w = self.store.begin().await?;
+        let before = self
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|o| o.id == id)
+            .ok_or_else(|| witan_store::StoreError::not_found("organisation", id))?;
+        if version_of(&before.record) != version {
+            return Err(Error::Stale);
+        }
+        let after = Organisation {
+            name,
+            kind,
+            ..before.record.clone()
+        };
+        w.replace(id.get(), Replacement::Organisation(&after))
+            .await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "edit organisation",
+            ("organisation", id.get()),
+            Some(&before.record),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Corrects a person's name or job title. People sit on committees of several
+    /// organisations, so any clerk (or admin) may.
+    pub async fn edit_person(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        version: &str,
+        person: &Person,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let may = match actor {
+            Actor::CommandLine => true,
+            Actor::User(user) => matches!(
+                user.role,
+                witan_domain::Role::Admin | witan_domain::Role::Clerk
+            ),
+        };
+        if !may {
+            return Err(Error::Denied);
+        }
+        let mut w = self.store.begin().await?;
+        let before = self.store.person(id).await?;
+        if version_of(&before.record) != version {
+            return Err(Error::Stale);
+        }
+        w.replace(id.get(), Replacement::Person(person)).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "edit person",
+            ("person", id.get()),
+            Some(&before.record),
+            Some(person),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a membership on a date: the person leaves the committee.
+    pub async fn end_membership(
+        &self,
+        actor: &Actor,
+        committee: CommitteeId,
+        id: MembershipId,
+        until: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.authorise(actor, committee).await?;
+        let before = self
+            .store
+            .memberships(committee)
+            .await?
+            .into_iter()
+            .find(|m| m.membership.id == id)
+            .ok_or_else(|| witan_store::StoreError::not_found("membership", id))?
+            .membership;
+        let after = Membership::new(
+            before.person,
+            before.committee,
+            before.role,
+            before.from,
+            Some(until),
+        )
+        .map_err(|e| witan_domain::ValidationError::new("until", e.reason))?;
+        let mut w = self.store.begin().await?;
+        w.replace(id.get(), Replacement::Membership(&after)).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "end membership",
+            ("membership", id.get()),
+            Some(&before.record),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+}
+
 /// Who joins a committee.
 #[derive(Debug, Clone)]
 pub enum MemberChoice {

@@ -2019,4 +2019,31 @@ pub async fn documents_by_audience_and_the_exempt_register(store: &dyn Store) {
     );
     assert_eq!(register[0].meeting, Some(held));
     assert_eq!(register[0].committee.as_ref().unwrap().id, c.cabinet);
+
+    // Every kind of record can be replaced in place, memberships included.
+    let mut w = store.begin().await.unwrap();
+    let joined = Membership::new(
+        c.chair,
+        c.cabinet,
+        MembershipRole::Chair,
+        date("2015-05-01"),
+        None,
+    )
+    .unwrap();
+    let id = w.create_membership(&joined).await.unwrap();
+    let left = Membership::new(
+        c.chair,
+        c.cabinet,
+        MembershipRole::Chair,
+        date("2015-05-01"),
+        Some(date("2019-05-01")),
+    )
+    .unwrap();
+    w.replace(id.get(), Replacement::Membership(&left))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let stored = store.memberships(c.cabinet).await.unwrap();
+    let found = stored.iter().find(|m| m.membership.id == id).unwrap();
+    assert_eq!(found.membership.record, left);
 }

@@ -122,6 +122,18 @@ fn workspace_routes() -> Router<AppState> {
         )
         .route("/workspace/committees", post(workspace::add_committee))
         .route(
+            "/workspace/committees/{slug}/members/{membership}/end",
+            post(workspace::end_membership),
+        )
+        .route(
+            "/workspace/people/{id}",
+            get(workspace::person).post(workspace::edit_person),
+        )
+        .route(
+            "/workspace/organisations/{id}",
+            post(workspace::edit_organisation),
+        )
+        .route(
             "/workspace/organisations",
             post(workspace::add_organisation),
         )

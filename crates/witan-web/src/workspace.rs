@@ -124,7 +124,8 @@ struct CommitteePage {
     version: String,
     editable: bool,
     meetings: Vec<MeetingLink>,
-    members: Vec<(i64, String, &'static str, String)>,
+    /// Person id, name, role, since, membership id.
+    members: Vec<(i64, String, &'static str, String, i64)>,
     committees: Vec<Choice>,
     roles: Vec<(&'static str, &'static str)>,
     today: String,
@@ -163,6 +164,7 @@ async fn committee_page(
                 m.person_name.to_string(),
                 m.membership.role.label(),
                 time::uk_date(m.membership.from),
+                m.membership.id.get(),
             )
         })
         .collect();
@@ -1572,6 +1574,8 @@ struct SetupPage {
     chrome: Chrome,
     organisations: Vec<Choice>,
     partners: Vec<Choice>,
+    /// For admins: every organisation with its kind and version, to edit.
+    editable_organisations: Vec<(i64, String, &'static str, String)>,
     kinds: Vec<(&'static str, &'static str)>,
     committees: Vec<Choice>,
     done: Option<&'static str>,
@@ -1596,6 +1600,20 @@ async fn setup_page(
         .map(choice)
         .collect();
     let partners = all.iter().map(choice).collect();
+    let editable_organisations = if reader.user.is_admin() {
+        all.iter()
+            .map(|o| {
+                (
+                    o.id.get(),
+                    o.name.to_string(),
+                    o.kind.as_str(),
+                    version_of(&o.record),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let committees = state
         .store
         .committees()
@@ -1611,6 +1629,7 @@ async fn setup_page(
             chrome: Chrome::from(reader),
             organisations,
             partners,
+            editable_organisations,
             kinds: witan_domain::OrganisationKind::ALL
                 .iter()
                 .map(|k| (k.as_str(), k.label()))
@@ -1631,6 +1650,7 @@ pub async fn setup(
 ) -> Result<Response, AppError> {
     let done = match done.done.as_deref() {
         Some("organisation") => Some("The organisation has been added."),
+        Some("organisation_edited") => Some("The organisation has been changed."),
         _ => None,
     };
     setup_page(&state, &reader, done, FormState::default(), StatusCode::OK).await
@@ -1944,6 +1964,178 @@ pub async fn remove_user(
         outcome,
         |_| "/workspace/users?done=removed".to_owned(),
         |form| users_page(&state, &editor.reader, false, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+pub async fn end_membership(
+    State(state): State<AppState>,
+    Path((slug, membership)): Path<(String, String)>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let membership = parse_id(&membership)?;
+    let mut f = Fields::new(format!("end-{membership}"), &editor.form);
+    let until = f.required("until", "Enter the last day of the membership", forms::date);
+    let outcome = match until {
+        Some(until) if f.ok() => Some(
+            state
+                .workspace
+                .end_membership(&editor.actor(), committee.id, membership, until, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#members").await
+}
+
+#[derive(Template)]
+#[template(path = "ws_person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    job_title: String,
+    version: String,
+    editable: bool,
+    memberships: Vec<(String, String, &'static str, String)>,
+    done: bool,
+    form: FormState,
+}
+
+async fn person_page(
+    state: &AppState,
+    reader: &Reader,
+    id: witan_domain::PersonId,
+    done: bool,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .person_record(id, reader.user.audience())
+        .await?;
+    page(
+        &PersonPage {
+            chrome: Chrome::from(reader),
+            id: id.get(),
+            name: record.person.name.to_string(),
+            job_title: record
+                .person
+                .job_title
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            version: version_of(&record.person.record),
+            editable: reader.may_edit(),
+            memberships: record
+                .memberships
+                .iter()
+                .map(|(m, c)| {
+                    let span = match m.until {
+                        Some(until) => {
+                            format!("{} to {}", time::uk_date(m.from), time::uk_date(until))
+                        }
+                        None => format!("since {}", time::uk_date(m.from)),
+                    };
+                    (c.slug.clone(), c.name.clone(), m.role.label(), span)
+                })
+                .collect(),
+            done,
+            form,
+        },
+        status,
+    )
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    person_page(
+        &state,
+        &reader,
+        parse_id(&id)?,
+        done.done.is_some(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn edit_person(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("person", &editor.form);
+    let name = f.required("name", "Enter the person's name", Title::parse);
+    let job_title = f.optional("job_title", Title::parse);
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, job_title) {
+        (Some(name), Some(job_title)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_person(
+                    &editor.actor(),
+                    id,
+                    &version,
+                    &witan_domain::Person { name, job_title },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| format!("/workspace/people/{id}?done=1"),
+        |form| {
+            person_page(
+                &state,
+                &editor.reader,
+                id,
+                false,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
+    )
+    .await
+}
+
+pub async fn edit_organisation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new(format!("organisation-{id}"), &editor.form);
+    let name = f.required("name", "Enter the organisation's name", Title::parse);
+    let kind = f.required(
+        "kind",
+        "Choose the kind of organisation",
+        witan_domain::OrganisationKind::parse,
+    );
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, kind) {
+        (Some(name), Some(kind)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_organisation(&editor.actor(), id, &version, name, kind, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/setup?done=organisation_edited".to_owned(),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
     )
     .await
 }

@@ -818,9 +818,13 @@ impl Writer for SqliteWriter {
         let (table, values) = row(record)?;
         self.flush().await?;
         let columns = &table.columns()[1..];
-        let set: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
+        let mut set: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
+        // Memberships keep no change time of their own (0001 gave them none).
+        if table != Table::Memberships {
+            set.push("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')".to_owned());
+        }
         let sql = format!(
-            "UPDATE {} SET {}, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            "UPDATE {} SET {} WHERE id = ?",
             table.name(),
             set.join(", ")
         );

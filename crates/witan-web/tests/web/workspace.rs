@@ -1407,3 +1407,182 @@ async fn admins_change_and_remove_accounts_and_the_change_takes_effect_at_once()
     let actions: Vec<&str> = log.iter().map(|r| r.entry.action.as_str()).collect();
     assert_eq!(actions, ["remove account", "change account"]);
 }
+
+#[tokio::test]
+async fn organisations_people_and_memberships_are_edited_with_version_checks() {
+    let site = site().await;
+    let ((mine, org), (theirs, _)) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "member@example.org", Role::Member, Some(org)).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let (member, member_csrf) = sign_in(&site, "member@example.org").await;
+    let (admin, admin_csrf) = sign_in(&site, "admin@example.org").await;
+    let version_in = |body: &str, action: &str| {
+        let at = body
+            .find(&format!("action=\"{action}\""))
+            .expect("the form");
+        let at = body[at..]
+            .find("name=\"version\" value=\"")
+            .expect("version")
+            + at
+            + 22;
+        body[at..].split('"').next().expect("version").to_owned()
+    };
+
+    // An organisation, renamed by an admin; a clerk may not.
+    let setup = get_as(&site, "/workspace/setup", &admin).await;
+    let action = format!("/workspace/organisations/{org}");
+    let version = version_in(&setup.body, &action);
+    let by_clerk = post_as(
+        &site,
+        &action,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("name", "Renamed"),
+            ("kind", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(by_clerk.status, StatusCode::FORBIDDEN);
+    let renamed = post_as(
+        &site,
+        &action,
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("version", &version),
+            ("name", "Northshire Health Partnership"),
+            ("kind", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    let stored = site
+        .store
+        .organisations()
+        .await
+        .expect("orgs")
+        .into_iter()
+        .find(|o| o.id == org)
+        .expect("org");
+    assert_eq!(stored.name.as_str(), "Northshire Health Partnership");
+    let stale = post_as(
+        &site,
+        &action,
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("version", &version),
+            ("name", "Again"),
+            ("kind", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::BAD_REQUEST);
+
+    // A person's details: clerks edit, members read.
+    let members = site.store.memberships(mine).await.expect("members");
+    let current = members
+        .iter()
+        .find(|m| m.membership.until.is_none())
+        .expect("a current member");
+    let person = current.membership.person;
+    let page = get_as(&site, &format!("/workspace/people/{person}"), &clerk).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let version = version_in(&page.body, &format!("/workspace/people/{person}"));
+    let by_member = post_as(
+        &site,
+        &format!("/workspace/people/{person}"),
+        &member,
+        &[("csrf", &member_csrf), ("version", &version), ("name", "X")],
+    )
+    .await;
+    assert_eq!(by_member.status, StatusCode::FORBIDDEN);
+    let edited = post_as(
+        &site,
+        &format!("/workspace/people/{person}"),
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("name", "Dr Ada Lovelace"),
+            ("job_title", "Medical Director"),
+        ],
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let stored = site.store.person(person).await.expect("person");
+    assert_eq!(stored.name.as_str(), "Dr Ada Lovelace");
+    assert_eq!(
+        stored.job_title.as_ref().map(Title::as_str),
+        Some("Medical Director")
+    );
+
+    // A membership ends; the end cannot come before its start; another organisation's
+    // committee is refused.
+    let slug = site
+        .store
+        .committee(mine)
+        .await
+        .expect("c")
+        .slug
+        .to_string();
+    let membership = current.membership.id;
+    let action = format!("/workspace/committees/{slug}/members/{membership}/end");
+    let early = post_as(
+        &site,
+        &action,
+        &clerk,
+        &[("csrf", &csrf), ("until", "1900-01-01")],
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST);
+    assert!(
+        early
+            .body
+            .contains(&format!("href=\"#end-{membership}-until\"")),
+        "{}",
+        early.body
+    );
+    let ended = post_as(
+        &site,
+        &action,
+        &clerk,
+        &[("csrf", &csrf), ("until", "2026-11-22")],
+    )
+    .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    let after = site.store.memberships(mine).await.expect("members");
+    let this = after
+        .iter()
+        .find(|m| m.membership.id == membership)
+        .expect("membership");
+    assert_eq!(
+        this.membership.until,
+        Some("2026-11-22".parse().expect("date"))
+    );
+    let their_slug = site
+        .store
+        .committee(theirs)
+        .await
+        .expect("c")
+        .slug
+        .to_string();
+    let their = site.store.memberships(theirs).await.expect("members");
+    if let Some(m) = their.first() {
+        let foreign = post_as(
+            &site,
+            &format!(
+                "/workspace/committees/{their_slug}/members/{}/end",
+                m.membership.id
+            ),
+            &clerk,
+            &[("csrf", &csrf), ("until", "2026-11-22")],
+        )
+        .await;
+        assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    }
+}
