@@ -242,6 +242,49 @@ impl Workspace {
         Ok(())
     }
 
+    /// Records who was at a held meeting and how (present, apologies, absent, in attendance),
+    /// replacing what was recorded; refused once the minutes are signed off.
+    pub async fn record_attendance(
+        &self,
+        actor: &Actor,
+        meeting: MeetingId,
+        attendance: &[(PersonId, witan_domain::AttendanceKind)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let stored = self.meeting_for_edit(actor, meeting).await?;
+        if !stored.status.minutes_are_editable() {
+            return Err(RuleError::Other(format!(
+                "attendance is recorded once the meeting is held and before its minutes are signed off; this one is {}",
+                stored.status.label().to_lowercase()
+            ))
+            .into());
+        }
+        let before: Vec<(i64, witan_domain::AttendanceKind)> = self
+            .store
+            .meeting_record(meeting, Audience::Privileged)
+            .await?
+            .attendance
+            .iter()
+            .map(|a| (a.person.id.get(), a.kind))
+            .collect();
+        let after: Vec<(i64, witan_domain::AttendanceKind)> =
+            attendance.iter().map(|(p, k)| (p.get(), *k)).collect();
+        let mut w = self.store.begin().await?;
+        w.set_attendance(meeting, attendance).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "record attendance",
+            ("meeting", meeting.get()),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
     /// Writes the draft minutes and resolution of an item.
     pub async fn record_minutes(
         &self,

@@ -164,6 +164,12 @@ pub trait Writer: AccountWriter + Send {
         kind: AttendanceKind,
     ) -> Result<()>;
     async fn create_declaration(&mut self, meeting: MeetingId, record: &Declaration) -> Result<()>;
+    /// Sets who was at a meeting and how, replacing what was recorded before.
+    async fn set_attendance(
+        &mut self,
+        meeting: MeetingId,
+        attendance: &[(PersonId, AttendanceKind)],
+    ) -> Result<()>;
     async fn create_issue(&mut self, record: &Issue) -> Result<IssueId>;
     async fn create_item(&mut self, record: &AgendaItem) -> Result<ItemId>;
     /// Records a version of an item's minutes as it stands (workflows use `record_minutes`).

@@ -26,6 +26,7 @@ pub const ALL: &[&str] = &[
     "imports_remember_sources_and_replace_in_place",
     "accounts_sessions_and_the_audit_log",
     "documents_by_audience_and_the_exempt_register",
+    "attendance_is_set_as_a_whole",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -60,6 +61,7 @@ pub async fn run(name: &str, store: &dyn Store) {
         "documents_by_audience_and_the_exempt_register" => {
             documents_by_audience_and_the_exempt_register(store).await
         }
+        "attendance_is_set_as_a_whole" => attendance_is_set_as_a_whole(store).await,
         other => panic!("no suite function {other}"),
     }
 }
@@ -2046,4 +2048,64 @@ pub async fn documents_by_audience_and_the_exempt_register(store: &dyn Store) {
     let stored = store.memberships(c.cabinet).await.unwrap();
     let found = stored.iter().find(|m| m.membership.id == id).unwrap();
     assert_eq!(found.membership.record, left);
+}
+
+/// Setting a meeting's attendance replaces what was recorded before.
+pub async fn attendance_is_set_as_a_whole(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let clerk = w
+        .create_person(&Person {
+            name: title("Sam Clerk"),
+            job_title: None,
+        })
+        .await
+        .unwrap();
+    w.record_attendance(held, c.chair, AttendanceKind::Apologies)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    w.set_attendance(
+        held,
+        &[
+            (c.chair, AttendanceKind::Present),
+            (clerk, AttendanceKind::InAttendance),
+        ],
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    let record = store.meeting_record(held, Audience::Public).await.unwrap();
+    let mut got: Vec<(PersonId, AttendanceKind)> = record
+        .attendance
+        .iter()
+        .map(|a| (a.person.id, a.kind))
+        .collect();
+    got.sort_by_key(|(p, _)| *p);
+    assert_eq!(
+        got,
+        [
+            (c.chair, AttendanceKind::Present),
+            (clerk, AttendanceKind::InAttendance)
+        ]
+    );
+    let mut w = store.begin().await.unwrap();
+    w.set_attendance(held, &[]).await.unwrap();
+    w.commit().await.unwrap();
+    assert!(
+        store
+            .meeting_record(held, Audience::Public)
+            .await
+            .unwrap()
+            .attendance
+            .is_empty()
+    );
 }

@@ -152,6 +152,10 @@ fn workspace_routes() -> Router<AppState> {
         )
         .route("/workspace/meetings/{id}/items", post(workspace::add_item))
         .route(
+            "/workspace/meetings/{id}/attendance",
+            post(workspace::attendance),
+        )
+        .route(
             "/workspace/meetings/{id}/sign-off",
             post(workspace::sign_off),
         )

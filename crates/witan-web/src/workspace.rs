@@ -505,6 +505,9 @@ struct MeetingPage {
     items: Vec<HubItem>,
     committees: Vec<Choice>,
     people: Vec<Choice>,
+    /// Person id, name and how they attended ("" when not recorded).
+    attendance: Vec<(String, String, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
     done: Option<&'static str>,
     form: FormState,
     today: String,
@@ -531,6 +534,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "document" => "The document has been uploaded.",
         "decision_status" => "The decision's status has been changed.",
         "item_edited" => "The item has been changed.",
+        "attendance" => "The attendance has been recorded.",
         "corrected" => "The correction has been recorded as a new version of the minutes.",
         _ => return None,
     })
@@ -723,7 +727,28 @@ async fn meeting_page(
             value: m.membership.person.to_string(),
             label: m.person_name.to_string(),
         })
+        .collect::<Vec<_>>();
+    // The members on the day, and anyone else already recorded, with how they attended.
+    let mut attendance: Vec<(String, String, &'static str)> = people
+        .iter()
+        .map(|p| {
+            let kind = record
+                .attendance
+                .iter()
+                .find(|a| a.person.id.to_string() == p.value)
+                .map_or("", |a| a.kind.as_str());
+            (p.value.clone(), p.label.clone(), kind)
+        })
         .collect();
+    for a in &record.attendance {
+        if !people.iter().any(|p| p.value == a.person.id.to_string()) {
+            attendance.push((
+                a.person.id.to_string(),
+                a.person.name.to_string(),
+                a.kind.as_str(),
+            ));
+        }
+    }
     page(
         &MeetingPage {
             chrome: Chrome::from(reader),
@@ -767,6 +792,11 @@ async fn meeting_page(
             items,
             committees,
             people,
+            attendance,
+            kinds: witan_domain::AttendanceKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
             done: done.and_then(done_message),
             form,
             today: today.to_string(),
@@ -892,6 +922,42 @@ pub async fn add_item(
                 Title::parse,
             )
             .map(IssueChoice::New),
+        "existing" => {
+            let raw = f.raw("issue_ref").to_owned();
+            if raw.is_empty() {
+                f.fail("issue_ref", "Enter the issue's number or reference");
+                None
+            } else if let Ok(n) = raw.parse::<i64>() {
+                match state
+                    .store
+                    .issue_record(witan_domain::Id::new(n), reader_audience())
+                    .await
+                {
+                    Ok(_) => Some(IssueChoice::Existing(witan_domain::Id::new(n))),
+                    Err(_) => {
+                        f.fail("issue_ref", &format!("There is no issue number {n}"));
+                        None
+                    }
+                }
+            } else {
+                let found = state
+                    .store
+                    .issue_references()
+                    .await?
+                    .into_iter()
+                    .find(|(reference, _)| reference.eq_ignore_ascii_case(&raw));
+                match found {
+                    Some((_, id)) => Some(IssueChoice::Existing(id)),
+                    None => {
+                        f.fail(
+                            "issue_ref",
+                            &format!("There is no issue with the reference {raw}"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
         _ => f
             .required("issue", "Choose an issue", forms::id)
             .map(IssueChoice::Existing),
@@ -936,6 +1002,11 @@ pub async fn add_item(
         _ => None,
     };
     finish(&state, &editor, id, f, outcome, "item", "#agenda").await
+}
+
+/// Workspace readers see everything: looking an issue up for a clerk reads as them.
+fn reader_audience() -> witan_domain::Audience {
+    witan_domain::Audience::Privileged
 }
 
 /// Reads a paragraph of Schedule 12A chosen from the list.
@@ -2136,6 +2207,51 @@ pub async fn edit_organisation(
         outcome,
         |_| "/workspace/setup?done=organisation_edited".to_owned(),
         |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+/// Records the meeting's attendance: one choice per person, "not recorded" leaving them out.
+pub async fn attendance(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let meeting = parse_id(&id)?;
+    let mut f = Fields::new("attendance", &editor.form);
+    let mut entries = Vec::new();
+    for (field, value) in &editor.form {
+        let Some(person) = field.strip_prefix("person-") else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let person = f.check(forms::id::<witan_domain::Person>("person", person));
+        let kind = f.check(witan_domain::AttendanceKind::parse("attendance", value));
+        if let (Some(person), Some(kind)) = (person, kind) {
+            entries.push((person, kind));
+        }
+    }
+    entries.sort_by_key(|(p, _)| *p);
+    let outcome = f.ok().then_some(()).map(|()| entries);
+    let outcome = match outcome {
+        Some(entries) => Some(
+            state
+                .workspace
+                .record_attendance(&editor.actor(), meeting, &entries, Utc::now())
+                .await,
+        ),
+        None => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "attendance",
+        "#attendance",
     )
     .await
 }

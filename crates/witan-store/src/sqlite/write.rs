@@ -406,6 +406,23 @@ impl Writer for SqliteWriter {
         self.buffer(Table::Attendance, values).await.map(drop)
     }
 
+    async fn set_attendance(
+        &mut self,
+        meeting: MeetingId,
+        attendance: &[(PersonId, AttendanceKind)],
+    ) -> Result<()> {
+        self.flush().await?;
+        sqlx::query("DELETE FROM attendance WHERE meeting_id = ?")
+            .bind(meeting.get())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("attendance"))?;
+        for (person, kind) in attendance {
+            self.record_attendance(meeting, *person, *kind).await?;
+        }
+        Ok(())
+    }
+
     async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
         let values = vec![
             meeting.get().into(),

@@ -458,6 +458,10 @@ async fn every_write_is_refused_without_the_right_role_token_or_organisation() {
             vec![("reason", "Typo"), ("by", "Chair"), ("on", "2026-11-23")],
         ),
         (
+            format!("/workspace/meetings/{meeting}/attendance"),
+            vec![("person-1", "present")],
+        ),
+        (
             format!("/workspace/committees/{slug}/meetings"),
             vec![("date", "2027-01-05"), ("start", "10:00")],
         ),
@@ -1585,4 +1589,173 @@ async fn organisations_people_and_memberships_are_edited_with_version_checks() {
         .await;
         assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     }
+}
+
+#[tokio::test]
+async fn attendance_is_recorded_and_items_join_existing_issues_by_number_or_reference() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let members = site.store.memberships(mine).await.expect("members");
+    let on = "2026-11-20".parse().expect("date");
+    let current: Vec<_> = members
+        .iter()
+        .filter(|m| m.membership.is_current_on(on))
+        .map(|m| m.membership.person)
+        .collect();
+    assert!(current.len() >= 2, "the demo committee has members");
+    let hub = get_as(&site, &format!("/workspace/meetings/{meeting}"), &clerk).await;
+    assert!(
+        hub.body
+            .contains(&format!("name=\"person-{}\"", current[0]))
+    );
+
+    let path = format!("/workspace/meetings/{meeting}/attendance");
+    let (first, second) = (
+        format!("person-{}", current[0]),
+        format!("person-{}", current[1]),
+    );
+    let bad = post_as(&site, &path, &clerk, &[("csrf", &csrf), (&first, "asleep")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let saved = post_as(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf), (&first, "present"), (&second, "apologies")],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let again = post_as(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf), (&first, "present"), (&second, "")],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let record = site
+        .store
+        .meeting_record(meeting, Audience::Public)
+        .await
+        .expect("record");
+    let recorded: Vec<_> = record
+        .attendance
+        .iter()
+        .map(|a| (a.person.id, a.kind))
+        .collect();
+    assert_eq!(
+        recorded,
+        [(current[0], witan_domain::AttendanceKind::Present)]
+    );
+
+    // An existing issue by its number, then by its reference; an unknown one is named.
+    let mut w = site.store.begin().await.expect("begin");
+    let issue = w
+        .create_issue(&witan_domain::Issue {
+            title: Title::parse("t", "Gritting policy").expect("title"),
+            reference: Some(Title::parse("r", "GRIT/2026/1").expect("reference")),
+            summary: witan_domain::Text::default(),
+        })
+        .await
+        .expect("issue");
+    w.commit().await.expect("commit");
+    let items = format!("/workspace/meetings/{meeting}/items");
+    let by_number = post_as(
+        &site,
+        &items,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("number", "2"),
+            ("title", "Gritting"),
+            ("issue", "existing"),
+            ("issue_ref", &issue.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        by_number.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        by_number.body
+    );
+    let by_reference = post_as(
+        &site,
+        &items,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("number", "3"),
+            ("title", "Gritting again"),
+            ("issue", "existing"),
+            ("issue_ref", "grit/2026/1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        by_reference.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        by_reference.body
+    );
+    let unknown = post_as(
+        &site,
+        &items,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("number", "4"),
+            ("title", "Lost"),
+            ("issue", "existing"),
+            ("issue_ref", "NOPE/1"),
+        ],
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unknown
+            .body
+            .contains("There is no issue with the reference NOPE/1")
+    );
+    let history = site
+        .store
+        .issue_record(issue, Audience::Privileged)
+        .await
+        .expect("issue");
+    assert_eq!(history.history.len(), 2);
+
+    // After sign-off, attendance is part of the locked record.
+    assert_eq!(
+        post_as(
+            &site,
+            &format!("/workspace/items/{item}/minutes"),
+            &clerk,
+            &[("csrf", &csrf), ("text", "Discussed.")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post_as(
+            &site,
+            &format!("/workspace/meetings/{meeting}/sign-off"),
+            &clerk,
+            &[("csrf", &csrf), ("by", "Chair"), ("on", "2026-11-23")]
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let locked = post_as(&site, &path, &clerk, &[("csrf", &csrf), (&first, "absent")]).await;
+    assert_eq!(locked.status, StatusCode::BAD_REQUEST);
+    assert!(
+        locked
+            .body
+            .contains("Attendance is recorded once the meeting is held"),
+        "{}",
+        locked.body
+    );
 }
