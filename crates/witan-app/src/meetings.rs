@@ -285,6 +285,51 @@ impl Workspace {
         Ok(())
     }
 
+    /// Records a declaration of interest made at a meeting, before its minutes are signed off.
+    pub async fn declare_interest(
+        &self,
+        actor: &Actor,
+        meeting: MeetingId,
+        declaration: &witan_domain::Declaration,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let stored = self.meeting_for_edit(actor, meeting).await?;
+        if matches!(
+            stored.status,
+            MeetingStatus::MinutesSignedOff | MeetingStatus::Cancelled
+        ) {
+            return Err(RuleError::Other(format!(
+                "declarations cannot be added to a meeting whose state is {}",
+                stored.status.label().to_lowercase()
+            ))
+            .into());
+        }
+        if let Some(item) = declaration.item
+            && self.store.item(item).await?.meeting != meeting
+        {
+            return Err(witan_domain::ValidationError::new(
+                "item",
+                "choose an item of this meeting",
+            )
+            .into());
+        }
+        self.store.person(declaration.person).await?;
+        let mut w = self.store.begin().await?;
+        w.create_declaration(meeting, declaration).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "record declaration of interest",
+            ("meeting", meeting.get()),
+            None,
+            Some(declaration),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
     /// Writes the draft minutes and resolution of an item.
     pub async fn record_minutes(
         &self,

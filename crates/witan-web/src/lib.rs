@@ -156,6 +156,10 @@ fn workspace_routes() -> Router<AppState> {
             post(workspace::attendance),
         )
         .route(
+            "/workspace/meetings/{id}/declarations",
+            post(workspace::declaration),
+        )
+        .route(
             "/workspace/meetings/{id}/sign-off",
             post(workspace::sign_off),
         )

@@ -35,6 +35,18 @@ pub struct DocumentView {
     pub id: i64,
 }
 
+impl From<&witan_store::Stored<witan_domain::Document>> for DocumentView {
+    fn from(d: &witan_store::Stored<witan_domain::Document>) -> Self {
+        Self {
+            name: d.name.to_string(),
+            label: d.size_label(),
+            sha256: d.sha256.as_ref().map(|s| s.as_str().to_owned()),
+            href: None,
+            id: d.id.get(),
+        }
+    }
+}
+
 impl DocumentView {
     /// Links every document whose file is in `files` to its download address under `prefix`
     /// (`/documents` for the public, `/workspace/documents` for the workspace).
@@ -183,17 +195,7 @@ impl ItemView {
                 .issue
                 .zip(r.issue_title.as_ref())
                 .map(|(id, title)| (id.get(), title.to_string())),
-            documents: r
-                .documents
-                .iter()
-                .map(|d| DocumentView {
-                    name: d.name.to_string(),
-                    label: d.size_label(),
-                    sha256: d.sha256.as_ref().map(|s| s.as_str().to_owned()),
-                    href: None,
-                    id: d.id.get(),
-                })
-                .collect(),
+            documents: r.documents.iter().map(DocumentView::from).collect(),
             minutes: minutes
                 .map(|m| m.text.paragraphs().map(str::to_owned).collect())
                 .unwrap_or_default(),

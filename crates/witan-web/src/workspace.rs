@@ -505,6 +505,9 @@ struct MeetingPage {
     items: Vec<HubItem>,
     committees: Vec<Choice>,
     people: Vec<Choice>,
+    /// Declarations of interest as recorded: who, item, kind, what.
+    declarations: Vec<String>,
+    interest_kinds: Vec<(&'static str, &'static str)>,
     /// Person id, name and how they attended ("" when not recorded).
     attendance: Vec<(String, String, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -535,6 +538,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "decision_status" => "The decision's status has been changed.",
         "item_edited" => "The item has been changed.",
         "attendance" => "The attendance has been recorded.",
+        "declaration" => "The declaration of interest has been recorded.",
         "corrected" => "The correction has been recorded as a new version of the minutes.",
         _ => return None,
     })
@@ -661,17 +665,8 @@ async fn meeting_page(
                     .map(EscalationView::from)
                     .collect(),
                 documents: {
-                    let mut views: Vec<DocumentView> = item
-                        .documents
-                        .iter()
-                        .map(|d| DocumentView {
-                            name: d.name.to_string(),
-                            label: d.size_label(),
-                            sha256: d.sha256.as_ref().map(|s| s.as_str().to_owned()),
-                            href: None,
-                            id: d.id.get(),
-                        })
-                        .collect();
+                    let mut views: Vec<DocumentView> =
+                        item.documents.iter().map(DocumentView::from).collect();
                     DocumentView::link_held(
                         &mut views,
                         state.workspace.files.as_deref(),
@@ -793,6 +788,27 @@ async fn meeting_page(
             committees,
             people,
             attendance,
+            declarations: record
+                .declarations
+                .iter()
+                .map(|d| {
+                    let on = d
+                        .item_number
+                        .as_ref()
+                        .map(|n| format!(" (item {n})"))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{on}: {}, {}",
+                        d.person_name,
+                        d.kind.label(),
+                        d.description
+                    )
+                })
+                .collect(),
+            interest_kinds: witan_domain::InterestKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
             kinds: witan_domain::AttendanceKind::ALL
                 .iter()
                 .map(|k| (k.as_str(), k.label()))
@@ -2252,6 +2268,52 @@ pub async fn attendance(
         outcome,
         "attendance",
         "#attendance",
+    )
+    .await
+}
+
+pub async fn declaration(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let meeting = parse_id(&id)?;
+    let mut f = Fields::new("declaration", &editor.form);
+    let person = f.required("person", "Choose who declared the interest", forms::id);
+    let item = f.optional("item", forms::id);
+    let kind = f.required(
+        "kind",
+        "Choose the kind of interest",
+        witan_domain::InterestKind::parse,
+    );
+    let description = f.required("description", "Describe the interest", Text::parse);
+    let outcome = match (person, item, kind, description) {
+        (Some(person), Some(item), Some(kind), Some(description)) if f.ok() => Some(
+            state
+                .workspace
+                .declare_interest(
+                    &editor.actor(),
+                    meeting,
+                    &witan_domain::Declaration {
+                        person,
+                        item,
+                        kind,
+                        description,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "declaration",
+        "#declarations",
     )
     .await
 }

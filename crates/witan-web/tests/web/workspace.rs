@@ -462,6 +462,14 @@ async fn every_write_is_refused_without_the_right_role_token_or_organisation() {
             vec![("person-1", "present")],
         ),
         (
+            format!("/workspace/meetings/{meeting}/declarations"),
+            vec![
+                ("person", "1"),
+                ("kind", "other_registrable"),
+                ("description", "Shares"),
+            ],
+        ),
+        (
             format!("/workspace/committees/{slug}/meetings"),
             vec![("date", "2027-01-05"), ("start", "10:00")],
         ),
@@ -1725,6 +1733,51 @@ async fn attendance_is_recorded_and_items_join_existing_issues_by_number_or_refe
         .await
         .expect("issue");
     assert_eq!(history.history.len(), 2);
+
+    // A declaration of interest on an item, shown on the public page; an item of another
+    // meeting is refused.
+    let declarations = format!("/workspace/meetings/{meeting}/declarations");
+    let person = current[0].to_string();
+    let declared = post_as(
+        &site,
+        &declarations,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("person", &person),
+            ("item", &item.to_string()),
+            ("kind", "other_registrable"),
+            ("description", "A governor of Northshire Academy"),
+        ],
+    )
+    .await;
+    assert_eq!(declared.status, StatusCode::SEE_OTHER, "{}", declared.body);
+    let public = get_as(&site, &format!("/meetings/{meeting}"), "").await;
+    assert!(
+        public.body.contains("A governor of Northshire Academy"),
+        "the declaration is public"
+    );
+    let (other_meeting, other_item) = held_meeting(&site, mine).await;
+    assert_ne!(other_meeting, meeting);
+    let wrong = post_as(
+        &site,
+        &declarations,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("person", &person),
+            ("item", &other_item.to_string()),
+            ("kind", "other_registrable"),
+            ("description", "Elsewhere"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong.body.contains("Choose an item of this meeting"),
+        "{}",
+        wrong.body
+    );
 
     // After sign-off, attendance is part of the locked record.
     assert_eq!(
