@@ -1,0 +1,614 @@
+//! Committees, their members and forward plan, organisations, people: the records meetings hang off.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "ws_committee.html")]
+pub(super) struct CommitteePage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    purpose: String,
+    parent: String,
+    version: String,
+    editable: bool,
+    meetings: Vec<MeetingLink>,
+    /// Person id, name, role, since, membership id.
+    members: Vec<(i64, String, &'static str, String, i64)>,
+    committees: Vec<Choice>,
+    roles: Vec<(&'static str, &'static str)>,
+    today: String,
+    form: FormState,
+}
+
+pub(super) async fn committee_page(
+    state: &AppState,
+    reader: &Reader,
+    slug: &str,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(slug).await?;
+    let meetings = state
+        .store
+        .meetings(
+            Some(committee.id),
+            When::Before(far_future()),
+            Page::first(100),
+        )
+        .await?
+        .iter()
+        .map(MeetingLink::from)
+        .collect();
+    let today = london_date(Utc::now());
+    let members = state
+        .store
+        .memberships(committee.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.membership.is_current_on(today))
+        .map(|m| {
+            (
+                m.membership.person.get(),
+                m.person_name.to_string(),
+                m.membership.role.label(),
+                time::uk_date(m.membership.from),
+                m.membership.id.get(),
+            )
+        })
+        .collect();
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .filter(|c| c.id != committee.id)
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.to_string(),
+        })
+        .collect();
+    page(
+        &CommitteePage {
+            chrome: Chrome::from(reader),
+            editable: reader.may_edit() && reader.user.may_edit(committee.owners.organisations()),
+            slug: committee.slug.to_string(),
+            name: committee.name.to_string(),
+            purpose: committee.purpose.to_string(),
+            parent: committee.parent.map(|p| p.to_string()).unwrap_or_default(),
+            version: version_of(&committee.record),
+            meetings,
+            members,
+            committees,
+            roles: witan_domain::MembershipRole::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            today: today.to_string(),
+            form,
+        },
+        status,
+    )
+}
+
+/// Ends a committee form: on success back to the committee page, otherwise the page again.
+pub(super) async fn finish_committee<T>(
+    state: &AppState,
+    editor: &Editor,
+    slug: &str,
+    f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    conclude(
+        f,
+        outcome,
+        |_| format!("/workspace/committees/{slug}{anchor}"),
+        |form| committee_page(state, &editor.reader, slug, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+pub async fn edit_committee(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("committee", &editor.form);
+    let name = f.required("name", "Enter the committee's name", Title::parse);
+    let purpose = f.check(Text::parse("purpose", f.raw("purpose")));
+    let parent = f.optional("parent", forms::id);
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, purpose, parent) {
+        (Some(name), Some(purpose), Some(parent)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_committee(
+                    &editor.actor(),
+                    committee.id,
+                    &version,
+                    witan_app::records::CommitteeChange {
+                        name,
+                        purpose,
+                        parent,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "").await
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("member", &editor.form);
+    let person = if f.raw("person").is_empty() {
+        let name = f.required(
+            "name",
+            "Enter the person's name, or the number of someone already recorded",
+            Title::parse,
+        );
+        let job_title = f.optional("job_title", Title::parse);
+        name.zip(job_title).map(|(name, job_title)| {
+            witan_app::records::MemberChoice::New(witan_domain::Person { name, job_title })
+        })
+    } else {
+        f.required("person", "Enter the person's number", forms::id)
+            .map(witan_app::records::MemberChoice::Existing)
+    };
+    let role = f.required(
+        "role",
+        "Choose the role",
+        witan_domain::MembershipRole::parse,
+    );
+    let from = f.required("from", "Enter the date the membership starts", forms::date);
+    let outcome = match (person, role, from) {
+        (Some(person), Some(role), Some(from)) if f.ok() => Some(
+            state
+                .workspace
+                .add_member(
+                    &editor.actor(),
+                    committee.id,
+                    person,
+                    role,
+                    from,
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#members").await
+}
+
+pub async fn add_forward_plan_entry(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("forward_plan", &editor.form);
+    let title = f.required("title", "Enter the decision to be taken", Title::parse);
+    let expected_on = f.required(
+        "expected_on",
+        "Enter the date the decision is expected",
+        forms::date,
+    );
+    let outcome = match (title, expected_on) {
+        (Some(title), Some(expected_on)) if f.ok() => {
+            let entry = witan_domain::ForwardPlanEntry {
+                title,
+                decision_maker: committee.id,
+                issue: None,
+                published_on: london_date(Utc::now()),
+                expected_on,
+            };
+            Some(
+                state
+                    .workspace
+                    .add_forward_plan_entry(&editor.actor(), &entry, Utc::now())
+                    .await,
+            )
+        }
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#forward-plan").await
+}
+
+pub async fn committee(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    committee_page(&state, &reader, &slug, FormState::default(), StatusCode::OK).await
+}
+
+pub async fn schedule(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let mut f = Fields::new("schedule", &editor.form);
+    let outcome = match meeting_fields(&mut f) {
+        Some((times, location)) if f.ok() => {
+            let meeting = Meeting {
+                committee: committee.id,
+                times,
+                location,
+                status: MeetingStatus::Scheduled,
+                agenda_published: None,
+            };
+            Some(
+                state
+                    .workspace
+                    .schedule_meeting(&editor.actor(), &meeting, Utc::now())
+                    .await,
+            )
+        }
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |id| format!("/workspace/meetings/{id}?done=scheduled"),
+        |form| committee_page(&state, &editor.reader, &slug, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "ws_setup.html")]
+pub(super) struct SetupPage {
+    chrome: Chrome,
+    organisations: Vec<Choice>,
+    partners: Vec<Choice>,
+    /// For admins: every organisation with its kind and version, to edit.
+    editable_organisations: Vec<(i64, String, &'static str, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    committees: Vec<Choice>,
+    done: Option<&'static str>,
+    form: FormState,
+}
+
+pub(super) async fn setup_page(
+    state: &AppState,
+    reader: &Reader,
+    done: Option<&'static str>,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let all = state.store.organisations().await?;
+    let choice = |o: &witan_store::Stored<witan_domain::Organisation>| Choice {
+        value: o.id.to_string(),
+        label: o.name.to_string(),
+    };
+    let organisations = all
+        .iter()
+        .filter(|o| reader.user.may_edit(&[o.id]))
+        .map(choice)
+        .collect();
+    let partners = all.iter().map(choice).collect();
+    let editable_organisations = if reader.user.is_admin() {
+        all.iter()
+            .map(|o| {
+                (
+                    o.id.get(),
+                    o.name.to_string(),
+                    o.kind.as_str(),
+                    version_of(&o.record),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.to_string(),
+        })
+        .collect();
+    page(
+        &SetupPage {
+            chrome: Chrome::from(reader),
+            organisations,
+            partners,
+            editable_organisations,
+            kinds: witan_domain::OrganisationKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            committees,
+            done,
+            form,
+        },
+        status,
+    )
+}
+
+/// Where organisations and committees are added.
+pub async fn setup(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let done = match done.done.as_deref() {
+        Some("organisation") => Some("The organisation has been added."),
+        Some("organisation_edited") => Some("The organisation has been changed."),
+        _ => None,
+    };
+    setup_page(&state, &reader, done, FormState::default(), StatusCode::OK).await
+}
+
+pub async fn add_organisation(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let mut f = Fields::new("organisation", &editor.form);
+    let name = f.required("name", "Enter the organisation's name", Title::parse);
+    let kind = f.required(
+        "kind",
+        "Choose the kind of organisation",
+        witan_domain::OrganisationKind::parse,
+    );
+    let slug = name
+        .as_ref()
+        .and_then(|n| f.check(witan_domain::Slug::from_name("name", n.as_str())));
+    let outcome = match (name, kind, slug) {
+        (Some(name), Some(kind), Some(slug)) if f.ok() => Some(
+            state
+                .workspace
+                .create_organisation(
+                    &editor.actor(),
+                    &witan_domain::Organisation { slug, name, kind },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/setup?done=organisation".to_owned(),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+pub async fn add_committee(
+    State(state): State<AppState>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let mut f = Fields::new("new_committee", &editor.form);
+    let name = f.required("name", "Enter the committee's name", Title::parse);
+    let organisation = f.required(
+        "organisation",
+        "Choose the organisation it belongs to",
+        forms::id,
+    );
+    let partner = f.optional("partner", forms::id);
+    let parent = f.optional("parent", forms::id);
+    let purpose = f.check(Text::parse("purpose", f.raw("purpose")));
+    let slug = name
+        .as_ref()
+        .and_then(|n| f.check(witan_domain::Slug::from_name("name", n.as_str())));
+    let owners = match (organisation, partner) {
+        (Some(one), Some(None)) => Some(witan_domain::CommitteeOwners::Single(one)),
+        (Some(one), Some(Some(other))) => f.check(witan_domain::CommitteeOwners::joint(
+            "partner",
+            vec![one, other],
+        )),
+        _ => None,
+    };
+    let outcome = match (name, owners, parent, purpose, slug) {
+        (Some(name), Some(owners), Some(parent), Some(purpose), Some(slug)) if f.ok() => {
+            let committee = witan_domain::Committee {
+                slug: slug.clone(),
+                name,
+                purpose,
+                owners,
+                parent,
+            };
+            Some(
+                state
+                    .workspace
+                    .create_committee(&editor.actor(), &committee, Utc::now())
+                    .await
+                    .map(|_| slug),
+            )
+        }
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |slug| format!("/workspace/committees/{slug}"),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}
+
+pub async fn end_membership(
+    State(state): State<AppState>,
+    Path((slug, membership)): Path<(String, String)>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let committee = state.store.committee_by_slug(&slug).await?;
+    let membership = parse_id(&membership)?;
+    let mut f = Fields::new(format!("end-{membership}"), &editor.form);
+    let until = f.required("until", "Enter the last day of the membership", forms::date);
+    let outcome = match until {
+        Some(until) if f.ok() => Some(
+            state
+                .workspace
+                .end_membership(&editor.actor(), committee.id, membership, until, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    finish_committee(&state, &editor, &slug, f, outcome, "#members").await
+}
+
+#[derive(Template)]
+#[template(path = "ws_person.html")]
+pub(super) struct PersonPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    job_title: String,
+    version: String,
+    editable: bool,
+    memberships: Vec<(String, String, &'static str, String)>,
+    done: bool,
+    form: FormState,
+}
+
+pub(super) async fn person_page(
+    state: &AppState,
+    reader: &Reader,
+    id: witan_domain::PersonId,
+    done: bool,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .person_record(id, reader.user.audience())
+        .await?;
+    page(
+        &PersonPage {
+            chrome: Chrome::from(reader),
+            id: id.get(),
+            name: record.person.name.to_string(),
+            job_title: record
+                .person
+                .job_title
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            version: version_of(&record.person.record),
+            editable: reader.may_edit(),
+            memberships: record
+                .memberships
+                .iter()
+                .map(|(m, c)| {
+                    let span = match m.until {
+                        Some(until) => {
+                            format!("{} to {}", time::uk_date(m.from), time::uk_date(until))
+                        }
+                        None => format!("since {}", time::uk_date(m.from)),
+                    };
+                    (c.slug.clone(), c.name.clone(), m.role.label(), span)
+                })
+                .collect(),
+            done,
+            form,
+        },
+        status,
+    )
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    person_page(
+        &state,
+        &reader,
+        parse_id(&id)?,
+        done.done.is_some(),
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn edit_person(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new("person", &editor.form);
+    let name = f.required("name", "Enter the person's name", Title::parse);
+    let job_title = f.optional("job_title", Title::parse);
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, job_title) {
+        (Some(name), Some(job_title)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_person(
+                    &editor.actor(),
+                    id,
+                    &version,
+                    &witan_domain::Person { name, job_title },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| format!("/workspace/people/{id}?done=1"),
+        |form| {
+            person_page(
+                &state,
+                &editor.reader,
+                id,
+                false,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
+    )
+    .await
+}
+
+pub async fn edit_organisation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut f = Fields::new(format!("organisation-{id}"), &editor.form);
+    let name = f.required("name", "Enter the organisation's name", Title::parse);
+    let kind = f.required(
+        "kind",
+        "Choose the kind of organisation",
+        witan_domain::OrganisationKind::parse,
+    );
+    let version = f.raw("version").to_owned();
+    let outcome = match (name, kind) {
+        (Some(name), Some(kind)) if f.ok() => Some(
+            state
+                .workspace
+                .edit_organisation(&editor.actor(), id, &version, name, kind, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |_| "/workspace/setup?done=organisation_edited".to_owned(),
+        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
+    )
+    .await
+}

@@ -1,0 +1,167 @@
+//! Uploads, downloads and the exempt register.
+
+use super::*;
+
+/// Any document's file, exempt ones included, for signed-in readers.
+pub async fn document(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let document = state
+        .store
+        .document(parse_id(&id)?, reader.user.audience())
+        .await?;
+    crate::downloads::send(&state, &document, "no-store, private").await
+}
+
+/// Uploads a document to an item: public, or exempt under a paragraph of Schedule 12A.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(item): Path<String>,
+    upload: Uploader,
+) -> Result<Response, AppError> {
+    let (item, meeting) = item_meeting(&state, &item).await?;
+    let editor = Editor {
+        reader: upload.reader,
+        form: upload.form,
+    };
+    let mut f = Fields::new(format!("document-{item}"), &editor.form);
+    let title = f.optional("title", Title::parse);
+    let visibility = if f.raw("exempt") == "yes" {
+        f.required(
+            "ground",
+            "Choose the paragraph of Schedule 12A",
+            schedule_12a,
+        )
+        .map(|ground| {
+            Visibility::Exempt(Exemption {
+                ground,
+                review_on: None,
+            })
+        })
+    } else {
+        Some(Visibility::Public)
+    };
+    if upload.broken {
+        f.fail(
+            "file",
+            &format!(
+                "The upload did not arrive whole: the largest file accepted is {}",
+                witan_domain::human_size(witan_app::documents::MAX_UPLOAD_BYTES as u64)
+            ),
+        );
+    }
+    let file = upload.file;
+    if file.is_none() && !upload.broken {
+        f.fail("file", "Choose a file to upload");
+    }
+    let outcome = match (title, visibility, file) {
+        (Some(title), Some(visibility), Some((file_name, bytes))) if f.ok() => Some(
+            state
+                .workspace
+                .attach_document(
+                    &editor.actor(),
+                    item,
+                    witan_app::documents::Upload {
+                        file_name,
+                        bytes,
+                        title,
+                        visibility,
+                    },
+                    Utc::now(),
+                )
+                .await,
+        ),
+        _ => None,
+    };
+    finish(
+        &state,
+        &editor,
+        meeting,
+        f,
+        outcome,
+        "document",
+        &format!("#item-{item}"),
+    )
+    .await
+}
+
+pub(super) struct ExemptRow {
+    kind: &'static str,
+    title: String,
+    ground: String,
+    review: String,
+    due: bool,
+    meeting: Option<(i64, String)>,
+    item: Option<i64>,
+    document: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "ws_exempt.html")]
+pub(super) struct ExemptPage {
+    chrome: Chrome,
+    rows: Vec<ExemptRow>,
+    may_edit: bool,
+    done: bool,
+}
+
+/// The register of exempt items and documents, soonest review first, with those due marked.
+pub async fn exempt_register(
+    State(state): State<AppState>,
+    reader: Reader,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let today = london_date(Utc::now());
+    let done = done.done.is_some();
+    let rows = state
+        .store
+        .exempt_register(Page::first(Page::MAX_LIMIT))
+        .await?
+        .into_iter()
+        .map(|e| ExemptRow {
+            kind: if e.kind == "item" {
+                "Agenda item"
+            } else {
+                "Document"
+            },
+            title: e.title.to_string(),
+            ground: e.exemption.ground.public_label(),
+            review: e
+                .exemption
+                .review_on
+                .map(time::uk_date)
+                .unwrap_or_else(|| "No review date".into()),
+            due: e.exemption.review_on.is_none_or(|on| on <= today),
+            meeting: e.meeting.zip(e.committee.as_ref()).map(|(m, c)| {
+                let when = e.meeting_start.map(time::uk_datetime).unwrap_or_default();
+                (m.get(), format!("{}, {when}", c.name))
+            }),
+            item: (e.kind == "item").then_some(e.id),
+            document: (e.kind == "document").then_some(e.id),
+        })
+        .collect();
+    page(
+        &ExemptPage {
+            chrome: Chrome::from(&reader),
+            rows,
+            may_edit: reader.may_edit(),
+            done,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Releases an exempt document to the public, from the exempt register.
+pub async fn release_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    state
+        .workspace
+        .release_document(&editor.actor(), parse_id(&id)?, Utc::now())
+        .await?;
+    Ok(Redirect::to("/workspace/exempt?done=released").into_response())
+}

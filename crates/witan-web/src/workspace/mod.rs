@@ -1,0 +1,207 @@
+//! The clerk's workspace: pages that show everything (exempt material included) to signed-in
+//! readers, and forms that run the use cases of `witan-app` for clerks and admins.
+//!
+//! Every handler takes [`Reader`], [`Editor`] or [`Admin`]: the extractor is the check. A form
+//! that fails is shown again with the reader's input and an error summary; one that succeeds
+//! redirects (303) to the page it changed, with a note of what was done.
+
+use crate::auth::{Admin, Editor, Reader, Uploader};
+use crate::forms::{self, Fields, FormState};
+use crate::views::{DocumentView, EscalationView, MeetingLink};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{NaiveDateTime, Utc};
+use std::collections::HashMap;
+use witan_app::meetings::{IssueChoice, NewAction, NewItem};
+use witan_app::{Error as UseCaseError, version_of};
+use witan_domain::time::{self, london_date, london_to_utc};
+use witan_domain::{
+    ActionStatus, ActionUpdate, ExemptGround, Exemption, ItemNumber, Meeting, MeetingStatus,
+    MeetingTimes, Minutes, Rag, Resolution, Role, Term, Text, Title, Visibility,
+};
+use witan_store::{ItemEntry, Page, StoreError, When};
+
+mod admin;
+mod committees;
+mod documents;
+mod meetings;
+
+pub use admin::*;
+pub use committees::*;
+pub use documents::*;
+pub use meetings::*;
+
+/// Workspace pages show exempt material, so no shared cache may keep them.
+fn private(status: StatusCode, body: String) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    response
+}
+
+fn page(template: &impl Template, status: StatusCode) -> Result<Response, AppError> {
+    Ok(private(status, template.render()?))
+}
+
+fn parse_id<T>(raw: &str) -> Result<witan_domain::Id<T>, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(witan_domain::Id::new)
+        .ok_or(AppError::NotFound)
+}
+
+/// Later than any meeting: a bound the store compares as text, so a four-digit year.
+fn far_future() -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339("9999-12-31T23:59:59Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| Utc::now())
+}
+
+/// What the workspace's header needs.
+pub struct Chrome {
+    pub csrf: String,
+    pub user: String,
+    pub admin: bool,
+}
+
+impl From<&Reader> for Chrome {
+    fn from(r: &Reader) -> Self {
+        Self {
+            csrf: r.session.csrf_token.clone(),
+            user: format!("{} ({})", r.user.name, r.user.role.label()),
+            admin: r.user.is_admin(),
+        }
+    }
+}
+
+struct CommitteeRow {
+    slug: String,
+    name: String,
+    editable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ws_home.html")]
+struct HomePage {
+    chrome: Chrome,
+    committees: Vec<CommitteeRow>,
+    upcoming: Vec<MeetingLink>,
+}
+
+pub async fn home(State(state): State<AppState>, reader: Reader) -> Result<Response, AppError> {
+    let committees = state
+        .store
+        .committees()
+        .await?
+        .into_iter()
+        .map(|c| CommitteeRow {
+            editable: reader.may_edit() && reader.user.may_edit(c.owners.organisations()),
+            slug: c.slug.to_string(),
+            name: c.name.to_string(),
+        })
+        .collect();
+    let upcoming = state
+        .store
+        .meetings(None, When::From(Utc::now()), Page::first(20))
+        .await?
+        .iter()
+        .map(MeetingLink::from)
+        .collect();
+    page(
+        &HomePage {
+            chrome: Chrome::from(&reader),
+            committees,
+            upcoming,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Reads the date, start, end and location fields of a meeting form.
+fn meeting_fields(f: &mut Fields<'_>) -> Option<(MeetingTimes, Option<Title>)> {
+    let date = f.required("date", "Enter the date of the meeting", forms::date);
+    let start = f.required("start", "Enter the time the meeting starts", forms::time);
+    let end = f.optional("end", forms::time);
+    let location = f.optional("location", Title::parse);
+    let (date, start, end, location) = (date?, start?, end?, location?);
+    let start = f.check(london_to_utc("start", NaiveDateTime::new(date, start)))?;
+    let end = match end {
+        Some(end) => Some(f.check(london_to_utc("end", NaiveDateTime::new(date, end)))?),
+        None => None,
+    };
+    let times = f.check(
+        MeetingTimes::new(start, end)
+            .map_err(|e| witan_domain::ValidationError::new("end", e.reason)),
+    )?;
+    Some((times, location))
+}
+
+/// Ends a form: a redirect to `to(result)` when the use case succeeded, otherwise `again` shows
+/// the form with its errors (the use case's refusal among them).
+async fn conclude<T, Again>(
+    mut f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    to: impl FnOnce(T) -> String,
+    again: impl FnOnce(FormState) -> Again,
+) -> Result<Response, AppError>
+where
+    Again: std::future::Future<Output = Result<Response, AppError>>,
+{
+    match outcome {
+        Some(Ok(value)) => Ok(Redirect::to(&to(value)).into_response()),
+        Some(Err(e)) => {
+            refused(&mut f, e)?;
+            again(f.into_state()).await
+        }
+        None => again(f.into_state()).await,
+    }
+}
+
+/// Puts a refused use case's reason on the form, or passes on what is not the form's fault.
+fn refused(f: &mut Fields<'_>, e: UseCaseError) -> Result<(), AppError> {
+    match e {
+        UseCaseError::Store(StoreError::Invalid(v)) => {
+            f.check::<()>(Err(v));
+        }
+        UseCaseError::Store(StoreError::Rule(r)) => f.fail("form", &r.to_string()),
+        UseCaseError::Store(StoreError::Conflict(m)) => f.fail("form", &m),
+        e @ UseCaseError::Stale => f.fail("form", &e.to_string()),
+        other => return Err(other.into()),
+    }
+    Ok(())
+}
+
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// Reads a paragraph of Schedule 12A chosen from the list.
+fn schedule_12a(
+    field: &'static str,
+    raw: &str,
+) -> Result<ExemptGround, witan_domain::ValidationError> {
+    raw.parse::<u8>()
+        .map_err(|_| witan_domain::ValidationError::new(field, "choose a paragraph from 1 to 7"))
+        .and_then(|p| ExemptGround::schedule_12a(field, p))
+}
+
+/// The item a path names, and the meeting it is on.
+async fn item_meeting(
+    state: &AppState,
+    raw: &str,
+) -> Result<(witan_domain::ItemId, witan_domain::MeetingId), AppError> {
+    let item = state.store.item(parse_id(raw)?).await?;
+    Ok((item.id, item.meeting))
+}
