@@ -34,10 +34,15 @@ pub async fn upload(
             "Choose the paragraph of Schedule 12A",
             schedule_12a,
         )
-        .map(|ground| {
+        .zip(f.required(
+            "review_on",
+            "Enter the date the exemption is to be reviewed",
+            forms::date,
+        ))
+        .map(|(ground, review_on)| {
             Visibility::Exempt(Exemption {
                 ground,
-                review_on: None,
+                review_on: Some(review_on),
             })
         })
     } else {

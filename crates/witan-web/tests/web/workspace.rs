@@ -849,6 +849,29 @@ async fn uploads_are_checked_kept_and_served_only_to_who_may_see_them() {
         Some(("bids.txt", b"Tender prices zqtenderprice.")),
     )
     .await;
+    assert_eq!(
+        secret.status,
+        StatusCode::BAD_REQUEST,
+        "an exempt upload needs a review date"
+    );
+    assert!(
+        secret
+            .body
+            .contains(&format!("href=\"#document-{item}-review_on\""))
+    );
+    let secret = upload(
+        &site,
+        &path,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("exempt", "yes"),
+            ("ground", "3"),
+            ("review_on", "2027-06-30"),
+        ],
+        Some(("bids.txt", b"Tender prices zqtenderprice.")),
+    )
+    .await;
     assert_eq!(secret.status, StatusCode::SEE_OTHER, "{}", secret.body);
     assert_eq!(
         site.store.counts().await.expect("counts").documents,
