@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod export;
 mod import;
 mod search;
 mod serve;
@@ -37,6 +38,9 @@ enum Command {
     Reindex(search::ReindexArgs),
     /// Apply the database migrations and stop (serve and demo also apply them).
     Migrate(config::StoreArgs),
+    /// Export records: the public registers as CSV.
+    #[command(subcommand)]
+    Export(export::Command),
     /// Manage workspace accounts.
     #[command(subcommand)]
     User(user::Command),
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
             Command::Import(args) => import::run(cli.config.as_deref(), args).await,
             Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
             Command::User(command) => user::run(cli.config.as_deref(), command).await,
+            Command::Export(command) => export::run(cli.config.as_deref(), command).await,
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;
                 config.open_store().await?;

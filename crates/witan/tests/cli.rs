@@ -78,7 +78,9 @@ fn help_names_every_command() {
     let output = witan().arg("--help").output().expect("run");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for command in ["serve", "demo", "migrate", "reindex", "import"] {
+    for command in [
+        "serve", "demo", "migrate", "reindex", "import", "user", "export",
+    ] {
         assert!(help.contains(command), "{command} missing from --help");
     }
     let output = witan().args(["demo", "--help"]).output().expect("run");
@@ -928,4 +930,109 @@ fn workspace_pages_pass_axe_in_chromium() {
     }
     assert!(report.contains("keyboard: Tab reaches Skip to main content"));
     assert!(report.contains("no violations"), "{report}");
+}
+
+#[test]
+fn the_public_registers_export_as_csv_without_exempt_records() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 1500);
+    let out = dir.path().join("registers");
+    let output = witan()
+        .args(["export", "csv", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run export");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let said = String::from_utf8_lossy(&output.stdout).to_string();
+    let read = |name: &str| {
+        let mut reader = csv::Reader::from_path(out.join(name)).expect("csv");
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+            .collect();
+        (header, rows)
+    };
+    let (header, decisions) = read("decisions.csv");
+    assert_eq!(header[..3], ["id", "decided_on", "title"]);
+    let (header, actions) = read("actions.csv");
+    assert_eq!(header[..3], ["id", "raised_on", "committee"]);
+    let (header, plan) = read("forward-plan.csv");
+    assert_eq!(header[..3], ["id", "title", "decision_maker"]);
+    assert!(!decisions.is_empty() && !actions.is_empty() && !plan.is_empty());
+    assert!(
+        said.contains(&format!(
+            "exported {} decisions, {} actions and {} forward plan entries",
+            decisions.len(),
+            actions.len(),
+            plan.len()
+        )),
+        "{said}"
+    );
+    assert!(!out.join("decisions.csv.partial").exists());
+
+    // The same as the public registers: no decision or action of an exempt item.
+    let runtime = tokio_runtime();
+    let (exempt_decisions, exempt_actions, public_decisions): (Vec<i64>, Vec<i64>, i64) = runtime
+        .block_on(async {
+            let pool =
+                sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("witan.db").display()))
+                    .await
+                    .expect("open");
+            let decisions: Vec<i64> = sqlx::query_scalar(
+                "SELECT d.id FROM decisions d JOIN agenda_items i ON i.id = d.item_id
+                 WHERE i.exempt_ground IS NOT NULL",
+            )
+            .fetch_all(&pool)
+            .await
+            .expect("decisions");
+            let actions: Vec<i64> = sqlx::query_scalar(
+                "SELECT a.id FROM actions a JOIN agenda_items i ON i.id = a.item_id
+                 WHERE i.exempt_ground IS NOT NULL",
+            )
+            .fetch_all(&pool)
+            .await
+            .expect("actions");
+            let public: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id
+                 LEFT JOIN meetings m ON m.id = i.meeting_id
+                 WHERE i.id IS NULL OR (i.exempt_ground IS NULL
+                   AND m.status NOT IN ('scheduled', 'cancelled'))",
+            )
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+            (decisions, actions, public)
+        });
+    assert!(
+        !exempt_decisions.is_empty(),
+        "the demo has exempt decisions to withhold"
+    );
+    let ids = |rows: &[Vec<String>]| -> Vec<i64> {
+        rows.iter().map(|r| r[0].parse().expect("id")).collect()
+    };
+    let exported = ids(&decisions);
+    assert!(exempt_decisions.iter().all(|id| !exported.contains(id)));
+    let exported = ids(&actions);
+    assert!(exempt_actions.iter().all(|id| !exported.contains(id)));
+    assert_eq!(decisions.len() as i64, public_decisions);
+}
+
+fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }

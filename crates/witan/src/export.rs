@@ -1,0 +1,227 @@
+//! `witan export csv --out DIR`: the public registers (decisions, actions, forward plan) as CSV
+//! files, read as the public reads them: nothing exempt, nothing of an unpublished agenda.
+
+use crate::config::{Config, StoreArgs};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use witan_domain::{Audience, time};
+use witan_store::{ActionFilter, DecisionFilter, Page, Store};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The decisions register, the action tracker and the forward plan as CSV files
+    /// (decisions.csv, actions.csv, forward-plan.csv), public records only.
+    Csv(CsvArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CsvArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The folder to write the files into (created if missing; files there are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Rows read from the store per query.
+const PAGE: u32 = Page::MAX_LIMIT;
+
+pub async fn run(config_file: Option<&Path>, command: Command) -> anyhow::Result<()> {
+    let Command::Csv(args) = command;
+    let config = Config::load(config_file, &args.store)?;
+    let store = config.open_store().await?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let path = args.out.join("decisions.csv");
+    let mut w = CsvFile::create(&path)?;
+    let decisions = decisions(store.as_ref(), &mut w.csv).await?;
+    w.finish()?;
+    let path = args.out.join("actions.csv");
+    let mut w = CsvFile::create(&path)?;
+    let actions = actions(store.as_ref(), &mut w.csv).await?;
+    w.finish()?;
+    let path = args.out.join("forward-plan.csv");
+    let mut w = CsvFile::create(&path)?;
+    let plan = forward_plan(store.as_ref(), &mut w.csv).await?;
+    w.finish()?;
+    println!(
+        "exported {decisions} decisions, {actions} actions and {plan} forward plan entries to {}",
+        args.out.display()
+    );
+    Ok(())
+}
+
+type Csv = csv::Writer<std::fs::File>;
+
+/// A CSV file written whole: to a temporary name, renamed into place once complete, so a
+/// failed export never leaves a half-written file under the real name.
+struct CsvFile {
+    csv: Csv,
+    partial: PathBuf,
+    path: PathBuf,
+}
+
+impl CsvFile {
+    fn create(path: &Path) -> anyhow::Result<Self> {
+        let partial = path.with_extension("csv.partial");
+        let csv = csv::Writer::from_path(&partial)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        Ok(Self {
+            csv,
+            partial,
+            path: path.to_owned(),
+        })
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.csv
+            .flush()
+            .with_context(|| format!("cannot write {}", self.partial.display()))?;
+        drop(self.csv);
+        std::fs::rename(&self.partial, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+async fn decisions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+    w.write_record([
+        "id",
+        "decided_on",
+        "title",
+        "committee",
+        "key_decision",
+        "status",
+        "call_in_deadline",
+        "meeting",
+        "item",
+        "text",
+    ])?;
+    let mut rows = 0;
+    loop {
+        let page = store
+            .decisions(
+                &DecisionFilter::default(),
+                Page::new(u32::try_from(rows)?, PAGE),
+                Audience::Public,
+            )
+            .await?;
+        for d in &page {
+            w.write_record([
+                d.decision.id.to_string(),
+                d.decision.decided_on.to_string(),
+                d.decision.title.to_string(),
+                d.committee
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                d.decision.key_decision.to_string(),
+                d.decision.status.label().to_owned(),
+                d.decision
+                    .call_in
+                    .deadline()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                d.meeting
+                    .map(|m| format!("/meetings/{m}"))
+                    .unwrap_or_default(),
+                d.item_number
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                d.decision.text.to_string(),
+            ])?;
+        }
+        rows += page.len();
+        if page.len() < PAGE as usize {
+            return Ok(rows);
+        }
+    }
+}
+
+async fn actions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+    w.write_record([
+        "id",
+        "raised_on",
+        "committee",
+        "description",
+        "owner",
+        "due_on",
+        "status",
+        "rag",
+        "closed_on",
+        "meeting",
+    ])?;
+    let mut rows = 0;
+    loop {
+        let page = store
+            .actions(
+                &ActionFilter::default(),
+                Page::new(u32::try_from(rows)?, PAGE),
+                Audience::Public,
+            )
+            .await?;
+        for a in &page {
+            w.write_record([
+                a.action.id.to_string(),
+                time::london_date(a.raised_on).to_string(),
+                a.committee.name.clone(),
+                a.action.description.to_string(),
+                a.owner_name.clone().unwrap_or_default(),
+                a.action.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                a.action.status.label().to_owned(),
+                a.action.rag.label().to_owned(),
+                a.action
+                    .closed_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                format!("/meetings/{}", a.raised_at),
+            ])?;
+        }
+        rows += page.len();
+        if page.len() < PAGE as usize {
+            return Ok(rows);
+        }
+    }
+}
+
+async fn forward_plan(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+    w.write_record([
+        "id",
+        "title",
+        "decision_maker",
+        "issue",
+        "published_on",
+        "expected_on",
+        "clear_days",
+        "short_notice",
+    ])?;
+    let mut rows = 0;
+    loop {
+        let page = store
+            .forward_plan(
+                None,
+                chrono::NaiveDate::MIN,
+                Page::new(u32::try_from(rows)?, PAGE),
+            )
+            .await?;
+        for f in &page {
+            w.write_record([
+                f.entry.id.to_string(),
+                f.entry.title.to_string(),
+                f.decision_maker.name.clone(),
+                f.issue_title
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+                f.entry.published_on.to_string(),
+                f.entry.expected_on.to_string(),
+                f.entry.clear_days().to_string(),
+                f.entry.short_notice().to_string(),
+            ])?;
+        }
+        rows += page.len();
+        if page.len() < PAGE as usize {
+            return Ok(rows);
+        }
+    }
+}
