@@ -406,14 +406,9 @@ struct PasswordPage {
     form: FormState,
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub struct DoneParam {
-    done: Option<String>,
-}
-
 pub async fn password_form(
     reader: Reader,
-    Query(done): Query<DoneParam>,
+    Query(done): Query<crate::forms::Done>,
 ) -> Result<Response, AppError> {
     Ok(no_store(
         Html(

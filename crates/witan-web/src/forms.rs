@@ -5,6 +5,12 @@
 use std::collections::HashMap;
 use witan_domain::ValidationError;
 
+/// The `?done=…` a successful form redirects with, so the page can say what was done.
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
 /// A submitted form's fields.
 pub type Submitted = HashMap<String, String>;
 

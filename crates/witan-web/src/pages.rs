@@ -24,7 +24,7 @@ fn html(template: &impl Template) -> Result<Response, AppError> {
 }
 
 /// Path ids are positive integers; anything else is a page that does not exist.
-fn parse_id<T>(raw: &str) -> Result<Id<T>, AppError> {
+pub(crate) fn parse_id<T>(raw: &str) -> Result<Id<T>, AppError> {
     raw.parse::<i64>()
         .ok()
         .filter(|n| *n > 0)

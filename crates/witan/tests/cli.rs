@@ -189,10 +189,7 @@ fn serve_refuses_a_database_from_a_newer_witan() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = tokio_runtime();
     runtime.block_on(async {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
@@ -352,10 +349,7 @@ fn search_index_is_built_followed_and_rebuilt_when_deleted() {
         let json = wait_for_json(&agent, &url, |j| j["complete"] == true && j["total"] != 0);
         // A change made to the store while serving reaches search within moments.
         let db = format!("sqlite://{}", data.join("witan.db").display());
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let runtime = tokio_runtime();
         runtime.block_on(async {
             let pool = sqlx::SqlitePool::connect(&db).await.expect("database");
             sqlx::query(
@@ -762,10 +756,7 @@ fn demo(data: &std::path::Path, items: u32) {
 
 /// The slug of an integrated care board of the demo store that owns more than one committee.
 fn organisation_with_committees(data: &std::path::Path) -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = tokio_runtime();
     runtime.block_on(async {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await

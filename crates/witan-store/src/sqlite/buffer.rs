@@ -83,6 +83,12 @@ pub(crate) enum Table {
 }
 
 impl Table {
+    /// Whether the table keeps an `updated_at` column that a change in place sets (0001 gave
+    /// memberships none).
+    pub(crate) fn has_updated_at(self) -> bool {
+        !matches!(self, Self::Memberships)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         SPECS[self as usize].name
     }

@@ -1,6 +1,13 @@
 //! The embedded default: SQLite in WAL mode with foreign keys on, migrations from
 //! `migrations/sqlite` applied at open.
 
+/// SQL to follow a meeting's status: true when the meeting's agenda is public, as
+/// `MeetingStatus::agenda_is_public` says. A macro so that `concat!` can join it to literals.
+macro_rules! agenda_public {
+    () => {
+        "NOT IN ('scheduled', 'cancelled')"
+    };
+}
 mod accounts;
 mod buffer;
 mod decode;
@@ -116,5 +123,23 @@ pub(crate) fn db_error(record: &'static str) -> impl Fn(sqlx::Error) -> StoreErr
             StoreError::Unavailable(error.to_string())
         }
         _ => StoreError::Database(error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use witan_domain::{MeetingStatus, Term};
+
+    #[test]
+    fn the_agenda_public_sql_names_the_statuses_the_domain_withholds() {
+        let withheld: Vec<String> = MeetingStatus::ALL
+            .iter()
+            .filter(|s| !s.agenda_is_public())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            agenda_public!(),
+            format!("NOT IN ({})", withheld.join(", "))
+        );
     }
 }

@@ -49,7 +49,7 @@ impl ItemsOf {
             (Self::Issue(_), true) => "i.issue_id = ?1",
             // The public sees an item in an issue's history only once its agenda is published.
             (Self::Issue(_), false) => {
-                "i.issue_id = ?1 AND m.status NOT IN ('scheduled', 'cancelled')"
+                concat!("i.issue_id = ?1 AND m.status ", agenda_public!())
             }
         }
     }
@@ -131,7 +131,10 @@ impl SqliteStore {
             ""
         } else {
             // Nor actions of meetings whose agenda is not public yet.
-            " AND ai.exempt_ground IS NULL AND m.status NOT IN ('scheduled', 'cancelled')"
+            concat!(
+                " AND ai.exempt_ground IS NULL AND m.status ",
+                agenda_public!()
+            )
         };
         let mut query = sqlx::query(AssertSqlSafe(format!(
             "{ACTION_SELECT} WHERE {filter}{public} {tail}"
@@ -531,10 +534,13 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND d.exempt_ground IS NULL AND (d.item_id IS NULL OR EXISTS (
+            concat!(
+                " AND d.exempt_ground IS NULL AND (d.item_id IS NULL OR EXISTS (
                  SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
-                 WHERE i.id = d.item_id AND i.exempt_ground IS NULL
-                   AND m.status NOT IN ('scheduled', 'cancelled')))"
+                 WHERE i.id = d.item_id AND i.exempt_ground IS NULL AND m.status ",
+                agenda_public!(),
+                "))"
+            )
         };
         let row = sqlx::query(AssertSqlSafe(format!(
             "SELECT d.* FROM documents d WHERE d.id = ?{public}"
@@ -751,8 +757,11 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND i.exempt_ground IS NULL AND \
-             (SELECT status FROM meetings WHERE id = i.meeting_id) NOT IN ('scheduled', 'cancelled')"
+            concat!(
+                " AND i.exempt_ground IS NULL AND \
+                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
+                agenda_public!()
+            )
         };
         let rows = self
             .fetch_all(
@@ -891,8 +900,11 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND fi.exempt_ground IS NULL AND \
-             (SELECT status FROM meetings WHERE id = fi.meeting_id) NOT IN ('scheduled', 'cancelled')"
+            concat!(
+                " AND fi.exempt_ground IS NULL AND \
+                 (SELECT status FROM meetings WHERE id = fi.meeting_id) ",
+                agenda_public!()
+            )
         };
         let rows = self
             .fetch_all(
@@ -916,8 +928,12 @@ impl Store for SqliteStore {
         let public = if audience.sees_exempt() {
             ""
         } else {
-            " AND i.exempt_ground IS NULL AND (i.id IS NULL OR \
-             (SELECT status FROM meetings WHERE id = i.meeting_id) NOT IN ('scheduled', 'cancelled'))"
+            concat!(
+                " AND i.exempt_ground IS NULL AND (i.id IS NULL OR \
+                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
+                agenda_public!(),
+                ")"
+            )
         };
         let sql = format!(
             "SELECT d.*, c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, \

@@ -13,8 +13,13 @@ const ORGANISATIONS: &str = "COALESCE((SELECT group_concat(o.slug, ' ') FROM com
      JOIN organisations o ON o.id = co.organisation_id WHERE co.committee_id = c.id), '') AS organisations";
 
 /// Whether the public may see what was recorded at meeting `m` about item `i`.
-const ITEM_PUBLIC: &str =
-    "(i.exempt_ground IS NULL AND m.status NOT IN ('scheduled', 'cancelled'))";
+const ITEM_PUBLIC: &str = concat!(
+    "(i.exempt_ground IS NULL AND m.status ",
+    agenda_public!(),
+    ")"
+);
+/// Whether the agenda of a meeting is public, after its status.
+const AGENDA_PUBLIC: &str = agenda_public!();
 
 /// The SELECT for one kind, with `{id}` the record's id column: every kind answers with the same
 /// columns.
@@ -39,7 +44,7 @@ fn select(kind: SearchKind) -> String {
              FROM issues iss \
              LEFT JOIN agenda_items i ON i.id = (SELECT i2.id FROM agenda_items i2 \
                JOIN meetings m2 ON m2.id = i2.meeting_id WHERE i2.issue_id = iss.id \
-               AND m2.status NOT IN ('scheduled', 'cancelled') \
+               AND m2.status {AGENDA_PUBLIC} \
                ORDER BY m2.starts_at DESC LIMIT 1) \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
              LEFT JOIN committees c ON c.id = m.committee_id"
@@ -59,7 +64,7 @@ fn select(kind: SearchKind) -> String {
                COALESCE((SELECT group_concat(u.text, ' ') FROM action_updates u WHERE u.action_id = a.id), '') AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL AS on_date, 0 AS key_decision, \
-             ((i.id IS NULL OR i.exempt_ground IS NULL) AND m.status NOT IN ('scheduled', 'cancelled')) AS public, \
+             ((i.id IS NULL OR i.exempt_ground IS NULL) AND m.status {AGENDA_PUBLIC}) AS public, \
              a.meeting_id, i.number AS item_number, i.issue_id \
              FROM actions a JOIN meetings m ON m.id = a.meeting_id \
              JOIN committees c ON c.id = m.committee_id \

@@ -836,8 +836,7 @@ impl Writer for SqliteWriter {
         self.flush().await?;
         let columns = &table.columns()[1..];
         let mut set: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
-        // Memberships keep no change time of their own (0001 gave them none).
-        if table != Table::Memberships {
+        if table.has_updated_at() {
             set.push("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')".to_owned());
         }
         let sql = format!(

@@ -80,16 +80,7 @@ pub async fn upload(
         ),
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "document",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "document").await
 }
 
 pub(super) struct ExemptRow {

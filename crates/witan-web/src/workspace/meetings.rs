@@ -408,6 +408,19 @@ pub async fn meeting(
 }
 
 /// Ends a meeting form: on success to the meeting with a note, otherwise the page again.
+/// Ends a form of one agenda item: back to the item on its meeting's page.
+pub(super) async fn finish_item<T>(
+    state: &AppState,
+    editor: &Editor,
+    (meeting, item): (witan_domain::MeetingId, witan_domain::ItemId),
+    f: Fields<'_>,
+    outcome: Option<Result<T, UseCaseError>>,
+    done: &str,
+) -> Result<Response, AppError> {
+    let anchor = format!("#item-{item}");
+    finish(state, editor, meeting, f, outcome, done, &anchor).await
+}
+
 pub(super) async fn finish<T>(
     state: &AppState,
     editor: &Editor,
@@ -510,7 +523,7 @@ pub async fn add_item(
             } else if let Ok(n) = raw.parse::<i64>() {
                 match state
                     .store
-                    .issue_record(witan_domain::Id::new(n), reader_audience())
+                    .issue_record(witan_domain::Id::new(n), editor.reader.user.audience())
                     .await
                 {
                     Ok(_) => Some(IssueChoice::Existing(witan_domain::Id::new(n))),
@@ -584,11 +597,6 @@ pub async fn add_item(
     finish(&state, &editor, id, f, outcome, "item", "#agenda").await
 }
 
-/// Workspace readers see everything: looking an issue up for a clerk reads as them.
-pub(super) fn reader_audience() -> witan_domain::Audience {
-    witan_domain::Audience::Privileged
-}
-
 pub async fn minutes(
     State(state): State<AppState>,
     Path(item): Path<String>,
@@ -624,16 +632,7 @@ pub async fn minutes(
         }
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "minutes",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "minutes").await
 }
 
 pub async fn decision(
@@ -655,16 +654,7 @@ pub async fn decision(
         ),
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "decision",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "decision").await
 }
 
 pub async fn action(
@@ -695,16 +685,7 @@ pub async fn action(
         ),
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "action",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "action").await
 }
 
 pub async fn action_update(
@@ -773,16 +754,7 @@ pub async fn escalation(
         ),
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "escalation",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "escalation").await
 }
 
 pub async fn release(
@@ -798,16 +770,7 @@ pub async fn release(
             .release_item(&editor.actor(), item, Utc::now())
             .await,
     );
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "released",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "released").await
 }
 
 pub async fn consider(
@@ -885,14 +848,13 @@ pub async fn decision_status(
         ),
         _ => None,
     };
-    finish(
+    finish_item(
         &state,
         &editor,
-        meeting,
+        (meeting, item),
         f,
         outcome,
         "decision_status",
-        &format!("#item-{item}"),
     )
     .await
 }
@@ -920,16 +882,7 @@ pub async fn edit_item(
         ),
         _ => None,
     };
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "item_edited",
-        &format!("#item-{item}"),
-    )
-    .await
+    finish_item(&state, &editor, (meeting, item), f, outcome, "item_edited").await
 }
 
 /// Corrects signed-off minutes: the items whose minutes or resolution the form changes get a

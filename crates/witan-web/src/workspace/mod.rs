@@ -6,7 +6,8 @@
 //! redirects (303) to the page it changed, with a note of what was done.
 
 use crate::auth::{Admin, Editor, Reader, Uploader};
-use crate::forms::{self, Fields, FormState};
+use crate::forms::{self, Done, Fields, FormState};
+use crate::pages::parse_id;
 use crate::views::{DocumentView, EscalationView, MeetingLink};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -46,14 +47,6 @@ fn private(status: StatusCode, body: String) -> Response {
 
 fn page(template: &impl Template, status: StatusCode) -> Result<Response, AppError> {
     Ok(private(status, template.render()?))
-}
-
-fn parse_id<T>(raw: &str) -> Result<witan_domain::Id<T>, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(witan_domain::Id::new)
-        .ok_or(AppError::NotFound)
 }
 
 /// Later than any meeting: a bound the store compares as text, so a four-digit year.
@@ -180,11 +173,6 @@ fn refused(f: &mut Fields<'_>, e: UseCaseError) -> Result<(), AppError> {
 struct Choice {
     value: String,
     label: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 /// Reads a paragraph of Schedule 12A chosen from the list.
