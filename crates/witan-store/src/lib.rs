@@ -134,6 +134,18 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
     /// Forgets changes up to and including `seq`, once every index sharing the store has them.
     async fn prune_search_changes(&self, upto: u64) -> Result<()>;
 
+    /// Open data: public records of one kind in `scope` and `window`, with when each was created
+    /// and last modified, in id order. Ids the public may not see are absent.
+    async fn published(
+        &self,
+        kind: PublishedKind,
+        scope: Scope,
+        window: &Window,
+        selection: Selection<'_>,
+    ) -> Result<Vec<Stamp>>;
+    /// A public forward plan entry.
+    async fn forward_plan_entry(&self, id: ForwardPlanId) -> Result<ForwardPlanRecord>;
+
     /// Forward plan entries expected on or after `from`, soonest first.
     async fn forward_plan(
         &self,

@@ -6,8 +6,8 @@ use std::ops::Deref;
 use witan_domain::{
     Action, ActionStatus, ActionUpdate, AgendaItem, AttendanceKind, Committee, CommitteeId,
     Decision, DecisionStatus, Document, Escalation, ForwardPlanEntry, Id, InterestKind, Issue,
-    IssueId, ItemNumber, Meeting, MeetingId, Membership, Minutes, Organisation, Person, PersonId,
-    Rag, SignOff, Title,
+    IssueId, ItemNumber, Meeting, MeetingId, Membership, Minutes, Organisation, OrganisationId,
+    Person, PersonId, Rag, SignOff, Title,
 };
 
 /// A record as stored, with the id the store gave it.
@@ -352,4 +352,59 @@ pub struct ExemptEntry {
     pub meeting_start: Option<DateTime<Utc>>,
     pub committee: Option<CommitteeRef>,
     pub exemption: witan_domain::Exemption,
+}
+
+/// The kinds of record open data publishes, each listed as the public may see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishedKind {
+    Organisation,
+    Committee,
+    Person,
+    Meeting,
+    /// Agenda items of published agendas (exempt ones included: they are shown withheld).
+    Item,
+    /// Issues considered in the open at a meeting whose agenda is published.
+    Issue,
+    Document,
+    Decision,
+    Action,
+    Escalation,
+    ForwardPlan,
+}
+
+/// Which records a [`crate::Store::published`] list covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    /// Records of the committees an organisation owns or shares.
+    Organisation(OrganisationId),
+    Committee(CommitteeId),
+}
+
+/// A window on creation and modification times; open ends do not filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    pub created_since: Option<DateTime<Utc>>,
+    pub created_until: Option<DateTime<Utc>>,
+    pub modified_since: Option<DateTime<Utc>>,
+    pub modified_until: Option<DateTime<Utc>>,
+}
+
+/// Which published records to list: those after an id (in id order), or these ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection<'a> {
+    After { id: i64, limit: u32 },
+    Ids(&'a [i64]),
+}
+
+/// A published record's id with when it was created and last modified. A record's modification
+/// time covers what open data embeds in it: a meeting's agenda items and minutes, a person's
+/// memberships, an issue's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Stamp {
+    pub id: i64,
+    pub created: DateTime<Utc>,
+    pub modified: DateTime<Utc>,
 }

@@ -180,7 +180,14 @@ pub async fn page_cache(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let key = request.uri().to_string();
+    // Open data names the host in its ids (when no public address is configured), so the host
+    // is part of the key.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let key = format!("{host}{}", request.uri());
     let cacheable = request.method() == Method::GET
         && request.uri().path() != "/healthz"
         // Search answers from the index, which follows the store a moment later.

@@ -9,7 +9,7 @@ use witan_store::Stored;
 
 /// A file name for the download: the document's name in safe characters, with the extension its
 /// media type implies.
-fn file_name(document: &Document) -> String {
+pub(crate) fn file_name(document: &Document) -> String {
     let stem: String = document
         .name
         .as_str()

@@ -10,6 +10,7 @@ mod downloads;
 mod error;
 mod feeds;
 mod forms;
+pub mod oparl;
 mod pages;
 mod query;
 mod registers;
@@ -35,6 +36,9 @@ pub struct AppState {
     pub workspace: witan_app::Workspace,
     /// Whether cookies are marked `Secure` even when the request did not say it came over TLS.
     pub secure_cookies: bool,
+    /// The site's public address (`https://meetings.example.gov.uk`), which open data uses in
+    /// its ids; without it, the host each request names.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -50,6 +54,7 @@ impl AppState {
             cache: Arc::default(),
             workspace: witan_app::Workspace::new(store.clone()),
             secure_cookies: false,
+            public_url: None,
             store,
         }
     }
@@ -87,6 +92,28 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{id}", get(pages::meeting))
         .route("/issues/{id}", get(pages::issue))
         .route("/static/witan.css", get(pages::stylesheet))
+        .route("/oparl", get(oparl::entry))
+        .route("/oparl/v1.1", get(oparl::entry))
+        .route("/oparl/v1.1/", get(oparl::entry))
+        .route("/oparl/v1.1/system", get(oparl::system))
+        .route("/oparl/v1.1/bodies", get(oparl::bodies))
+        .route("/oparl/v1.1/body/{id}", get(oparl::body))
+        .route(
+            "/oparl/v1.1/body/{id}/term/{year}",
+            get(oparl::legislative_term),
+        )
+        .route("/oparl/v1.1/body/{id}/{list}", get(oparl::body_list))
+        .route(
+            "/oparl/v1.1/organization/{id}/meetings",
+            get(oparl::committee_meetings),
+        )
+        .route(
+            "/oparl/v1.1/person/{person}/membership/{id}",
+            get(oparl::membership),
+        )
+        .route("/oparl/v1.1/meeting/{id}/location", get(oparl::location))
+        .route("/oparl/v1.1/{kind}/{id}", get(oparl::object))
+        .route("/oparl/{*rest}", get(oparl::not_found))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(caching::etag))
         .layer(axum::middleware::from_fn_with_state(

@@ -2,6 +2,8 @@
 
 #[path = "web/leak.rs"]
 mod leak;
+#[path = "web/oparl.rs"]
+mod oparl;
 #[path = "web/workspace.rs"]
 mod workspace;
 

@@ -11,6 +11,7 @@ macro_rules! agenda_public {
 mod accounts;
 mod buffer;
 mod decode;
+mod published;
 mod read;
 mod search;
 mod write;

@@ -1059,13 +1059,10 @@ impl Store for SqliteStore {
         from: chrono::NaiveDate,
         page: Page,
     ) -> Result<Vec<ForwardPlanRecord>> {
-        let rows = sqlx::query(
-            "SELECT f.*, c.slug AS committee_slug, c.name AS committee_name, iss.title AS issue_title
-             FROM forward_plan f JOIN committees c ON c.id = f.decision_maker_id
-             LEFT JOIN issues iss ON iss.id = f.issue_id
-             WHERE f.expected_on >= ?1 AND (?2 IS NULL OR f.decision_maker_id = ?2)
-             ORDER BY f.expected_on, f.id LIMIT ?3 OFFSET ?4",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{FORWARD_PLAN_SELECT} WHERE f.expected_on >= ?1 AND (?2 IS NULL OR f.decision_maker_id = ?2)
+             ORDER BY f.expected_on, f.id LIMIT ?3 OFFSET ?4"
+        )))
         .bind(date_text(from))
         .bind(committee.map(Id::get))
         .bind(i64::from(page.limit))
@@ -1073,28 +1070,55 @@ impl Store for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(db_error("forward_plan"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(ForwardPlanRecord {
-                    entry: Stored {
-                        id: decode::id(row, "id")?,
-                        record: ForwardPlanEntry {
-                            title: decode::title(row, "title")?,
-                            decision_maker: decode::id(row, "decision_maker_id")?,
-                            issue: decode::opt_id(row, "issue_id")?,
-                            published_on: decode::date(row, "published_on")?,
-                            expected_on: decode::date(row, "expected_on")?,
-                        },
-                    },
-                    decision_maker: committee_ref(
-                        row,
-                        "decision_maker_id",
-                        "committee_slug",
-                        "committee_name",
-                    )?,
-                    issue_title: decode::opt_title(row, "issue_title")?,
-                })
-            })
-            .collect()
+        rows.iter().map(forward_plan_record).collect()
     }
+
+    async fn forward_plan_entry(&self, id: ForwardPlanId) -> Result<ForwardPlanRecord> {
+        let rows = self
+            .fetch_all(
+                format!("{FORWARD_PLAN_SELECT} WHERE f.id = ?1"),
+                &[id.get()],
+                "forward_plan",
+            )
+            .await?;
+        rows.first()
+            .map(forward_plan_record)
+            .ok_or_else(|| StoreError::not_found("forward plan entry", id))?
+    }
+
+    async fn published(
+        &self,
+        kind: PublishedKind,
+        scope: Scope,
+        window: &Window,
+        selection: Selection<'_>,
+    ) -> Result<Vec<Stamp>> {
+        self.published_stamps(kind, scope, window, selection).await
+    }
+}
+
+const FORWARD_PLAN_SELECT: &str = "SELECT f.*, c.slug AS committee_slug, c.name AS committee_name, \
+     iss.title AS issue_title FROM forward_plan f JOIN committees c ON c.id = f.decision_maker_id \
+     LEFT JOIN issues iss ON iss.id = f.issue_id";
+
+fn forward_plan_record(row: &SqliteRow) -> Result<ForwardPlanRecord> {
+    Ok(ForwardPlanRecord {
+        entry: Stored {
+            id: decode::id(row, "id")?,
+            record: ForwardPlanEntry {
+                title: decode::title(row, "title")?,
+                decision_maker: decode::id(row, "decision_maker_id")?,
+                issue: decode::opt_id(row, "issue_id")?,
+                published_on: decode::date(row, "published_on")?,
+                expected_on: decode::date(row, "expected_on")?,
+            },
+        },
+        decision_maker: committee_ref(
+            row,
+            "decision_maker_id",
+            "committee_slug",
+            "committee_name",
+        )?,
+        issue_title: decode::opt_title(row, "issue_title")?,
+    })
 }

@@ -86,6 +86,19 @@ impl SqliteWriter {
         self.buffers.flush(&mut self.tx).await
     }
 
+    /// Marks a record as modified now: what open data embeds in it (a meeting's attendance, an
+    /// item's minutes, a person's memberships, an action's updates) has changed.
+    async fn touch(&mut self, table: &'static str, id: i64) -> Result<()> {
+        sqlx::query(AssertSqlSafe(format!(
+            "UPDATE {table} SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?"
+        )))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error(table))
+        .map(drop)
+    }
+
     async fn meeting_status(&mut self, meeting: MeetingId) -> Result<MeetingStatus> {
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM meetings WHERE id = ?")
             .bind(meeting.get())
@@ -360,6 +373,9 @@ impl SqliteWriter {
             Some(kind) => self.buffer_searchable(table, kind, None, values).await?,
             None => self.buffer(table, values).await?,
         };
+        if let Replacement::Membership(m) = record {
+            self.touch("people", m.person.get()).await?;
+        }
         if let Replacement::Committee(c) = record {
             for owner in c.owners.organisations() {
                 self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
@@ -420,7 +436,7 @@ impl Writer for SqliteWriter {
         for (person, kind) in attendance {
             self.record_attendance(meeting, *person, *kind).await?;
         }
-        Ok(())
+        self.touch("meetings", meeting.get()).await
     }
 
     async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
@@ -532,7 +548,7 @@ impl Writer for SqliteWriter {
                 .await
                 .map_err(db_error("action.rag"))?;
         }
-        Ok(())
+        self.touch("actions", action.get()).await
     }
 
     async fn schedule_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
@@ -585,7 +601,7 @@ impl Writer for SqliteWriter {
         .map_err(db_error("minutes"))?
         .rows_affected();
         if written > 0 {
-            self.log_search_change(SearchKind::Item, item.get()).await?;
+            self.touch("agenda_items", item.get()).await?;
         }
         let meeting: Option<i64> =
             sqlx::query_scalar("SELECT meeting_id FROM agenda_items WHERE id = ?")
@@ -694,9 +710,10 @@ impl Writer for SqliteWriter {
                 )
                 .into());
             }
-            self.log_search_change(SearchKind::Item, item.get()).await?;
+            self.touch("agenda_items", item.get()).await?;
         }
         self.insert_sign_off(meeting, &sign_off).await?;
+        self.touch("meetings", meeting.get()).await?;
         Ok(sign_off)
     }
 

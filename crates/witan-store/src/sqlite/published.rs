@@ -1,0 +1,196 @@
+//! Open data lists: which records of a kind the public may see, with their creation and
+//! modification times, in id order. One query per page whatever the kind; the caller reads the
+//! records it lists with the ordinary reads.
+
+use super::decode::{self};
+use super::{SqliteStore, db_error};
+use crate::{PublishedKind, Result, Scope, Selection, Stamp, Window};
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+/// A meeting `m` whose agenda the public may see.
+const AGENDA_PUBLIC: &str = concat!("m.status ", agenda_public!());
+
+/// How one kind is listed: the rows (`x` is the record), when the public may see one, its
+/// modification time (covering what open data embeds in it) and its committees.
+struct KindSql {
+    from: &'static str,
+    public: String,
+    modified: &'static str,
+    /// A condition that the record belongs to a committee in the set `{set}`.
+    in_committees: &'static str,
+}
+
+fn kind_sql(kind: PublishedKind) -> KindSql {
+    use PublishedKind as K;
+    let always = || "1".to_owned();
+    match kind {
+        K::Organisation => KindSql {
+            from: "organisations x",
+            public: always(),
+            modified: "x.updated_at",
+            in_committees: "x.id IN (SELECT organisation_id FROM committee_owners \
+                            WHERE committee_id IN {set})",
+        },
+        K::Committee => KindSql {
+            from: "committees x",
+            public: always(),
+            modified: "x.updated_at",
+            in_committees: "x.id IN {set}",
+        },
+        K::Person => KindSql {
+            from: "people x",
+            public: always(),
+            modified: "x.updated_at",
+            in_committees: "EXISTS (SELECT 1 FROM memberships ms WHERE ms.person_id = x.id \
+                            AND ms.committee_id IN {set})",
+        },
+        K::Meeting => KindSql {
+            from: "meetings x",
+            public: always(),
+            modified: "max(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
+                       WHERE i.meeting_id = x.id), ''))",
+            in_committees: "x.committee_id IN {set}",
+        },
+        K::Item => KindSql {
+            from: "agenda_items x JOIN meetings m ON m.id = x.meeting_id",
+            public: AGENDA_PUBLIC.to_owned(),
+            modified: "x.updated_at",
+            in_committees: "m.committee_id IN {set}",
+        },
+        K::Issue => KindSql {
+            from: "issues x",
+            public: format!(
+                "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                 WHERE i.issue_id = x.id AND i.exempt_ground IS NULL AND {AGENDA_PUBLIC})"
+            ),
+            modified: "max(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
+                       WHERE i.issue_id = x.id), ''))",
+            in_committees: "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m \
+                            ON m.id = i.meeting_id WHERE i.issue_id = x.id \
+                            AND m.committee_id IN {set})",
+        },
+        K::Document => KindSql {
+            from: "documents x LEFT JOIN agenda_items di ON di.id = x.item_id",
+            // An item's document once the item is public; an issue's once the issue is.
+            public: format!(
+                "x.exempt_ground IS NULL AND CASE WHEN x.item_id IS NOT NULL THEN \
+                 di.exempt_ground IS NULL AND (SELECT m.status FROM meetings m \
+                 WHERE m.id = di.meeting_id) {public} \
+                 ELSE EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                 WHERE i.issue_id = x.issue_id AND i.exempt_ground IS NULL AND {AGENDA_PUBLIC}) END",
+                public = agenda_public!()
+            ),
+            modified: "x.updated_at",
+            in_committees: "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m \
+                            ON m.id = i.meeting_id WHERE (i.id = x.item_id OR \
+                            (x.item_id IS NULL AND i.issue_id = x.issue_id)) \
+                            AND m.committee_id IN {set})",
+        },
+        K::Decision => KindSql {
+            from: "decisions x LEFT JOIN agenda_items di ON di.id = x.item_id",
+            public: format!(
+                "x.item_id IS NULL OR (di.exempt_ground IS NULL AND (SELECT m.status FROM \
+                 meetings m WHERE m.id = di.meeting_id) {})",
+                agenda_public!()
+            ),
+            modified: "x.updated_at",
+            in_committees: "x.maker_committee_id IN {set}",
+        },
+        K::Action => KindSql {
+            from: "actions x JOIN meetings m ON m.id = x.meeting_id \
+                   LEFT JOIN agenda_items ai ON ai.id = x.item_id",
+            public: format!("ai.exempt_ground IS NULL AND {AGENDA_PUBLIC}"),
+            modified: "x.updated_at",
+            in_committees: "m.committee_id IN {set}",
+        },
+        K::Escalation => KindSql {
+            from: "escalations x JOIN agenda_items fi ON fi.id = x.from_item_id \
+                   JOIN meetings m ON m.id = fi.meeting_id",
+            public: format!("fi.exempt_ground IS NULL AND {AGENDA_PUBLIC}"),
+            modified: "x.updated_at",
+            in_committees: "(m.committee_id IN {set} OR x.to_committee_id IN {set})",
+        },
+        K::ForwardPlan => KindSql {
+            from: "forward_plan x",
+            public: always(),
+            modified: "x.updated_at",
+            in_committees: "x.decision_maker_id IN {set}",
+        },
+    }
+}
+
+/// Instants as the store writes them (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so that text order is
+/// time order.
+fn instant_key(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+impl SqliteStore {
+    pub(super) async fn published_stamps(
+        &self,
+        kind: PublishedKind,
+        scope: Scope,
+        window: &Window,
+        selection: Selection<'_>,
+    ) -> Result<Vec<Stamp>> {
+        let sql = kind_sql(kind);
+        let (scope_sql, scope_id) = match scope {
+            Scope::All => ("1".to_owned(), None),
+            // A body's own record is itself, not the bodies that share its committees.
+            Scope::Organisation(id) if kind == PublishedKind::Organisation => {
+                ("x.id = ?1".to_owned(), Some(id.get()))
+            }
+            Scope::Organisation(id) => (
+                sql.in_committees.replace(
+                    "{set}",
+                    "(SELECT committee_id FROM committee_owners WHERE organisation_id = ?1)",
+                ),
+                Some(id.get()),
+            ),
+            Scope::Committee(id) => (sql.in_committees.replace("{set}", "(?1)"), Some(id.get())),
+        };
+        let (selected, limit) = match selection {
+            Selection::After { id, limit } => (format!("x.id > {id}"), limit),
+            Selection::Ids([]) => return Ok(Vec::new()),
+            Selection::Ids(ids) => (
+                // Integers only: they can stand in the SQL text.
+                format!(
+                    "x.id IN ({})",
+                    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                ),
+                u32::try_from(ids.len()).unwrap_or(u32::MAX),
+            ),
+        };
+        let query = format!(
+            "SELECT id, created, modified FROM (
+                 SELECT x.id AS id, x.created_at AS created, {modified} AS modified
+                 FROM {from} WHERE {selected} AND ({public}) AND ({scope_sql})
+             )
+             WHERE (?2 IS NULL OR created >= ?2) AND (?3 IS NULL OR created <= ?3)
+               AND (?4 IS NULL OR modified >= ?4) AND (?5 IS NULL OR modified <= ?5)
+             ORDER BY id LIMIT {limit}",
+            modified = sql.modified,
+            from = sql.from,
+            public = sql.public,
+        );
+        let rows = sqlx::query(AssertSqlSafe(query))
+            .bind(scope_id)
+            .bind(window.created_since.map(instant_key))
+            .bind(window.created_until.map(instant_key))
+            .bind(window.modified_since.map(instant_key))
+            .bind(window.modified_until.map(instant_key))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("published records"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Stamp {
+                    id: decode::id::<()>(row, "id")?.get(),
+                    created: decode::instant(row, "created")?,
+                    modified: decode::instant(row, "modified")?,
+                })
+            })
+            .collect()
+    }
+}
