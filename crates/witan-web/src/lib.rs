@@ -4,6 +4,7 @@
 //! into a view model and render it. They hold no SQL and no rules. Every error becomes an
 //! [`AppError`], which logs the cause and shows the reader a plain page without internals.
 
+pub mod api;
 mod auth;
 mod caching;
 mod downloads;
@@ -88,6 +89,30 @@ pub fn router(state: AppState) -> Router {
         .route("/forward-plan", get(registers::forward_plan))
         .route("/search", get(search::page))
         .route("/api/v1/search", get(search::api))
+        .route("/api/v1", get(api::index))
+        .route("/api/v1/", get(api::index))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/v1/organisations", get(api::organisations))
+        .route("/api/v1/organisations/{id}", get(api::organisation))
+        .route("/api/v1/committees", get(api::committees))
+        .route("/api/v1/committees/{id}", get(api::committee))
+        .route("/api/v1/people", get(api::people))
+        .route("/api/v1/people/{id}", get(api::person))
+        .route("/api/v1/meetings", get(api::meetings))
+        .route("/api/v1/meetings/{id}", get(api::meeting))
+        .route("/api/v1/issues", get(api::issues))
+        .route("/api/v1/issues/{id}", get(api::issue))
+        .route("/api/v1/documents", get(api::documents))
+        .route("/api/v1/documents/{id}", get(api::document))
+        .route("/api/v1/decisions", get(api::decisions))
+        .route("/api/v1/decisions/{id}", get(api::decision))
+        .route("/api/v1/actions", get(api::actions))
+        .route("/api/v1/actions/{id}", get(api::action))
+        .route("/api/v1/escalations", get(api::escalations))
+        .route("/api/v1/escalations/{id}", get(api::escalation))
+        .route("/api/v1/forward-plan", get(api::forward_plan))
+        .route("/api/v1/forward-plan/{id}", get(api::forward_plan_entry))
+        .route("/api/{*rest}", get(api::not_found))
         .route("/api/v1/search/suggest", get(search::suggest))
         .route("/meetings/{id}", get(pages::meeting))
         .route("/issues/{id}", get(pages::issue))

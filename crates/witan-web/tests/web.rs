@@ -1,5 +1,7 @@
 //! The site through its router: real HTTP requests against a demo store on SQLite.
 
+#[path = "web/api.rs"]
+mod api;
 #[path = "web/leak.rs"]
 mod leak;
 #[path = "web/oparl.rs"]
