@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use witan_domain::{ItemNumber, MeetingStatus, MembershipRole, OrganisationKind};
+use witan_domain::{ItemNumber, MeetingStatus, MembershipRole, OrganisationKind, Term};
 
 const FORMAT: &str = "oparl";
 
@@ -277,7 +277,9 @@ impl Parser {
             Draft::Organisation {
                 key: key(&id),
                 name: name.to_owned(),
-                kind: OrganisationKind::Other,
+                kind: str_field(object, "witan:organisationKind")
+                    .and_then(|k| OrganisationKind::parse("witan:organisationKind", k).ok())
+                    .unwrap_or(OrganisationKind::Other),
             },
         );
     }
@@ -298,21 +300,33 @@ impl Parser {
             self.problem(&format!("{at}/name"), "Organization has no \"name\"");
             return;
         };
-        let purpose = [
-            str_field(object, "organizationType"),
-            str_field(object, "classification"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+        // witan's own servers say what a committee is for; others give a type and a class.
+        let purpose = match str_field(object, "witan:purpose") {
+            Some(purpose) => purpose.to_owned(),
+            None if object.get("witan:jointWith").is_some() => String::new(),
+            None => [
+                str_field(object, "organizationType"),
+                str_field(object, "classification"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        };
+        let mut owners = vec![key(body)];
+        owners.extend(
+            many(&object["witan:jointWith"])
+                .into_iter()
+                .filter_map(reference)
+                .map(key),
+        );
         self.batch.push(
             at,
             Draft::Committee {
                 key: key(&id),
                 name: name.to_owned(),
                 purpose,
-                owners: vec![key(body)],
+                owners,
                 parent: reference(&object["subOrganizationOf"]).map(key),
             },
         );
@@ -345,7 +359,9 @@ impl Parser {
             Draft::Person {
                 key: key(&id),
                 name,
-                job_title: str_field(object, "title").map(str::to_owned),
+                job_title: str_field(object, "witan:jobTitle")
+                    .or_else(|| str_field(object, "title"))
+                    .map(str::to_owned),
             },
         );
         for (i, membership) in many(&object["membership"]).into_iter().enumerate() {
@@ -383,7 +399,9 @@ impl Parser {
                 key: key(&id),
                 person: key(person),
                 committee: key(organization),
-                role: role(str_field(object, "role")),
+                role: str_field(object, "witan:role")
+                    .and_then(|r| MembershipRole::parse("witan:role", r).ok())
+                    .unwrap_or_else(|| role(str_field(object, "role"))),
                 from,
                 until: str_field(object, "endDate").and_then(date),
             },
@@ -433,7 +451,11 @@ impl Parser {
             _ => None,
         };
         let items = many(&object["agendaItem"]);
-        let status = if object["cancelled"].as_bool() == Some(true) {
+        let witan_status = str_field(object, "witan:status")
+            .and_then(|s| MeetingStatus::parse("witan:status", s).ok());
+        let status = if let Some(status) = witan_status {
+            status
+        } else if object["cancelled"].as_bool() == Some(true) {
             MeetingStatus::Cancelled
         } else if start.date_naive() < self.today {
             MeetingStatus::Held
@@ -501,8 +523,13 @@ impl Parser {
         .flatten()
         .collect::<Vec<_>>()
         .join("\n\n");
-        let exempt = (object["public"].as_bool() == Some(false))
-            .then(|| "other:Not public at its source".to_owned());
+        // witan's own servers name the ground (a Schedule 12A paragraph, or another).
+        let exempt = (object["public"].as_bool() == Some(false)).then(|| {
+            str_field(object, "witan:exemptGround")
+                .filter(|g| witan_domain::ExemptGround::parse_code("witan:exemptGround", g).is_ok())
+                .unwrap_or("other:Not public at its source")
+                .to_owned()
+        });
         let consultation = reference(&object["consultation"]).map(key);
         self.batch.push(
             at,
@@ -514,10 +541,24 @@ impl Parser {
                 title: title.chars().take(480).collect(),
                 issue: consultation,
                 exempt,
-                minutes: (!resolution.is_empty()).then(|| MinutesDraft {
-                    resolution_text: resolution,
-                    ..MinutesDraft::default()
-                }),
+                minutes: match object.get("witan:minutes") {
+                    // witan's own servers give the minutes whole.
+                    Some(minutes) if minutes.is_object() => Some(MinutesDraft {
+                        text: str_field(minutes, "text").unwrap_or_default().to_owned(),
+                        resolution_points: many(&minutes["resolutionPoints"])
+                            .into_iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect(),
+                        resolution_text: str_field(minutes, "resolutionText")
+                            .unwrap_or_default()
+                            .to_owned(),
+                    }),
+                    _ => (!resolution.is_empty()).then(|| MinutesDraft {
+                        resolution_text: resolution,
+                        ..MinutesDraft::default()
+                    }),
+                },
             },
         );
         if object["resolutionFile"].is_object() {
@@ -551,7 +592,8 @@ impl Parser {
                 key: paper.clone(),
                 title: title.chars().take(480).collect(),
                 reference: str_field(object, "reference").map(str::to_owned),
-                summary: str_field(object, "paperType")
+                summary: str_field(object, "witan:summary")
+                    .or_else(|| str_field(object, "paperType"))
                     .unwrap_or_default()
                     .to_owned(),
             },
@@ -634,7 +676,7 @@ impl Parser {
         let mut media_type = str_field(object, "mimeType")
             .unwrap_or("application/octet-stream")
             .to_owned();
-        let mut sha256 = None;
+        let mut sha256 = str_field(object, "witan:sha256").map(str::to_owned);
         let mut text = str_field(object, "text").unwrap_or_default().to_owned();
         let local = self.local_file(object);
         if local.is_none()

@@ -101,6 +101,8 @@ pub enum ItemEntry {
         id: Id<AgendaItem>,
         number: ItemNumber,
         label: String,
+        /// The legal ground, which is public (the reason is; what it protects is not).
+        ground: witan_domain::ExemptGround,
     },
 }
 

@@ -620,7 +620,9 @@ impl Record for Person {
 
 fn item(entry: &ItemEntry) -> Item {
     match entry {
-        ItemEntry::Withheld { id, number, label } => Item {
+        ItemEntry::Withheld {
+            id, number, label, ..
+        } => Item {
             id: id.get(),
             number: number.to_string(),
             title: label.clone(),

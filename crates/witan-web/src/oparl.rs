@@ -410,37 +410,16 @@ impl Objects<'_> {
     /// A page of a list: `query.after` is the cursor (the last id of the page before).
     pub async fn list(&self, list: List, query: &ListQuery) -> Result<ListPage, OParlError> {
         let limit = query.limit();
-        let mut stamps = self
-            .store
-            .published(
+        let (data, next) = self
+            .objects(
                 list.kind(),
                 list.scope(),
                 &query.window,
-                Selection::After {
-                    id: query.after,
-                    limit: limit + 1,
-                },
+                query.after,
+                limit,
+                query.omit_internal,
             )
             .await?;
-        let more = stamps.len() > limit as usize;
-        stamps.truncate(limit as usize);
-        let next = more.then(|| stamps.last().map(|s| s.id)).flatten();
-        let mut data = Vec::with_capacity(stamps.len());
-        for stamp in &stamps {
-            let mut object = match list.kind() {
-                PublishedKind::Organisation => self.body(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Committee => self.organization(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Person => self.person(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Meeting => self.meeting(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Issue => self.paper(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Document => self.file(Id::new(stamp.id), stamp).await?,
-                _ => return Err(OParlError::NotFound),
-            };
-            if query.omit_internal {
-                omit_internal(&mut object);
-            }
-            data.push(object);
-        }
         let path = self.url(&list.path());
         let mut links = Map::new();
         links.insert(
@@ -465,6 +444,51 @@ impl Objects<'_> {
             }),
             next,
         })
+    }
+
+    /// Objects of one kind after the id `after`, at most `limit`, and the cursor of the next
+    /// page if there is one: what list pages and the dump are made of.
+    pub async fn objects(
+        &self,
+        kind: PublishedKind,
+        scope: Scope,
+        window: &Window,
+        after: i64,
+        limit: u32,
+        omit: bool,
+    ) -> Result<(Vec<Value>, Option<i64>), OParlError> {
+        let mut stamps = self
+            .store
+            .published(
+                kind,
+                scope,
+                window,
+                Selection::After {
+                    id: after,
+                    limit: limit + 1,
+                },
+            )
+            .await?;
+        let more = stamps.len() > limit as usize;
+        stamps.truncate(limit as usize);
+        let next = more.then(|| stamps.last().map(|s| s.id)).flatten();
+        let mut data = Vec::with_capacity(stamps.len());
+        for stamp in &stamps {
+            let mut object = match kind {
+                PublishedKind::Organisation => self.body(Id::new(stamp.id), stamp).await?,
+                PublishedKind::Committee => self.organization(Id::new(stamp.id), stamp).await?,
+                PublishedKind::Person => self.person(Id::new(stamp.id), stamp).await?,
+                PublishedKind::Meeting => self.meeting(Id::new(stamp.id), stamp).await?,
+                PublishedKind::Issue => self.paper(Id::new(stamp.id), stamp).await?,
+                PublishedKind::Document => self.file(Id::new(stamp.id), stamp).await?,
+                _ => return Err(OParlError::NotFound),
+            };
+            if omit {
+                omit_internal(&mut object);
+            }
+            data.push(object);
+        }
+        Ok((data, next))
     }
 
     pub async fn body(&self, id: OrganisationId, stamp: &Stamp) -> Result<Value, OParlError> {
@@ -792,7 +816,12 @@ impl Objects<'_> {
     /// `modified` covers it.
     fn agenda_item(&self, meeting: MeetingId, order: usize, entry: &ItemEntry) -> Value {
         match entry {
-            ItemEntry::Withheld { id, number, label } => {
+            ItemEntry::Withheld {
+                id,
+                number,
+                label,
+                ground,
+            } => {
                 let mut object = self.object("AgendaItem", &format!("/agendaitem/{id}"), None);
                 object.insert(
                     "meeting".into(),
@@ -802,6 +831,7 @@ impl Objects<'_> {
                 object.insert("order".into(), order.into());
                 object.insert("name".into(), label.clone().into());
                 object.insert("public".into(), false.into());
+                object.insert("witan:exemptGround".into(), ground.code().into());
                 object.into()
             }
             ItemEntry::Open(record) => self.open_item(meeting, order, record),

@@ -40,6 +40,8 @@ struct FileConfig {
     call_in_working_days: Option<u32>,
     /// Mark session cookies `Secure` even when the proxy does not say the request came over TLS.
     secure_cookies: Option<bool>,
+    /// The site's public address (https://meetings.example.gov.uk), used in open data ids.
+    public_url: Option<String>,
 }
 
 /// The resolved settings.
@@ -49,6 +51,7 @@ pub struct Config {
     database_url: Option<String>,
     pub call_in_working_days: u32,
     pub secure_cookies: bool,
+    pub public_url: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -101,6 +104,10 @@ impl Config {
             database_url,
             call_in_working_days,
             secure_cookies: from_file.secure_cookies.unwrap_or(false),
+            public_url: from_file
+                .public_url
+                .map(|u| check_public_url(&u))
+                .transpose()?,
         })
     }
 
@@ -129,6 +136,20 @@ impl Config {
         witan_store::open(&url)
             .await
             .with_context(|| format!("cannot open {}", self.database_url_redacted()))
+    }
+}
+
+/// An absolute http(s) address without a path, query or trailing slash.
+fn check_public_url(raw: &str) -> anyhow::Result<String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(url.to_owned())
+        }
+        _ => bail!("public_url: \"{raw}\" is not an address like https://meetings.example.gov.uk"),
     }
 }
 

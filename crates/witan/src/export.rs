@@ -1,5 +1,6 @@
 //! `witan export csv --out DIR`: the public registers (decisions, actions, forward plan) as CSV
-//! files, read as the public reads them: nothing exempt, nothing of an unpublished agenda.
+//! files; `witan export oparl --out DIR`: a static OParl 1.1 dump, the objects the server serves.
+//! Both read as the public reads: nothing exempt, nothing of an unpublished agenda.
 
 use crate::config::{Config, StoreArgs};
 use anyhow::Context;
@@ -12,6 +13,25 @@ pub enum Command {
     /// The decisions register, the action tracker and the forward plan as CSV files
     /// (decisions.csv, actions.csv, forward-plan.csv), public records only.
     Csv(CsvArgs),
+    /// A complete, static OParl 1.1 dump under DIR/oparl: system.json, then one folder per
+    /// object type (body, organization, person, meeting, paper) of list files of up to 500
+    /// objects each, the same objects /oparl/v1.1/ serves. Files are embedded in their agenda
+    /// items and papers.
+    Oparl(OparlArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OparlArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The folder to write into; the dump goes to DIR/oparl (an earlier dump there is replaced
+    /// once the new one is complete).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The site's public address, used in the objects' ids (default: public_url in witan.toml,
+    /// or http:// and the bind address).
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +47,10 @@ pub struct CsvArgs {
 const PAGE: u32 = Page::MAX_LIMIT;
 
 pub async fn run(config_file: Option<&Path>, command: Command) -> anyhow::Result<()> {
-    let Command::Csv(args) = command;
+    let args = match command {
+        Command::Csv(args) => args,
+        Command::Oparl(args) => return oparl(config_file, args).await,
+    };
     let config = Config::load(config_file, &args.store)?;
     let store = config.open_store().await?;
     std::fs::create_dir_all(&args.out)
@@ -224,4 +247,91 @@ async fn forward_plan(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
             return Ok(rows);
         }
     }
+}
+
+/// Objects per dump file.
+const OPARL_FILE: u32 = 500;
+
+async fn oparl(config_file: Option<&Path>, args: OparlArgs) -> anyhow::Result<()> {
+    use witan_store::{PublishedKind, Scope, Window};
+    let config = Config::load(config_file, &args.store)?;
+    let site = match args.public_url.or(config.public_url.clone()) {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => format!("http://{}", config.bind),
+    };
+    let store = config.open_store().await?;
+    let objects = witan_web::oparl::Objects {
+        store: store.as_ref(),
+        site: &site,
+    };
+    let done = args.out.join("oparl");
+    let partial = args.out.join("oparl.partial");
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("cannot clear {}", partial.display()))?;
+    }
+    std::fs::create_dir_all(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    write_json(&partial.join("system.json"), &objects.system())?;
+    let mut summary = Vec::new();
+    // What others refer to first, so that the dump imports in folder order too.
+    for (folder, kind) in [
+        ("body", PublishedKind::Organisation),
+        ("organization", PublishedKind::Committee),
+        ("person", PublishedKind::Person),
+        ("meeting", PublishedKind::Meeting),
+        ("paper", PublishedKind::Issue),
+    ] {
+        let dir = partial.join(folder);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let (mut after, mut files, mut count) = (0, 0, 0);
+        loop {
+            let (data, next) = objects
+                .objects(
+                    kind,
+                    Scope::All,
+                    &Window::default(),
+                    after,
+                    OPARL_FILE,
+                    false,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("reading {folder} objects: {e}"))?;
+            if data.is_empty() {
+                break;
+            }
+            files += 1;
+            count += data.len();
+            write_json(
+                &dir.join(format!("{files:06}.json")),
+                &serde_json::json!({ "data": data }),
+            )?;
+            match next {
+                Some(next) => after = next,
+                None => break,
+            }
+        }
+        summary.push(format!("{count} {folder}"));
+    }
+    if done.exists() {
+        std::fs::remove_dir_all(&done)
+            .with_context(|| format!("cannot replace {}", done.display()))?;
+    }
+    std::fs::rename(&partial, &done).with_context(|| format!("cannot write {}", done.display()))?;
+    println!(
+        "exported {} to {} (ids under {site}/oparl/v1.1/)",
+        summary.join(", "),
+        done.display()
+    );
+    Ok(())
+}
+
+fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut writer = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut writer, value)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::flush(&mut writer).with_context(|| format!("cannot write {}", path.display()))
 }

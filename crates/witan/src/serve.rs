@@ -38,6 +38,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     let mut state = witan_web::AppState::new(store, search).with_files(config.data.join("files"));
     state.workspace.call_in_working_days = config.call_in_working_days;
     state.secure_cookies = config.secure_cookies;
+    state.public_url = config.public_url.clone();
     let app = witan_web::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

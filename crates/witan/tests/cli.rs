@@ -1027,3 +1027,231 @@ fn tokio_runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("runtime")
 }
+
+/// Every object of an OParl dump folder, embedded ones included, by id.
+fn dump_objects(dir: &std::path::Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    fn collect(
+        value: &serde_json::Value,
+        into: &mut std::collections::BTreeMap<String, serde_json::Value>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let (Some(id), Some(_)) =
+                    (map.get("id").and_then(|i| i.as_str()), map.get("type"))
+                {
+                    into.insert(id.to_owned(), value.clone());
+                }
+                map.values().for_each(|v| collect(v, into));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| collect(v, into)),
+            _ => {}
+        }
+    }
+    let mut objects = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("dump folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).expect("dump file");
+                let value: serde_json::Value = serde_json::from_str(&text).expect("dump JSON");
+                collect(&value, &mut objects);
+            }
+        }
+    }
+    objects
+}
+
+/// The records of a dump in words that do not depend on ids: each reference replaced by the
+/// name of what it names, so that two stores holding the same records give the same lines.
+fn dump_records(dir: &std::path::Path) -> Vec<String> {
+    use serde_json::{Value, json};
+    let objects = dump_objects(dir);
+    let name = |url: &Value| -> Value {
+        url.as_str()
+            .and_then(|u| objects.get(u))
+            .map_or(Value::Null, |o| o["name"].clone())
+    };
+    let names = |urls: &Value| -> Value {
+        let mut all: Vec<String> = urls
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| name(u).as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort();
+        json!(all)
+    };
+    let file = |f: &Value| {
+        json!([
+            f["name"],
+            f["mimeType"],
+            f["size"],
+            f["text"],
+            f["witan:sha256"]
+        ])
+    };
+    let files = |fs: &Value| {
+        let mut all: Vec<String> = fs
+            .as_array()
+            .map(|a| a.iter().map(|f| file(f).to_string()).collect())
+            .unwrap_or_default();
+        all.sort();
+        json!(all)
+    };
+    let mut lines = Vec::new();
+    for object in objects.values() {
+        let kind = object["type"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        let line = match kind {
+            "Body" => json!([kind, object["name"], object["witan:organisationKind"]]),
+            "Organization" => json!([
+                kind,
+                object["name"],
+                name(&object["body"]),
+                names(&object["witan:jointWith"]),
+                object["witan:purpose"],
+                name(&object["subOrganizationOf"]),
+            ]),
+            "Person" => json!([kind, object["name"], object["witan:jobTitle"]]),
+            "Membership" => json!([
+                kind,
+                name(&object["person"]),
+                name(&object["organization"]),
+                object["witan:role"],
+                object["startDate"],
+                object["endDate"],
+            ]),
+            "Meeting" => json!([
+                kind,
+                names(&object["organization"]),
+                object["start"],
+                object["end"],
+                object["location"]["description"],
+                object["witan:status"],
+            ]),
+            "AgendaItem" => {
+                let paper = object["consultation"]
+                    .as_str()
+                    .and_then(|c| objects.get(c))
+                    .map_or(Value::Null, |c| name(&c["paper"]));
+                let meeting = object["meeting"].as_str().and_then(|m| objects.get(m));
+                json!([
+                    kind,
+                    meeting.map(|m| names(&m["organization"])),
+                    meeting.map(|m| m["start"].clone()),
+                    object["number"],
+                    object["order"],
+                    object["name"],
+                    object["public"],
+                    paper,
+                    object["witan:minutes"],
+                    files(&object["auxiliaryFile"]),
+                ])
+            }
+            "Paper" => json!([
+                kind,
+                object["name"],
+                object["reference"],
+                object["witan:summary"],
+                files(&object["auxiliaryFile"]),
+                object["consultation"].as_array().map_or(0, Vec::len),
+            ]),
+            // Files are compared with what embeds them; the rest have no record of their own.
+            _ => continue,
+        };
+        lines.push(line.to_string());
+    }
+    lines.sort();
+    lines
+}
+
+#[test]
+fn an_oparl_dump_imports_into_an_empty_store_as_the_same_records() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 1500);
+    let export = |data: &std::path::Path, out: &std::path::Path| {
+        let output = witan()
+            .args([
+                "export",
+                "oparl",
+                "--public-url",
+                "https://meetings.example.gov.uk",
+                "--data",
+            ])
+            .arg(data)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run export");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    let first = dir.path().join("first");
+    let said = export(&data, &first);
+    assert!(
+        said.contains(" meeting") && said.contains(" paper"),
+        "{said}"
+    );
+    assert!(
+        !first.join("oparl.partial").exists(),
+        "no partial dump is left"
+    );
+    let system: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(first.join("oparl/system.json")).expect("system.json"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        system["id"],
+        "https://meetings.example.gov.uk/oparl/v1.1/system"
+    );
+
+    let copy = dir.path().join("copy");
+    let output = witan()
+        .args(["import", "--format", "oparl", "--data"])
+        .arg(&copy)
+        .arg(first.join("oparl"))
+        .output()
+        .expect("run import");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let second = dir.path().join("second");
+    export(&copy, &second);
+
+    let before = dump_records(&first.join("oparl"));
+    let after = dump_records(&second.join("oparl"));
+    assert!(before.len() > 1000, "{} records", before.len());
+    let missing: Vec<&String> = before
+        .iter()
+        .filter(|l| !after.contains(l))
+        .take(5)
+        .collect();
+    let extra: Vec<&String> = after
+        .iter()
+        .filter(|l| !before.contains(l))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && before.len() == after.len(),
+        "{} records before, {} after; missing after the round trip: {missing:#?}; new: {extra:#?}",
+        before.len(),
+        after.len()
+    );
+}

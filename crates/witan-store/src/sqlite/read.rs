@@ -300,6 +300,7 @@ impl SqliteStore {
                     return Ok(ItemEntry::Withheld {
                         id: item.id,
                         label: exemption.ground.public_label(),
+                        ground: exemption.ground.clone(),
                         number: item.record.number.clone(),
                     });
                 }
