@@ -151,7 +151,9 @@ mod pg {
                 NEXT.fetch_add(1, Ordering::Relaxed),
                 label.chars().take(30).collect::<String>()
             );
-            let admin = PgPool::connect(url).await.expect("connect to the test database");
+            let admin = PgPool::connect(url)
+                .await
+                .expect("connect to the test database");
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
                 .execute(&admin)
                 .await

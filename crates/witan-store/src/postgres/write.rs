@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use witan_domain::*;
@@ -25,6 +26,8 @@ const WRITE_LOCK: i32 = 0x7769_7461;
 pub struct PgWriter {
     /// `None` once an error has undone the unit of work.
     tx: Option<Transaction<'static, Postgres>>,
+    /// The next id of each table this unit of work has created records in.
+    next_ids: BTreeMap<&'static str, i64>,
     commits: Arc<AtomicU64>,
 }
 
@@ -38,6 +41,7 @@ impl PgStore {
             .map_err(db_error("transaction"))?;
         Ok(PgWriter {
             tx: Some(tx),
+            next_ids: BTreeMap::new(),
             commits: self.commit_counter(),
         })
     }
@@ -379,23 +383,43 @@ impl PgWriter {
         self.check(result, record).await
     }
 
+    /// The id a new record of `table` gets: one more than the largest the table holds (see
+    /// migration 0001). The first of a unit of work reads the largest; the writer holds the write
+    /// lock, so nobody else can take the ids that follow.
+    async fn next_id(&mut self, table: &'static str) -> Result<i64> {
+        let id = match self.next_ids.get(table) {
+            Some(next) => *next,
+            None => {
+                let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}");
+                let result = sqlx::query(AssertSqlSafe(sql))
+                    .fetch_one(self.conn()?)
+                    .await;
+                decode::int(&self.check(result, table).await?, "id")?
+            }
+        };
+        self.next_ids.insert(table, id + 1);
+        Ok(id)
+    }
+
     /// Inserts a new record and returns its id. Searchable records reach the search change log
     /// through the schema's triggers.
     async fn create(&mut self, record: Replacement<'_>) -> Result<i64> {
         let Row {
             table,
             columns,
-            values,
+            mut values,
         } = row(record)?;
+        let id = self.next_id(table).await?;
+        values.insert(0, id.into());
         let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
+            "INSERT INTO {table} (id, {}) VALUES ({})",
             columns.join(", "),
-            placeholders(1, columns.len())
+            placeholders(1, columns.len() + 1)
         );
         let result = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
-            .fetch_one(self.conn()?)
+            .execute(self.conn()?)
             .await;
-        let id = decode::int(&self.check(result, table).await?, "id")?;
+        self.check(result, table).await?;
         if let Replacement::Committee(c) = record {
             self.add_committee_owners(id, c).await?;
         }
@@ -495,10 +519,11 @@ impl PgWriter {
     /// last numbered item, titled after the item it came from and as exempt as that item, and
     /// links the escalation to it.
     async fn put_on_agenda(&mut self, meeting: MeetingId, escalation: i64) -> Result<()> {
-        let item = self
-            .fetch_optional(
-                "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
-                 SELECT $1,
+        let item = self.next_id("agenda_items").await?;
+        let added = self
+            .execute(
+                "INSERT INTO agenda_items (id, meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
+                 SELECT $3, $1,
                         (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1),
                         ((SELECT COALESCE(MAX(substring(number FROM '^[0-9]+')::bigint), 0) + 1
                           FROM agenda_items WHERE meeting_id = $1))::text,
@@ -508,17 +533,18 @@ impl PgWriter {
                  JOIN agenda_items f ON f.id = e.from_item_id
                  JOIN meetings fm ON fm.id = f.meeting_id
                  JOIN committees c ON c.id = fm.committee_id
-                 WHERE e.id = $2
-                 RETURNING id",
-                vec![meeting.get().into(), escalation.into()],
+                 WHERE e.id = $2",
+                vec![meeting.get().into(), escalation.into(), item.into()],
                 "escalation.target_item",
             )
-            .await?
-            .ok_or_else(|| StoreError::not_found("escalation", escalation))?;
+            .await?;
+        if added == 0 {
+            return Err(StoreError::not_found("escalation", escalation));
+        }
         self.execute(
             "UPDATE escalations SET state = 'scheduled', target_item_id = $1, updated_at = now()
              WHERE id = $2",
-            vec![decode::int(&item, "id")?.into(), escalation.into()],
+            vec![item.into(), escalation.into()],
             "escalation",
         )
         .await
@@ -682,11 +708,12 @@ impl Writer for PgWriter {
 
     async fn create_forward_plan_entry(&mut self, e: &ForwardPlanEntry) -> Result<ForwardPlanId> {
         e.check()?;
-        let row = self
-            .fetch_one(
-                "INSERT INTO forward_plan (title, decision_maker_id, issue_id, published_on, expected_on)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                vec![
+        let id = self.next_id("forward_plan").await?;
+        self.execute(
+            "INSERT INTO forward_plan (id, title, decision_maker_id, issue_id, published_on, expected_on)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![
+                    id.into(),
                     e.title.as_str().into(),
                     e.decision_maker.get().into(),
                     e.issue.map(Id::get).into(),
@@ -696,7 +723,7 @@ impl Writer for PgWriter {
                 "forward_plan",
             )
             .await?;
-        decode::id(&row, "id")
+        Ok(Id::new(id))
     }
 
     async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
@@ -1073,6 +1100,14 @@ impl Writer for PgWriter {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
+        // SQL from elsewhere that takes an id from a table's sequence takes one after witan's.
+        for table in std::mem::take(&mut self.next_ids).into_keys() {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            );
+            let result = sqlx::query(AssertSqlSafe(sql)).execute(self.conn()?).await;
+            self.check(result, table).await?;
+        }
         self.execute(
             "UPDATE store_generation SET value = value + 1 WHERE id = 1",
             Vec::new(),
