@@ -330,6 +330,17 @@ async fn a_postgres_database_from_a_newer_witan_is_refused_clearly() {
 }
 
 #[tokio::test]
+async fn a_postgres_database_that_does_not_answer_is_unavailable() {
+    // Nothing listens on port 1: the store says the database is unavailable, and says it at once.
+    let started = std::time::Instant::now();
+    let err = witan_store::open("postgres://witan@127.0.0.1:1/witan")
+        .await
+        .expect_err("opened a database that is not there");
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[tokio::test]
 async fn postgres_urls_open_the_postgres_store() {
     let Some(url) = pg::url("postgres_urls_open_the_postgres_store") else {
         return;

@@ -8,6 +8,7 @@
 //! them too.
 
 mod accounts;
+mod buffer;
 mod decode;
 mod read;
 mod search;

@@ -6,6 +6,7 @@
 //! back at once, which frees the write lock for the next unit of work, and refuses everything
 //! after, commit included, so that a caller who missed the error cannot believe its work landed.
 
+use super::buffer::{self, Buffers};
 use super::decode::{self, Columns};
 use super::{Param, PgStore, bind_all, db_error};
 use crate::{ImportSource, Replacement, Result, StoreError, Writer};
@@ -28,6 +29,8 @@ pub struct PgWriter {
     tx: Option<Transaction<'static, Postgres>>,
     /// The next id of each table this unit of work has created records in.
     next_ids: BTreeMap<&'static str, i64>,
+    /// Created records not yet written.
+    buffers: Buffers,
     commits: Arc<AtomicU64>,
 }
 
@@ -42,6 +45,7 @@ impl PgStore {
         Ok(PgWriter {
             tx: Some(tx),
             next_ids: BTreeMap::new(),
+            buffers: Buffers::default(),
             commits: self.commit_counter(),
         })
     }
@@ -69,7 +73,7 @@ fn points(minutes: &Minutes) -> Param {
     )
 }
 
-/// A record's row: its table, its columns (without the id) and their values.
+/// A record's row: its table, its columns (the id first) and their values (without the id).
 struct Row {
     table: &'static str,
     columns: &'static [&'static str],
@@ -80,7 +84,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
     let (table, columns, values): (_, &'static [&'static str], Vec<Param>) = match record {
         Replacement::Organisation(o) => (
             "organisations",
-            &["slug", "name", "kind"],
+            &["id", "slug", "name", "kind"],
             vec![
                 o.slug.as_str().into(),
                 o.name.as_str().into(),
@@ -89,7 +93,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Committee(c) => (
             "committees",
-            &["slug", "name", "purpose", "joint", "parent_id"],
+            &["id", "slug", "name", "purpose", "joint", "parent_id"],
             vec![
                 c.slug.as_str().into(),
                 c.name.as_str().into(),
@@ -100,7 +104,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Person(p) => (
             "people",
-            &["name", "job_title"],
+            &["id", "name", "job_title"],
             vec![
                 p.name.as_str().into(),
                 p.job_title.as_ref().map(Title::as_str).into(),
@@ -109,6 +113,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         Replacement::Membership(m) => (
             "memberships",
             &[
+                "id",
                 "person_id",
                 "committee_id",
                 "role",
@@ -126,6 +131,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         Replacement::Meeting(m) => (
             "meetings",
             &[
+                "id",
                 "committee_id",
                 "starts_at",
                 "ends_at",
@@ -144,7 +150,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Issue(i) => (
             "issues",
-            &["title", "reference", "summary"],
+            &["id", "title", "reference", "summary"],
             vec![
                 i.title.as_str().into(),
                 i.reference.as_ref().map(Title::as_str).into(),
@@ -156,6 +162,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
             (
                 "agenda_items",
                 &[
+                    "id",
                     "meeting_id",
                     "position",
                     "number",
@@ -181,6 +188,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
             (
                 "documents",
                 &[
+                    "id",
                     "item_id",
                     "issue_id",
                     "name",
@@ -213,6 +221,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
             (
                 "decisions",
                 &[
+                    "id",
                     "item_id",
                     "maker_committee_id",
                     "maker_person_id",
@@ -246,6 +255,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
             (
                 "actions",
                 &[
+                    "id",
                     "meeting_id",
                     "item_id",
                     "description",
@@ -272,6 +282,7 @@ fn row(record: Replacement<'_>) -> Result<Row> {
         Replacement::Escalation(e) => (
             "escalations",
             &[
+                "id",
                 "from_item_id",
                 "to_committee_id",
                 "reason",
@@ -296,12 +307,24 @@ fn row(record: Replacement<'_>) -> Result<Row> {
     })
 }
 
-/// `$from, $from+1, …` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+const SIGN_OFF_COLUMNS: &[&str] = &[
+    "meeting_id",
+    "version",
+    "signed_by",
+    "person_id",
+    "signed_on",
+    "reason",
+];
+
+fn sign_off_row(meeting: MeetingId, s: &SignOff) -> Vec<Param> {
+    vec![
+        meeting.get().into(),
+        i64::from(s.version).into(),
+        s.by.as_str().into(),
+        s.person.map(Id::get).into(),
+        s.on.into(),
+        s.reason.as_ref().map(Text::as_str).into(),
+    ]
 }
 
 impl PgWriter {
@@ -313,6 +336,47 @@ impl PgWriter {
                 "this unit of work was undone by an earlier error; start another".into(),
             )),
         }
+    }
+
+    /// Writes the buffered rows, then gives the connection for a statement that must see them.
+    async fn flushed(&mut self) -> Result<&mut PgConnection> {
+        if !self.buffers.is_empty() {
+            for insert in self.buffers.take() {
+                let table = insert.table;
+                let result = buffer::query(insert).execute(self.conn()?).await;
+                self.check(result, table).await?;
+            }
+        }
+        self.conn()
+    }
+
+    /// Buffers a new row of `table` (see `buffer.rs`), writing the buffers when they are full.
+    async fn buffer(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        values: Vec<Param>,
+    ) -> Result<()> {
+        self.buffer_keyed(table, columns, "", 0, values).await
+    }
+
+    /// Buffers a row whose first `key_columns` values are its key under `suffix`.
+    async fn buffer_keyed(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        suffix: &'static str,
+        key_columns: usize,
+        values: Vec<Param>,
+    ) -> Result<()> {
+        self.conn()?;
+        if self
+            .buffers
+            .push(table, columns, suffix, key_columns, values)
+        {
+            self.flushed().await?;
+        }
+        Ok(())
     }
 
     /// Passes on what a statement returned; when it failed, undoes the unit of work first (see
@@ -342,7 +406,7 @@ impl PgWriter {
         record: &'static str,
     ) -> Result<u64> {
         let result = bind_all(sqlx::query(sql), params)
-            .execute(self.conn()?)
+            .execute(self.flushed().await?)
             .await;
         Ok(self.check(result, record).await?.rows_affected())
     }
@@ -354,7 +418,7 @@ impl PgWriter {
         record: &'static str,
     ) -> Result<Option<PgRow>> {
         let result = bind_all(sqlx::query(sql), params)
-            .fetch_optional(self.conn()?)
+            .fetch_optional(self.flushed().await?)
             .await;
         self.check(result, record).await
     }
@@ -366,7 +430,7 @@ impl PgWriter {
         record: &'static str,
     ) -> Result<PgRow> {
         let result = bind_all(sqlx::query(sql), params)
-            .fetch_one(self.conn()?)
+            .fetch_one(self.flushed().await?)
             .await;
         self.check(result, record).await
     }
@@ -378,7 +442,7 @@ impl PgWriter {
         record: &'static str,
     ) -> Result<Vec<PgRow>> {
         let result = bind_all(sqlx::query(sql), params)
-            .fetch_all(self.conn()?)
+            .fetch_all(self.flushed().await?)
             .await;
         self.check(result, record).await
     }
@@ -392,7 +456,7 @@ impl PgWriter {
             None => {
                 let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}");
                 let result = sqlx::query(AssertSqlSafe(sql))
-                    .fetch_one(self.conn()?)
+                    .fetch_one(self.flushed().await?)
                     .await;
                 decode::int(&self.check(result, table).await?, "id")?
             }
@@ -401,8 +465,8 @@ impl PgWriter {
         Ok(id)
     }
 
-    /// Inserts a new record and returns its id. Searchable records reach the search change log
-    /// through the schema's triggers.
+    /// Buffers a new record and returns its id. Searchable records reach the search change log
+    /// through the schema's triggers when they are written.
     async fn create(&mut self, record: Replacement<'_>) -> Result<i64> {
         let Row {
             table,
@@ -411,15 +475,7 @@ impl PgWriter {
         } = row(record)?;
         let id = self.next_id(table).await?;
         values.insert(0, id.into());
-        let sql = format!(
-            "INSERT INTO {table} (id, {}) VALUES ({})",
-            columns.join(", "),
-            placeholders(1, columns.len() + 1)
-        );
-        let result = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
-            .execute(self.conn()?)
-            .await;
-        self.check(result, table).await?;
+        self.buffer(table, columns, values).await?;
         if let Replacement::Committee(c) = record {
             self.add_committee_owners(id, c).await?;
         }
@@ -427,16 +483,15 @@ impl PgWriter {
     }
 
     async fn add_committee_owners(&mut self, committee: i64, c: &Committee) -> Result<()> {
-        let owners: Vec<i64> = c.owners.organisations().iter().map(|o| o.get()).collect();
-        let result = sqlx::query(
-            "INSERT INTO committee_owners (committee_id, organisation_id)
-             SELECT $1, unnest($2::bigint[])",
-        )
-        .bind(committee)
-        .bind(owners)
-        .execute(self.conn()?)
-        .await;
-        self.check(result, "committee_owners").await.map(drop)
+        for owner in c.owners.organisations() {
+            self.buffer(
+                "committee_owners",
+                &["committee_id", "organisation_id"],
+                vec![committee.into(), owner.get().into()],
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     async fn meeting_status(&mut self, meeting: MeetingId) -> Result<MeetingStatus> {
@@ -481,14 +536,7 @@ impl PgWriter {
         self.execute(
             "INSERT INTO minutes_sign_offs (meeting_id, version, signed_by, person_id, signed_on, reason)
              VALUES ($1, $2, $3, $4, $5, $6)",
-            vec![
-                meeting.get().into(),
-                i64::from(s.version).into(),
-                s.by.as_str().into(),
-                s.person.map(Id::get).into(),
-                s.on.into(),
-                s.reason.as_ref().map(Text::as_str).into(),
-            ],
+            sign_off_row(meeting, s),
             "minutes_sign_off",
         )
         .await
@@ -587,18 +635,18 @@ impl Writer for PgWriter {
         person: PersonId,
         kind: AttendanceKind,
     ) -> Result<()> {
-        self.execute(
-            "INSERT INTO attendance (meeting_id, person_id, kind) VALUES ($1, $2, $3)
-             ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
+        self.buffer_keyed(
+            "attendance",
+            &["meeting_id", "person_id", "kind"],
+            " ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
+            2,
             vec![
                 meeting.get().into(),
                 person.get().into(),
                 kind.as_str().into(),
             ],
-            "attendance",
         )
         .await
-        .map(drop)
     }
 
     async fn set_attendance(
@@ -619,9 +667,9 @@ impl Writer for PgWriter {
     }
 
     async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
-        self.execute(
-            "INSERT INTO declarations (meeting_id, person_id, item_id, kind, description)
-             VALUES ($1, $2, $3, $4, $5)",
+        self.buffer(
+            "declarations",
+            &["meeting_id", "person_id", "item_id", "kind", "description"],
             vec![
                 meeting.get().into(),
                 d.person.get().into(),
@@ -629,10 +677,8 @@ impl Writer for PgWriter {
                 d.kind.as_str().into(),
                 d.description.as_str().into(),
             ],
-            "declarations",
         )
         .await
-        .map(drop)
     }
 
     async fn create_issue(&mut self, i: &Issue) -> Result<IssueId> {
@@ -652,9 +698,15 @@ impl Writer for PgWriter {
         if version == 0 {
             return Err(ValidationError::new("minutes.version", "versions start at 1").into());
         }
-        self.execute(
-            "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
-             VALUES ($1, $2, $3, $4, $5)",
+        self.buffer(
+            "item_minutes",
+            &[
+                "item_id",
+                "version",
+                "text",
+                "resolution_points",
+                "resolution_text",
+            ],
             vec![
                 item.get().into(),
                 i64::from(version).into(),
@@ -662,14 +714,17 @@ impl Writer for PgWriter {
                 points(minutes),
                 minutes.resolution.text.as_str().into(),
             ],
-            "item_minutes",
         )
         .await
-        .map(drop)
     }
 
     async fn create_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
-        self.insert_sign_off(meeting, s).await
+        self.buffer(
+            "minutes_sign_offs",
+            SIGN_OFF_COLUMNS,
+            sign_off_row(meeting, s),
+        )
+        .await
     }
 
     async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
@@ -688,18 +743,17 @@ impl Writer for PgWriter {
         if u.text.is_empty() {
             return Err(ValidationError::new("action_update.text", "must not be empty").into());
         }
-        self.execute(
-            "INSERT INTO action_updates (action_id, on_date, text, rag) VALUES ($1, $2, $3, $4)",
+        self.buffer(
+            "action_updates",
+            &["action_id", "on_date", "text", "rag"],
             vec![
                 action.get().into(),
                 u.on.into(),
                 u.text.as_str().into(),
                 u.rag.map(Rag::as_str).into(),
             ],
-            "action_updates",
         )
         .await
-        .map(drop)
     }
 
     async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
@@ -709,20 +763,26 @@ impl Writer for PgWriter {
     async fn create_forward_plan_entry(&mut self, e: &ForwardPlanEntry) -> Result<ForwardPlanId> {
         e.check()?;
         let id = self.next_id("forward_plan").await?;
-        self.execute(
-            "INSERT INTO forward_plan (id, title, decision_maker_id, issue_id, published_on, expected_on)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+        self.buffer(
+            "forward_plan",
+            &[
+                "id",
+                "title",
+                "decision_maker_id",
+                "issue_id",
+                "published_on",
+                "expected_on",
+            ],
             vec![
-                    id.into(),
-                    e.title.as_str().into(),
-                    e.decision_maker.get().into(),
-                    e.issue.map(Id::get).into(),
-                    e.published_on.into(),
-                    e.expected_on.into(),
-                ],
-                "forward_plan",
-            )
-            .await?;
+                id.into(),
+                e.title.as_str().into(),
+                e.decision_maker.get().into(),
+                e.issue.map(Id::get).into(),
+                e.published_on.into(),
+                e.expected_on.into(),
+            ],
+        )
+        .await?;
         Ok(Id::new(id))
     }
 
@@ -1025,6 +1085,7 @@ impl Writer for PgWriter {
             columns,
             mut values,
         } = row(record)?;
+        let columns = &columns[1..];
         let mut set: Vec<String> = columns
             .iter()
             .enumerate()
@@ -1041,7 +1102,7 @@ impl Writer for PgWriter {
         );
         values.push(id.into());
         let result = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
-            .execute(self.conn()?)
+            .execute(self.flushed().await?)
             .await;
         if self.check(result, table).await?.rows_affected() == 0 {
             return Err(StoreError::not_found(table, id));
@@ -1064,7 +1125,7 @@ impl Writer for PgWriter {
              WHERE source_key = ANY($1)",
         )
         .bind(keys)
-        .fetch_all(self.conn()?)
+        .fetch_all(self.flushed().await?)
         .await;
         self.check(result, "import_sources")
             .await?
@@ -1081,22 +1142,21 @@ impl Writer for PgWriter {
     }
 
     async fn remember_import_source(&mut self, source: &ImportSource) -> Result<()> {
-        self.execute(
-            "INSERT INTO import_sources (source_key, kind, record_id, fingerprint)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (source_key) DO UPDATE SET kind = excluded.kind,
+        self.buffer_keyed(
+            "import_sources",
+            &["source_key", "kind", "record_id", "fingerprint"],
+            " ON CONFLICT (source_key) DO UPDATE SET kind = excluded.kind,
                  record_id = excluded.record_id, fingerprint = excluded.fingerprint,
                  imported_at = now()",
+            1,
             vec![
                 source.key.as_str().into(),
                 source.kind.as_str().into(),
                 source.record_id.into(),
                 source.fingerprint.as_str().into(),
             ],
-            "import_sources",
         )
         .await
-        .map(drop)
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
@@ -1105,7 +1165,9 @@ impl Writer for PgWriter {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             );
-            let result = sqlx::query(AssertSqlSafe(sql)).execute(self.conn()?).await;
+            let result = sqlx::query(AssertSqlSafe(sql))
+                .execute(self.flushed().await?)
+                .await;
             self.check(result, table).await?;
         }
         self.execute(
