@@ -11,6 +11,7 @@ mod accounts;
 mod buffer;
 mod decode;
 mod read;
+mod rows;
 mod search;
 mod write;
 
