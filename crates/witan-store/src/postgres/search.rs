@@ -35,17 +35,18 @@ fn select(kind: SearchKind) -> String {
              FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
              JOIN committees c ON c.id = m.committee_id {latest_minutes}"
         ),
+        // An issue takes its date and committee from its latest item on a public agenda.
         SearchKind::Issue => format!(
             "SELECT iss.id AS id, iss.title, trim(COALESCE(iss.reference, '') || ' ' || iss.summary) AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL::date AS on_date, false AS key_decision, true AS public, \
              NULL::bigint AS meeting_id, NULL::text AS item_number, iss.id AS issue_id \
              FROM issues iss \
-             LEFT JOIN agenda_items i ON i.id = (SELECT i2.id FROM agenda_items i2 \
-               JOIN meetings m2 ON m2.id = i2.meeting_id WHERE i2.issue_id = iss.id \
+             LEFT JOIN LATERAL (SELECT i.meeting_id FROM agenda_items i \
+               JOIN meetings m2 ON m2.id = i.meeting_id WHERE i.issue_id = iss.id \
                AND m2.status {AGENDA_PUBLIC} \
-               ORDER BY m2.starts_at DESC LIMIT 1) \
-             LEFT JOIN meetings m ON m.id = i.meeting_id \
+               ORDER BY m2.starts_at DESC LIMIT 1) latest ON true \
+             LEFT JOIN meetings m ON m.id = latest.meeting_id \
              LEFT JOIN committees c ON c.id = m.committee_id"
         ),
         SearchKind::Decision => format!(
