@@ -36,3 +36,34 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Turns a database's refusal of a statement into a store error in domain words, the same on
+/// every backend: a witan rule a trigger enforces (its message starts with "witan: "), or a
+/// broken constraint of the record `record` names. `duplicate` says which values a unique
+/// constraint found twice, as `table.column`.
+pub(crate) fn refusal(
+    record: &'static str,
+    db: &dyn sqlx::error::DatabaseError,
+    duplicate: impl FnOnce() -> String,
+) -> StoreError {
+    let message = db.message();
+    if message.contains("witan: minutes locked") {
+        StoreError::Rule(RuleError::MinutesLocked)
+    } else if let Some(rule) = message.strip_prefix("witan: ") {
+        StoreError::Rule(RuleError::Other(rule.to_owned()))
+    } else if db.is_unique_violation() {
+        StoreError::Conflict(format!(
+            "{record}: another record already has this value ({})",
+            duplicate()
+        ))
+    } else if db.is_foreign_key_violation() {
+        StoreError::Invalid(ValidationError::new(
+            record,
+            "refers to a record that does not exist",
+        ))
+    } else if db.is_check_violation() {
+        StoreError::Invalid(ValidationError::new(record, message))
+    } else {
+        StoreError::Database(message.to_owned())
+    }
+}

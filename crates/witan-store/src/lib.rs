@@ -3,13 +3,26 @@
 //! [`Store`] is the read side and the way to start a write; [`Writer`] is one unit of work that
 //! lands whole on [`Writer::commit`] or not at all when dropped. Both are object-safe traits so the
 //! binary can pick a backend at run time from the database URL. The SQLite implementation lives in
-//! [`sqlite`]; the behaviour suite in [`suite`] (feature `suite`) is what every backend must pass.
+//! [`sqlite`], the PostgreSQL one in [`postgres`]; the behaviour suite in [`suite`] (feature
+//! `suite`) is what every backend must pass.
 //!
 //! Invariant: exempt content leaves the store only for [`Audience::Privileged`] readers. Every read
 //! that can return item or document content takes an audience and filters in the query.
 
+/// SQL to follow a meeting's status: true when the meeting's agenda is public, as
+/// `MeetingStatus::agenda_is_public` says. A macro so that `concat!` can join it to literals; both
+/// backends store statuses as the same words.
+macro_rules! agenda_public {
+    () => {
+        "NOT IN ('scheduled', 'cancelled')"
+    };
+}
+
 mod accounts;
+mod decode;
 mod error;
+pub mod postgres;
+mod published;
 pub mod sqlite;
 #[cfg(feature = "suite")]
 pub mod suite;
@@ -294,19 +307,34 @@ pub struct ImportSource {
     pub fingerprint: String,
 }
 
-/// Opens the store a database URL names: `sqlite://PATH` (PostgreSQL follows).
+/// Opens the store a database URL names: `sqlite://PATH` or `postgres://USER@HOST/DATABASE`.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::open_url(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err(StoreError::Unavailable(
-            "this build of witan has no PostgreSQL backend yet; use the embedded SQLite default"
-                .into(),
-        ))
+        Ok(Arc::new(postgres::PgStore::open_url(url).await?))
     } else {
         Err(StoreError::Invalid(witan_domain::ValidationError::new(
             "database_url",
             format!("\"{url}\" is neither a sqlite: nor a postgres: URL"),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use witan_domain::{MeetingStatus, Term};
+
+    #[test]
+    fn the_agenda_public_sql_names_the_statuses_the_domain_withholds() {
+        let withheld: Vec<String> = MeetingStatus::ALL
+            .iter()
+            .filter(|s| !s.agenda_is_public())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            agenda_public!(),
+            format!("NOT IN ({})", withheld.join(", "))
+        );
     }
 }

@@ -27,6 +27,7 @@ pub const ALL: &[&str] = &[
     "accounts_sessions_and_the_audit_log",
     "documents_by_audience_and_the_exempt_register",
     "attendance_is_set_as_a_whole",
+    "open_data_lists_public_records_with_their_times",
 ];
 
 /// Runs the named part of the suite on `store`.
@@ -60,6 +61,9 @@ pub async fn run(name: &str, store: &dyn Store) {
         "accounts_sessions_and_the_audit_log" => accounts_sessions_and_the_audit_log(store).await,
         "documents_by_audience_and_the_exempt_register" => {
             documents_by_audience_and_the_exempt_register(store).await
+        }
+        "open_data_lists_public_records_with_their_times" => {
+            open_data_lists_public_records_with_their_times(store).await
         }
         "attendance_is_set_as_a_whole" => attendance_is_set_as_a_whole(store).await,
         other => panic!("no suite function {other}"),
@@ -2108,4 +2112,178 @@ pub async fn attendance_is_set_as_a_whole(store: &dyn Store) {
             .attendance
             .is_empty()
     );
+}
+
+/// Open data lists what the public may see, in id order, by scope and window, and a change to
+/// what a record embeds (an item's minutes, a meeting's attendance) marks the record modified.
+pub async fn open_data_lists_public_records_with_their_times(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let issue = w
+        .create_issue(&Issue {
+            title: title("Library opening hours"),
+            reference: None,
+            summary: Text::default(),
+        })
+        .await
+        .unwrap();
+    let hidden_issue = w
+        .create_issue(&Issue {
+            title: title("Only ever on an unpublished agenda"),
+            reference: None,
+            summary: Text::default(),
+        })
+        .await
+        .unwrap();
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-10-21 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let item_open = item(w.as_mut(), held, "1", "Library opening hours", Some(issue)).await;
+    let scheduled = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2031-10-21 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let item_hidden = item(
+        w.as_mut(),
+        scheduled,
+        "1",
+        "Not yet public",
+        Some(hidden_issue),
+    )
+    .await;
+    w.commit().await.unwrap();
+
+    let all = Window::default();
+    let ids = |stamps: Vec<Stamp>| stamps.iter().map(|s| s.id).collect::<Vec<_>>();
+    let list = |kind, scope| async move {
+        store
+            .published(
+                kind,
+                scope,
+                &Window::default(),
+                Selection::After { id: 0, limit: 100 },
+            )
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        ids(list(PublishedKind::Organisation, Scope::All).await),
+        vec![c.org.get()]
+    );
+    assert_eq!(
+        ids(list(PublishedKind::Committee, Scope::Organisation(c.org)).await),
+        vec![c.cabinet.get(), c.scrutiny.get()]
+    );
+    // Every meeting is listed (a scheduled one without its agenda); only published agendas'
+    // items, and only issues considered in the open.
+    assert_eq!(
+        ids(list(PublishedKind::Meeting, Scope::All).await),
+        vec![held.get(), scheduled.get()]
+    );
+    assert_eq!(
+        ids(list(PublishedKind::Meeting, Scope::Committee(c.scrutiny)).await),
+        vec![scheduled.get()]
+    );
+    assert_eq!(
+        ids(list(PublishedKind::Item, Scope::All).await),
+        vec![item_open.get()]
+    );
+    assert_eq!(
+        ids(list(PublishedKind::Issue, Scope::All).await),
+        vec![issue.get()]
+    );
+    let picked = store
+        .published(
+            PublishedKind::Item,
+            Scope::All,
+            &all,
+            Selection::Ids(&[item_open.get(), item_hidden.get()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(picked), vec![item_open.get()]);
+    // Paging by cursor.
+    let first = store
+        .published(
+            PublishedKind::Committee,
+            Scope::All,
+            &all,
+            Selection::After { id: 0, limit: 1 },
+        )
+        .await
+        .unwrap();
+    let second = store
+        .published(
+            PublishedKind::Committee,
+            Scope::All,
+            &all,
+            Selection::After {
+                id: first[0].id,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(first), vec![c.cabinet.get()]);
+    assert_eq!(ids(second), vec![c.scrutiny.get()]);
+
+    // Minutes recorded later mark their meeting modified; the window finds it alone.
+    let meetings = list(PublishedKind::Meeting, Scope::All).await;
+    let before = meetings.iter().map(|s| s.modified).max().unwrap();
+    assert!(meetings.iter().all(|s| s.created <= s.modified));
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let since = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let mut w = store.begin().await.unwrap();
+    w.record_minutes(item_open, &minutes("Members noted the report.", &[]))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let changed = store
+        .published(
+            PublishedKind::Meeting,
+            Scope::All,
+            &Window {
+                modified_since: Some(since),
+                ..Window::default()
+            },
+            Selection::After { id: 0, limit: 100 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(changed.clone()), vec![held.get()]);
+    assert!(changed[0].modified > before && changed[0].modified >= since);
+    let unchanged = store
+        .published(
+            PublishedKind::Meeting,
+            Scope::All,
+            &Window {
+                modified_until: Some(since),
+                ..Window::default()
+            },
+            Selection::After { id: 0, limit: 100 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(unchanged), vec![scheduled.get()]);
+    let none = store
+        .published(
+            PublishedKind::Meeting,
+            Scope::All,
+            &Window {
+                created_since: Some(since),
+                ..Window::default()
+            },
+            Selection::After { id: 0, limit: 100 },
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
 }

@@ -1,5 +1,6 @@
-//! The behaviour suite on SQLite (always) and PostgreSQL (when `WITAN_TEST_DATABASE_URL` is set
-//! and the build has a PostgreSQL backend), plus what only SQLite can show.
+//! The behaviour suite on SQLite (always) and PostgreSQL (when `WITAN_TEST_DATABASE_URL` is set),
+//! plus what each database shows of itself: the rules it enforces against any SQL, and a refusal
+//! of a schema from a newer witan.
 
 use witan_store::sqlite::SqliteStore;
 use witan_store::{StoreError, suite};
@@ -18,22 +19,6 @@ async fn suite_on_sqlite() {
         let (_dir, store) = sqlite().await;
         eprintln!("sqlite: {name}");
         suite::run(name, &store).await;
-    }
-}
-
-#[tokio::test]
-async fn suite_on_postgres() {
-    match std::env::var("WITAN_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
-            // The PostgreSQL backend is its own issue; until it lands the store refuses the URL
-            // with a clear message, which is what this checks.
-            let err = witan_store::open(&url)
-                .await
-                .expect_err("no PostgreSQL backend yet");
-            assert!(err.to_string().contains("PostgreSQL"), "{err}");
-            eprintln!("skipped: the PostgreSQL backend is not built yet");
-        }
-        _ => eprintln!("skipped: WITAN_TEST_DATABASE_URL is not set"),
     }
 }
 
@@ -128,4 +113,251 @@ async fn the_audit_log_cannot_be_changed_by_any_sql() {
             .await
             .expect("count");
     assert_eq!(n, 1);
+}
+
+// PostgreSQL. Each story gets a schema of its own in the database WITAN_TEST_DATABASE_URL names,
+// so that stories run side by side; the schema is dropped when the story ends, passed or not.
+
+mod pg {
+    use sqlx::postgres::{PgConnectOptions, PgPool};
+    use std::str::FromStr;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use witan_store::postgres::PgStore;
+
+    /// The test database's URL, or `None` (and a note on stderr) when it is not set.
+    pub fn url(test: &str) -> Option<String> {
+        match std::env::var("WITAN_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                eprintln!("{test} skipped: WITAN_TEST_DATABASE_URL is not set");
+                None
+            }
+        }
+    }
+
+    /// A schema made for one test, and a store opened in it.
+    pub struct Schema {
+        pub name: String,
+        pub options: PgConnectOptions,
+        admin: PgPool,
+    }
+
+    impl Schema {
+        pub async fn create(url: &str, label: &str) -> Self {
+            static NEXT: AtomicU32 = AtomicU32::new(0);
+            let name = format!(
+                "witan_test_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed),
+                label.chars().take(30).collect::<String>()
+            );
+            let admin = PgPool::connect(url)
+                .await
+                .expect("connect to the test database");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
+                .execute(&admin)
+                .await
+                .expect("create schema");
+            let options = PgConnectOptions::from_str(url)
+                .expect("test database URL")
+                .options([("search_path", name.as_str())]);
+            Self {
+                name,
+                options,
+                admin,
+            }
+        }
+
+        pub async fn open(&self) -> Result<PgStore, witan_store::StoreError> {
+            PgStore::open_with(self.options.clone()).await
+        }
+
+        pub async fn drop(self) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA {} CASCADE",
+                self.name
+            )))
+            .execute(&self.admin)
+            .await
+            .expect("drop schema");
+            self.admin.close().await;
+        }
+    }
+
+    /// Runs `test` on a fresh store in a schema of its own, drops the schema, and then passes on
+    /// the test's panic if it had one.
+    pub async fn with_store<F, Fut>(url: &str, label: &str, test: F)
+    where
+        F: FnOnce(PgStore) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let schema = Schema::create(url, label).await;
+        let store = schema.open().await.expect("open store");
+        let pool = store.pool().clone();
+        let outcome = tokio::spawn(test(store)).await;
+        pool.close().await;
+        schema.drop().await;
+        if let Err(error) = outcome {
+            std::panic::resume_unwind(error.into_panic());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suite_on_postgres() {
+    let Some(url) = pg::url("suite_on_postgres") else {
+        return;
+    };
+    let stories: Vec<_> = suite::ALL
+        .iter()
+        .map(|name| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                pg::with_store(&url, name, move |store| async move {
+                    eprintln!("postgres: {name}");
+                    suite::run(name, &store).await;
+                })
+                .await;
+            })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (name, story) in suite::ALL.iter().zip(stories) {
+        if story.await.is_err() {
+            failed.push(*name);
+        }
+    }
+    assert!(failed.is_empty(), "failed on PostgreSQL: {failed:?}");
+}
+
+#[tokio::test]
+async fn signed_off_minutes_are_locked_in_postgres_itself() {
+    let Some(url) = pg::url("signed_off_minutes_are_locked_in_postgres_itself") else {
+        return;
+    };
+    pg::with_store(&url, "minutes_locked", |store| async move {
+        suite::run(
+            "signed_off_minutes_are_locked_and_corrected_by_new_versions",
+            &store,
+        )
+        .await;
+        // Even SQL that goes around the Writer cannot change or remove signed-off minutes.
+        for sql in [
+            "UPDATE item_minutes SET text = 'tampered' WHERE version = 1",
+            "UPDATE item_minutes SET version = 3 WHERE version = 1",
+            "DELETE FROM item_minutes WHERE version = 1",
+            "TRUNCATE item_minutes",
+            "UPDATE minutes_sign_offs SET signed_by = 'someone else'",
+            "DELETE FROM minutes_sign_offs",
+            "TRUNCATE minutes_sign_offs",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+            assert!(err.to_string().contains("minutes locked"), "{sql}: {err}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_changed_by_any_sql_on_postgres() {
+    let Some(url) = pg::url("the_audit_log_cannot_be_changed_by_any_sql_on_postgres") else {
+        return;
+    };
+    pg::with_store(&url, "audit_log", |store| async move {
+        let mut w = witan_store::Store::begin(&store).await.expect("begin");
+        w.record_audit(&witan_domain::AuditEntry {
+            at: chrono::Utc::now(),
+            by: "clerk@example.org".into(),
+            action: "publish agenda".into(),
+            record: "meeting".into(),
+            record_id: 1,
+            before: None,
+            after: Some("{}".into()),
+        })
+        .await
+        .expect("audit");
+        w.commit().await.expect("commit");
+        for sql in [
+            "UPDATE audit_log SET by_whom = 'someone else'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ] {
+            let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+            assert!(
+                err.to_string().contains("the audit log cannot be changed"),
+                "{sql}: {err}"
+            );
+        }
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE by_whom = 'clerk@example.org'",
+        )
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+        assert_eq!(n, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_postgres_database_from_a_newer_witan_is_refused_clearly() {
+    let Some(url) = pg::url("a_postgres_database_from_a_newer_witan_is_refused_clearly") else {
+        return;
+    };
+    let schema = pg::Schema::create(&url, "newer_schema").await;
+    let store = schema.open().await.expect("open");
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99990101000000, 'from the future', true, '\\x00', 0)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("insert future migration");
+    store.pool().close().await;
+    let refused = schema.open().await;
+    schema.drop().await;
+    let err = refused.expect_err("newer schema accepted");
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99990101000000
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("newer version of witan"), "{err}");
+}
+
+#[tokio::test]
+async fn a_postgres_database_that_does_not_answer_is_unavailable() {
+    // Nothing listens on port 1: the store says the database is unavailable, and says it at once.
+    let started = std::time::Instant::now();
+    let err = witan_store::open("postgres://witan@127.0.0.1:1/witan")
+        .await
+        .expect_err("opened a database that is not there");
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn postgres_urls_open_the_postgres_store() {
+    let Some(url) = pg::url("postgres_urls_open_the_postgres_store") else {
+        return;
+    };
+    // The URL names the schema through its options, as a deployment sharing a database would.
+    let schema = pg::Schema::create(&url, "open_url").await;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let opened = witan_store::open(&format!(
+        "{url}{separator}options=-c%20search_path%3D{}",
+        schema.name
+    ))
+    .await;
+    let outcome = match &opened {
+        Ok(store) => store.counts().await.map(|c| c.meetings),
+        Err(e) => Err(StoreError::Database(e.to_string())),
+    };
+    drop(opened);
+    schema.drop().await;
+    assert_eq!(outcome.expect("open and read"), 0);
 }

@@ -7,23 +7,7 @@ use crate::{Account, Page, Result, StoreError, Stored};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-use witan_domain::{AuditEntry, Email, Id, Role, Term, User, UserId};
-
-fn user(row: &SqliteRow) -> Result<Stored<User>> {
-    let email: String = decode::string(row, "email")?;
-    let user = User::new(
-        Email::parse("users.email", &email).map_err(decode::corrupt)?,
-        decode::title(row, "name")?,
-        decode::term::<Role>(row, "role")?,
-        decode::opt_id(row, "organisation_id")?,
-    )
-    .map_err(decode::corrupt)?;
-    Ok(Stored {
-        id: decode::id(row, "id")?,
-        record: user,
-    })
-}
+use witan_domain::{AuditEntry, Email, Id, Term, User, UserId};
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.organisation_id";
 
@@ -39,7 +23,7 @@ impl Accounts for SqliteStore {
         .map_err(db_error("user"))?
         .ok_or_else(|| StoreError::not_found("user", email))?;
         Ok(Account {
-            user: user(&row)?,
+            user: decode::user(&row)?,
             password_hash: decode::string(&row, "password_hash")?,
         })
     }
@@ -53,7 +37,7 @@ impl Accounts for SqliteStore {
         .await
         .map_err(db_error("user"))?
         .ok_or_else(|| StoreError::not_found("user", id))?;
-        user(&row)
+        decode::user(&row)
     }
 
     async fn users(&self) -> Result<Vec<Stored<User>>> {
@@ -63,7 +47,7 @@ impl Accounts for SqliteStore {
         .fetch_all(self.pool())
         .await
         .map_err(db_error("user"))?;
-        rows.iter().map(user).collect()
+        rows.iter().map(decode::user).collect()
     }
 
     async fn session(
@@ -82,7 +66,7 @@ impl Accounts for SqliteStore {
         .await
         .map_err(db_error("session"))?;
         let Some(row) = row else { return Ok(None) };
-        let user = user(&row)?;
+        let user = decode::user(&row)?;
         let session = Session {
             token_hash: decode::string(&row, "token_hash")?,
             user: user.id,

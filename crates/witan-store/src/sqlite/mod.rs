@@ -1,17 +1,9 @@
 //! The embedded default: SQLite in WAL mode with foreign keys on, migrations from
 //! `migrations/sqlite` applied at open.
 
-/// SQL to follow a meeting's status: true when the meeting's agenda is public, as
-/// `MeetingStatus::agenda_is_public` says. A macro so that `concat!` can join it to literals.
-macro_rules! agenda_public {
-    () => {
-        "NOT IN ('scheduled', 'cancelled')"
-    };
-}
 mod accounts;
 mod buffer;
 mod decode;
-mod published;
 mod read;
 mod search;
 mod write;
@@ -98,49 +90,14 @@ async fn migrate(pool: &SqlitePool) -> Result<()> {
 /// written, so that a constraint failure names it.
 pub(crate) fn db_error(record: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |error| match &error {
-        sqlx::Error::Database(db) => {
-            let message = db.message();
-            if message.contains("witan: minutes locked") {
-                StoreError::Rule(witan_domain::RuleError::MinutesLocked)
-            } else if let Some(rule) = message.strip_prefix("witan: ") {
-                StoreError::Rule(witan_domain::RuleError::Other(rule.to_owned()))
-            } else if db.is_unique_violation() {
-                StoreError::Conflict(format!(
-                    "{record}: another record already has this value ({})",
-                    message.trim_start_matches("UNIQUE constraint failed: ")
-                ))
-            } else if db.is_foreign_key_violation() {
-                StoreError::Invalid(witan_domain::ValidationError::new(
-                    record,
-                    "refers to a record that does not exist",
-                ))
-            } else if db.is_check_violation() {
-                StoreError::Invalid(witan_domain::ValidationError::new(record, message))
-            } else {
-                StoreError::Database(message.to_owned())
-            }
-        }
+        sqlx::Error::Database(db) => crate::error::refusal(record, db.as_ref(), || {
+            db.message()
+                .trim_start_matches("UNIQUE constraint failed: ")
+                .to_owned()
+        }),
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
             StoreError::Unavailable(error.to_string())
         }
         _ => StoreError::Database(error.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use witan_domain::{MeetingStatus, Term};
-
-    #[test]
-    fn the_agenda_public_sql_names_the_statuses_the_domain_withholds() {
-        let withheld: Vec<String> = MeetingStatus::ALL
-            .iter()
-            .filter(|s| !s.agenda_is_public())
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        assert_eq!(
-            agenda_public!(),
-            format!("NOT IN ({})", withheld.join(", "))
-        );
     }
 }

@@ -2,7 +2,9 @@
 //! history) are loaded in a fixed handful of queries, one per kind of child record, whatever the
 //! number of items: no query per item.
 
-use super::decode::{self, date_text, instant_text};
+use super::decode::{
+    self, committee_ref, date_text, escalation_record, instant_text, meeting_summary,
+};
 use super::{SqliteStore, db_error};
 use crate::*;
 use async_trait::async_trait;
@@ -60,47 +62,6 @@ impl ItemsOf {
             Self::Issue(id) => id.get(),
         }
     }
-}
-
-/// A meeting row (`m.*`) with its committee's `committee_slug` and `committee_name`.
-fn meeting_summary(row: &SqliteRow) -> Result<MeetingSummary> {
-    Ok(MeetingSummary {
-        meeting: decode::meeting(row)?,
-        committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
-    })
-}
-
-fn committee_ref(
-    row: &SqliteRow,
-    id: &'static str,
-    slug: &'static str,
-    name: &'static str,
-) -> Result<CommitteeRef> {
-    Ok(CommitteeRef {
-        id: decode::id(row, id)?,
-        slug: decode::string(row, slug)?,
-        name: decode::string(row, name)?,
-    })
-}
-
-fn escalation_record(row: &SqliteRow) -> Result<EscalationRecord> {
-    Ok(EscalationRecord {
-        escalation: decode::escalation(row)?,
-        from_committee: committee_ref(
-            row,
-            "from_committee_id",
-            "from_committee_slug",
-            "from_committee_name",
-        )?,
-        from_meeting: decode::id(row, "from_meeting_id")?,
-        to_committee: committee_ref(
-            row,
-            "to_committee_id",
-            "to_committee_slug",
-            "to_committee_name",
-        )?,
-        target_meeting: decode::opt_id(row, "target_meeting_id")?,
-    })
 }
 
 impl SqliteStore {
@@ -493,16 +454,7 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|row| {
                 Ok(MembershipRecord {
-                    membership: Stored {
-                        id: decode::id(row, "id")?,
-                        record: Membership {
-                            person: decode::id(row, "person_id")?,
-                            committee: decode::id(row, "committee_id")?,
-                            role: decode::term(row, "role")?,
-                            from: decode::date(row, "from_date")?,
-                            until: decode::opt_date(row, "until_date")?,
-                        },
-                    },
+                    membership: decode::membership(row)?,
                     person_name: decode::title(row, "person_name")?,
                 })
             })
@@ -1023,16 +975,7 @@ impl Store for SqliteStore {
         .iter()
         .map(|row| {
             Ok((
-                Stored {
-                    id: decode::id(row, "id")?,
-                    record: Membership {
-                        person: decode::id(row, "person_id")?,
-                        committee: decode::id(row, "committee_id")?,
-                        role: decode::term(row, "role")?,
-                        from: decode::date(row, "from_date")?,
-                        until: decode::opt_date(row, "until_date")?,
-                    },
-                },
+                decode::membership(row)?,
                 committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
             ))
         })
@@ -1094,7 +1037,32 @@ impl Store for SqliteStore {
         window: &Window,
         selection: Selection<'_>,
     ) -> Result<Vec<Stamp>> {
-        self.published_stamps(kind, scope, window, selection).await
+        let Some((sql, scope_id)) =
+            crate::published::query(crate::published::Dialect::Sqlite, kind, scope, selection)
+        else {
+            return Ok(Vec::new());
+        };
+        // Instants as the store writes them (strftime('%Y-%m-%dT%H:%M:%fZ')), so that text order
+        // is time order.
+        let key = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(scope_id)
+            .bind(window.created_since.map(key))
+            .bind(window.created_until.map(key))
+            .bind(window.modified_since.map(key))
+            .bind(window.modified_until.map(key))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("published records"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Stamp {
+                    id: decode::id::<()>(row, "id")?.get(),
+                    created: decode::instant(row, "created")?,
+                    modified: decode::instant(row, "modified")?,
+                })
+            })
+            .collect()
     }
 }
 

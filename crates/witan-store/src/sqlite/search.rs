@@ -1,12 +1,11 @@
 //! What the search index reads: searchable records flattened to words and filter facts, and the
 //! change log the triggers of migration 0006 fill.
 
-use super::decode::{self, opt_date, opt_instant, string};
+use super::decode::{self, string};
 use super::{SqliteStore, db_error};
 use crate::*;
-use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
-use witan_domain::{Id, Term, time};
+use witan_domain::Term;
 
 /// The organisations owning committee `c`, as space-separated slugs.
 const ORGANISATIONS: &str = "COALESCE((SELECT group_concat(o.slug, ' ') FROM committee_owners co \
@@ -93,49 +92,6 @@ fn id_column(kind: SearchKind) -> &'static str {
     }
 }
 
-fn document(kind: SearchKind, row: &SqliteRow) -> Result<SearchDocument> {
-    let committee = match row
-        .try_get::<Option<i64>, _>("committee_id")
-        .map_err(db_error("search document"))?
-    {
-        Some(id) => Some(CommitteeRef {
-            id: Id::new(id),
-            slug: string(row, "committee_slug")?,
-            name: string(row, "committee_name")?,
-        }),
-        None => None,
-    };
-    let date = match opt_date(row, "on_date")? {
-        Some(date) => Some(date),
-        None => opt_instant(row, "starts_at")?.map(time::london_date),
-    };
-    let meeting: Option<i64> = row
-        .try_get("meeting_id")
-        .map_err(db_error("search document"))?;
-    let issue: Option<i64> = row
-        .try_get("issue_id")
-        .map_err(db_error("search document"))?;
-    Ok(SearchDocument {
-        kind,
-        id: row.try_get("id").map_err(db_error("search document"))?,
-        title: string(row, "title")?,
-        body: string(row, "body")?,
-        committee,
-        organisations: string(row, "organisations")?
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
-        date,
-        key_decision: decode::bool(row, "key_decision")?,
-        public: decode::bool(row, "public")?,
-        meeting: meeting.map(Id::new),
-        item_number: row
-            .try_get("item_number")
-            .map_err(db_error("search document"))?,
-        issue: issue.map(Id::new),
-    })
-}
-
 impl SqliteStore {
     pub(super) async fn read_search_documents(
         &self,
@@ -165,7 +121,9 @@ impl SqliteStore {
             }
         }
         .map_err(db_error("search document"))?;
-        rows.iter().map(|row| document(kind, row)).collect()
+        rows.iter()
+            .map(|row| decode::search_document(kind, row))
+            .collect()
     }
 
     pub(super) async fn read_search_changes(

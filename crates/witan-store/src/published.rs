@@ -1,12 +1,15 @@
 //! Open data lists: which records of a kind the public may see, with their creation and
-//! modification times, in id order. One query per page whatever the kind; the caller reads the
-//! records it lists with the ordinary reads.
+//! modification times, in id order. One query per page whatever the kind, the same SQL on both
+//! backends but for two spellings; the caller reads the records it lists with the ordinary reads.
 
-use super::decode::{self};
-use super::{SqliteStore, db_error};
-use crate::{PublishedKind, Result, Scope, Selection, Stamp, Window};
-use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
+use crate::{PublishedKind, Scope, Selection};
+
+/// Where the backends' SQL differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
 
 /// A meeting `m` whose agenda the public may see.
 const AGENDA_PUBLIC: &str = concat!("m.status ", agenda_public!());
@@ -23,7 +26,7 @@ struct KindSql {
 
 fn kind_sql(kind: PublishedKind) -> KindSql {
     use PublishedKind as K;
-    let always = || "1".to_owned();
+    let always = || "1 = 1".to_owned();
     match kind {
         K::Organisation => KindSql {
             from: "organisations x",
@@ -48,8 +51,8 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
         K::Meeting => KindSql {
             from: "meetings x",
             public: always(),
-            modified: "max(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
-                       WHERE i.meeting_id = x.id), ''))",
+            modified: "GREATEST(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
+                       WHERE i.meeting_id = x.id), x.updated_at))",
             in_committees: "x.committee_id IN {set}",
         },
         K::Item => KindSql {
@@ -64,8 +67,8 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
                 "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
                  WHERE i.issue_id = x.id AND i.exempt_ground IS NULL AND {AGENDA_PUBLIC})"
             ),
-            modified: "max(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
-                       WHERE i.issue_id = x.id), ''))",
+            modified: "GREATEST(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
+                       WHERE i.issue_id = x.id), x.updated_at))",
             in_committees: "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m \
                             ON m.id = i.meeting_id WHERE i.issue_id = x.id \
                             AND m.committee_id IN {set})",
@@ -120,77 +123,64 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
     }
 }
 
-/// Instants as the store writes them (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so that text order is
-/// time order.
-fn instant_key(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-impl SqliteStore {
-    pub(super) async fn published_stamps(
-        &self,
-        kind: PublishedKind,
-        scope: Scope,
-        window: &Window,
-        selection: Selection<'_>,
-    ) -> Result<Vec<Stamp>> {
-        let sql = kind_sql(kind);
-        let (scope_sql, scope_id) = match scope {
-            Scope::All => ("1".to_owned(), None),
-            // A body's own record is itself, not the bodies that share its committees.
-            Scope::Organisation(id) if kind == PublishedKind::Organisation => {
-                ("x.id = ?1".to_owned(), Some(id.get()))
+/// The query listing published records: binds `?1` (the scope's id, or NULL), `?2`…`?5` (the
+/// window: created since and until, modified since and until); selects `id`, `created` and
+/// `modified`. `None` when the selection is empty.
+pub(crate) fn query(
+    dialect: Dialect,
+    kind: PublishedKind,
+    scope: Scope,
+    selection: Selection<'_>,
+) -> Option<(String, Option<i64>)> {
+    let sql = kind_sql(kind);
+    let (scope_sql, scope_id) = match scope {
+        Scope::All => ("1 = 1".to_owned(), None),
+        // A body's own record is itself, not the bodies that share its committees.
+        Scope::Organisation(id) if kind == PublishedKind::Organisation => {
+            ("x.id = ?1".to_owned(), Some(id.get()))
+        }
+        Scope::Organisation(id) => (
+            sql.in_committees.replace(
+                "{set}",
+                "(SELECT committee_id FROM committee_owners WHERE organisation_id = ?1)",
+            ),
+            Some(id.get()),
+        ),
+        Scope::Committee(id) => (sql.in_committees.replace("{set}", "(?1)"), Some(id.get())),
+    };
+    let (selected, limit) = match selection {
+        Selection::After { id, limit } => (format!("x.id > {id}"), limit),
+        Selection::Ids([]) => return None,
+        Selection::Ids(ids) => (
+            // Integers only: they can stand in the SQL text.
+            format!(
+                "x.id IN ({})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            ),
+            u32::try_from(ids.len()).unwrap_or(u32::MAX),
+        ),
+    };
+    let query = format!(
+        "SELECT id, created, modified FROM (
+             SELECT x.id AS id, x.created_at AS created, {modified} AS modified
+             FROM {from} WHERE {selected} AND ({public}) AND ({scope_sql})
+         ) AS published
+         WHERE (?2 IS NULL OR created >= ?2) AND (?3 IS NULL OR created <= ?3)
+           AND (?4 IS NULL OR modified >= ?4) AND (?5 IS NULL OR modified <= ?5)
+         ORDER BY id LIMIT {limit}",
+        modified = sql.modified,
+        from = sql.from,
+        public = sql.public,
+    );
+    Some(match dialect {
+        // SQLite's two-argument max() is PostgreSQL's GREATEST.
+        Dialect::Sqlite => (query.replace("GREATEST(", "max("), scope_id),
+        Dialect::Postgres => {
+            let mut query = query;
+            for n in 1..=5 {
+                query = query.replace(&format!("?{n}"), &format!("${n}"));
             }
-            Scope::Organisation(id) => (
-                sql.in_committees.replace(
-                    "{set}",
-                    "(SELECT committee_id FROM committee_owners WHERE organisation_id = ?1)",
-                ),
-                Some(id.get()),
-            ),
-            Scope::Committee(id) => (sql.in_committees.replace("{set}", "(?1)"), Some(id.get())),
-        };
-        let (selected, limit) = match selection {
-            Selection::After { id, limit } => (format!("x.id > {id}"), limit),
-            Selection::Ids([]) => return Ok(Vec::new()),
-            Selection::Ids(ids) => (
-                // Integers only: they can stand in the SQL text.
-                format!(
-                    "x.id IN ({})",
-                    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-                ),
-                u32::try_from(ids.len()).unwrap_or(u32::MAX),
-            ),
-        };
-        let query = format!(
-            "SELECT id, created, modified FROM (
-                 SELECT x.id AS id, x.created_at AS created, {modified} AS modified
-                 FROM {from} WHERE {selected} AND ({public}) AND ({scope_sql})
-             )
-             WHERE (?2 IS NULL OR created >= ?2) AND (?3 IS NULL OR created <= ?3)
-               AND (?4 IS NULL OR modified >= ?4) AND (?5 IS NULL OR modified <= ?5)
-             ORDER BY id LIMIT {limit}",
-            modified = sql.modified,
-            from = sql.from,
-            public = sql.public,
-        );
-        let rows = sqlx::query(AssertSqlSafe(query))
-            .bind(scope_id)
-            .bind(window.created_since.map(instant_key))
-            .bind(window.created_until.map(instant_key))
-            .bind(window.modified_since.map(instant_key))
-            .bind(window.modified_until.map(instant_key))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("published records"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(Stamp {
-                    id: decode::id::<()>(row, "id")?.get(),
-                    created: decode::instant(row, "created")?,
-                    modified: decode::instant(row, "modified")?,
-                })
-            })
-            .collect()
-    }
+            (query, scope_id)
+        }
+    })
 }

@@ -1,0 +1,445 @@
+//! Rows to domain records, for every backend. Stored values pass through the same parsers as
+//! input, so a database changed behind witan's back shows up as [`StoreError::Corrupt`], not as a
+//! bad page.
+//!
+//! A backend says how to read one column of its rows ([`Columns`]: SQLite keeps dates as text,
+//! PostgreSQL as `date`); how columns become records is written once, here.
+
+use crate::{
+    CommitteeRef, EscalationRecord, MeetingSummary, Result, SearchDocument, SearchKind, StoreError,
+    Stored,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use witan_domain::*;
+
+pub(crate) fn corrupt(e: ValidationError) -> StoreError {
+    StoreError::Corrupt(e)
+}
+
+/// How a backend reads the columns of one of its rows.
+pub(crate) trait Columns {
+    fn opt_string(&self, column: &'static str) -> Result<Option<String>>;
+    fn opt_int(&self, column: &'static str) -> Result<Option<i64>>;
+    fn flag(&self, column: &'static str) -> Result<bool>;
+    fn opt_date(&self, column: &'static str) -> Result<Option<NaiveDate>>;
+    fn opt_instant(&self, column: &'static str) -> Result<Option<DateTime<Utc>>>;
+    /// A list of ids, such as a committee's organisations.
+    fn ids(&self, column: &'static str) -> Result<Vec<i64>>;
+    /// A list of texts, such as the points of a resolution.
+    fn texts(&self, column: &'static str) -> Result<Vec<String>>;
+}
+
+fn missing(column: &'static str) -> StoreError {
+    corrupt(ValidationError::new(column, "is missing"))
+}
+
+pub(crate) fn string(row: &impl Columns, column: &'static str) -> Result<String> {
+    row.opt_string(column)?.ok_or_else(|| missing(column))
+}
+
+pub(crate) fn int(row: &impl Columns, column: &'static str) -> Result<i64> {
+    row.opt_int(column)?.ok_or_else(|| missing(column))
+}
+
+pub(crate) fn id<T>(row: &impl Columns, column: &'static str) -> Result<Id<T>> {
+    int(row, column).map(Id::new)
+}
+
+pub(crate) fn opt_id<T>(row: &impl Columns, column: &'static str) -> Result<Option<Id<T>>> {
+    Ok(row.opt_int(column)?.map(Id::new))
+}
+
+pub(crate) fn title(row: &impl Columns, column: &'static str) -> Result<Title> {
+    Title::parse(column, &string(row, column)?).map_err(corrupt)
+}
+
+pub(crate) fn opt_title(row: &impl Columns, column: &'static str) -> Result<Option<Title>> {
+    row.opt_string(column)?
+        .map(|s| Title::parse(column, &s).map_err(corrupt))
+        .transpose()
+}
+
+pub(crate) fn text(row: &impl Columns, column: &'static str) -> Result<Text> {
+    Text::parse(column, &string(row, column)?).map_err(corrupt)
+}
+
+pub(crate) fn term<T: Term>(row: &impl Columns, column: &'static str) -> Result<T> {
+    T::parse(column, &string(row, column)?).map_err(corrupt)
+}
+
+pub(crate) fn opt_item_number(
+    row: &impl Columns,
+    column: &'static str,
+) -> Result<Option<ItemNumber>> {
+    row.opt_string(column)?
+        .map(|n| ItemNumber::parse(column, &n).map_err(corrupt))
+        .transpose()
+}
+
+pub(crate) fn date(row: &impl Columns, column: &'static str) -> Result<NaiveDate> {
+    row.opt_date(column)?.ok_or_else(|| missing(column))
+}
+
+pub(crate) fn opt_date(row: &impl Columns, column: &'static str) -> Result<Option<NaiveDate>> {
+    row.opt_date(column)
+}
+
+pub(crate) fn instant(row: &impl Columns, column: &'static str) -> Result<DateTime<Utc>> {
+    row.opt_instant(column)?.ok_or_else(|| missing(column))
+}
+
+pub(crate) fn opt_instant(
+    row: &impl Columns,
+    column: &'static str,
+) -> Result<Option<DateTime<Utc>>> {
+    row.opt_instant(column)
+}
+
+pub(crate) fn bool(row: &impl Columns, column: &'static str) -> Result<bool> {
+    row.flag(column)
+}
+
+/// A count or position that cannot be negative.
+fn unsigned<T: TryFrom<i64>>(row: &impl Columns, column: &'static str) -> Result<T> {
+    T::try_from(int(row, column)?)
+        .map_err(|_| corrupt(ValidationError::new(column, "is out of range")))
+}
+
+pub(crate) fn visibility(
+    row: &impl Columns,
+    ground: &'static str,
+    review: &'static str,
+) -> Result<Visibility> {
+    match row.opt_string(ground)? {
+        None => Ok(Visibility::Public),
+        Some(code) => Ok(Visibility::Exempt(Exemption {
+            ground: ExemptGround::parse_code(ground, &code).map_err(corrupt)?,
+            review_on: opt_date(row, review)?,
+        })),
+    }
+}
+
+/// The minutes of a row with `minutes_version`, `minutes_text`, `resolution_points` and
+/// `resolution_text`, if it has any.
+pub(crate) fn minutes(row: &impl Columns) -> Result<Option<(u32, Minutes)>> {
+    if row.opt_int("minutes_version")?.is_none() {
+        return Ok(None);
+    }
+    let points = row
+        .texts("resolution_points")?
+        .iter()
+        .map(|p| Text::parse("resolution_points", p).map_err(corrupt))
+        .collect::<Result<Vec<_>>>()?;
+    let minutes = Minutes {
+        text: text(row, "minutes_text")?,
+        resolution: Resolution::new(points, text(row, "resolution_text")?),
+    };
+    Ok(Some((unsigned(row, "minutes_version")?, minutes)))
+}
+
+pub(crate) fn organisation(row: &impl Columns) -> Result<Stored<Organisation>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Organisation {
+            slug: Slug::parse("slug", &string(row, "slug")?).map_err(corrupt)?,
+            name: title(row, "name")?,
+            kind: term(row, "kind")?,
+        },
+    })
+}
+
+/// A committee row with `owner_ids`, the ids of its organisations.
+pub(crate) fn committee(row: &impl Columns) -> Result<Stored<Committee>> {
+    let owner_ids: Vec<OrganisationId> = row.ids("owner_ids")?.into_iter().map(Id::new).collect();
+    let owners = if bool(row, "joint")? {
+        CommitteeOwners::joint("committee_owners", owner_ids).map_err(corrupt)?
+    } else {
+        match owner_ids.as_slice() {
+            [one] => CommitteeOwners::Single(*one),
+            _ => {
+                return Err(corrupt(ValidationError::new(
+                    "committee_owners",
+                    "a single committee must have exactly one organisation",
+                )));
+            }
+        }
+    };
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Committee {
+            slug: Slug::parse("slug", &string(row, "slug")?).map_err(corrupt)?,
+            name: title(row, "name")?,
+            purpose: text(row, "purpose")?,
+            owners,
+            parent: opt_id(row, "parent_id")?,
+        },
+    })
+}
+
+pub(crate) fn person(row: &impl Columns) -> Result<Stored<Person>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Person {
+            name: title(row, "name")?,
+            job_title: opt_title(row, "job_title")?,
+        },
+    })
+}
+
+pub(crate) fn membership(row: &impl Columns) -> Result<Stored<Membership>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Membership {
+            person: id(row, "person_id")?,
+            committee: id(row, "committee_id")?,
+            role: term(row, "role")?,
+            from: date(row, "from_date")?,
+            until: opt_date(row, "until_date")?,
+        },
+    })
+}
+
+pub(crate) fn meeting(row: &impl Columns) -> Result<Stored<Meeting>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Meeting {
+            committee: id(row, "committee_id")?,
+            times: MeetingTimes::new(instant(row, "starts_at")?, opt_instant(row, "ends_at")?)
+                .map_err(corrupt)?,
+            location: opt_title(row, "location")?,
+            status: term(row, "status")?,
+            agenda_published: opt_instant(row, "agenda_published_at")?,
+        },
+    })
+}
+
+pub(crate) fn item(row: &impl Columns) -> Result<Stored<AgendaItem>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: AgendaItem {
+            meeting: id(row, "meeting_id")?,
+            position: unsigned(row, "position")?,
+            number: ItemNumber::parse("number", &string(row, "number")?).map_err(corrupt)?,
+            title: title(row, "title")?,
+            issue: opt_id(row, "issue_id")?,
+            visibility: visibility(row, "exempt_ground", "exempt_review_on")?,
+        },
+    })
+}
+
+pub(crate) fn issue(row: &impl Columns) -> Result<Stored<Issue>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Issue {
+            title: title(row, "title")?,
+            reference: opt_title(row, "reference")?,
+            summary: text(row, "summary")?,
+        },
+    })
+}
+
+pub(crate) fn document(row: &impl Columns) -> Result<Stored<Document>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Document {
+            item: opt_id(row, "item_id")?,
+            issue: opt_id(row, "issue_id")?,
+            name: title(row, "name")?,
+            media_type: MediaType::parse("media_type", &string(row, "media_type")?)
+                .map_err(corrupt)?,
+            size_bytes: unsigned(row, "size_bytes")?,
+            sha256: match string(row, "sha256")?.as_str() {
+                "" => None,
+                digest => Some(Sha256::parse("sha256", digest).map_err(corrupt)?),
+            },
+            text: text(row, "text")?,
+            visibility: visibility(row, "exempt_ground", "exempt_review_on")?,
+        },
+    })
+}
+
+pub(crate) fn decision(row: &impl Columns) -> Result<Stored<Decision>> {
+    let maker = match (
+        opt_id(row, "maker_committee_id")?,
+        opt_id(row, "maker_person_id")?,
+    ) {
+        (Some(c), None) => DecisionMaker::Committee(c),
+        (None, Some(p)) => DecisionMaker::Officer(p),
+        _ => {
+            return Err(corrupt(ValidationError::new(
+                "decision.maker",
+                "must be exactly one committee or officer",
+            )));
+        }
+    };
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Decision {
+            item: opt_id(row, "item_id")?,
+            maker,
+            decided_on: date(row, "decided_on")?,
+            title: title(row, "title")?,
+            text: text(row, "text")?,
+            key_decision: bool(row, "key_decision")?,
+            call_in: match opt_date(row, "call_in_deadline")? {
+                Some(deadline) => CallIn::Subject { deadline },
+                None => CallIn::NotSubject,
+            },
+            status: term(row, "status")?,
+        },
+    })
+}
+
+pub(crate) fn action(row: &impl Columns) -> Result<Stored<Action>> {
+    let owner = match (
+        opt_id(row, "owner_person_id")?,
+        opt_id(row, "owner_organisation_id")?,
+    ) {
+        (Some(p), _) => Some(ActionOwner::Person(p)),
+        (None, Some(o)) => Some(ActionOwner::Organisation(o)),
+        (None, None) => None,
+    };
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Action {
+            meeting: id(row, "meeting_id")?,
+            item: opt_id(row, "item_id")?,
+            description: text(row, "description")?,
+            owner,
+            due_on: opt_date(row, "due_on")?,
+            status: term(row, "status")?,
+            rag: term(row, "rag")?,
+            closed_on: opt_date(row, "closed_on")?,
+        },
+    })
+}
+
+pub(crate) fn action_update(row: &impl Columns) -> Result<ActionUpdate> {
+    Ok(ActionUpdate {
+        on: date(row, "on_date")?,
+        text: text(row, "text")?,
+        rag: row
+            .opt_string("rag")?
+            .map(|r| Rag::parse("rag", &r).map_err(corrupt))
+            .transpose()?,
+    })
+}
+
+pub(crate) fn escalation(row: &impl Columns) -> Result<Stored<Escalation>> {
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: Escalation {
+            from_item: id(row, "from_item_id")?,
+            to_committee: id(row, "to_committee_id")?,
+            reason: text(row, "reason")?,
+            state: term(row, "state")?,
+            target_item: opt_id(row, "target_item_id")?,
+            considered_on: opt_date(row, "considered_on")?,
+        },
+    })
+}
+
+pub(crate) fn sign_off(row: &impl Columns) -> Result<SignOff> {
+    let reason = row
+        .opt_string("reason")?
+        .map(|r| Text::parse("reason", &r).map_err(corrupt))
+        .transpose()?;
+    SignOff::new(
+        unsigned(row, "version")?,
+        title(row, "signed_by")?,
+        opt_id(row, "person_id")?,
+        date(row, "signed_on")?,
+        reason,
+    )
+    .map_err(corrupt)
+}
+
+pub(crate) fn user(row: &impl Columns) -> Result<Stored<User>> {
+    let user = User::new(
+        Email::parse("users.email", &string(row, "email")?).map_err(corrupt)?,
+        title(row, "name")?,
+        term::<Role>(row, "role")?,
+        opt_id(row, "organisation_id")?,
+    )
+    .map_err(corrupt)?;
+    Ok(Stored {
+        id: id(row, "id")?,
+        record: user,
+    })
+}
+
+pub(crate) fn committee_ref(
+    row: &impl Columns,
+    id_column: &'static str,
+    slug: &'static str,
+    name: &'static str,
+) -> Result<CommitteeRef> {
+    Ok(CommitteeRef {
+        id: id(row, id_column)?,
+        slug: string(row, slug)?,
+        name: string(row, name)?,
+    })
+}
+
+/// A committee named by `committee_id`, `committee_slug` and `committee_name`, if the row has one.
+pub(crate) fn opt_committee_ref(row: &impl Columns) -> Result<Option<CommitteeRef>> {
+    match row.opt_int("committee_id")? {
+        Some(_) => committee_ref(row, "committee_id", "committee_slug", "committee_name").map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A meeting row (`m.*`) with its committee's `committee_slug` and `committee_name`.
+pub(crate) fn meeting_summary(row: &impl Columns) -> Result<MeetingSummary> {
+    Ok(MeetingSummary {
+        meeting: meeting(row)?,
+        committee: committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+    })
+}
+
+/// An escalation row (`e.*`) with both committees and meetings, as the backends' escalation
+/// SELECTs name them.
+pub(crate) fn escalation_record(row: &impl Columns) -> Result<EscalationRecord> {
+    Ok(EscalationRecord {
+        escalation: escalation(row)?,
+        from_committee: committee_ref(
+            row,
+            "from_committee_id",
+            "from_committee_slug",
+            "from_committee_name",
+        )?,
+        from_meeting: id(row, "from_meeting_id")?,
+        to_committee: committee_ref(
+            row,
+            "to_committee_id",
+            "to_committee_slug",
+            "to_committee_name",
+        )?,
+        target_meeting: opt_id(row, "target_meeting_id")?,
+    })
+}
+
+/// A searchable record as every backend's search SELECT answers it.
+pub(crate) fn search_document(kind: SearchKind, row: &impl Columns) -> Result<SearchDocument> {
+    let date = match opt_date(row, "on_date")? {
+        Some(date) => Some(date),
+        None => opt_instant(row, "starts_at")?.map(time::london_date),
+    };
+    Ok(SearchDocument {
+        kind,
+        id: int(row, "id")?,
+        title: string(row, "title")?,
+        body: string(row, "body")?,
+        committee: opt_committee_ref(row)?,
+        organisations: string(row, "organisations")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        date,
+        key_decision: bool(row, "key_decision")?,
+        public: bool(row, "public")?,
+        meeting: opt_id(row, "meeting_id")?,
+        item_number: row.opt_string("item_number")?,
+        issue: opt_id(row, "issue_id")?,
+    })
+}

@@ -1,0 +1,277 @@
+//! Accounts, sessions, failed sign-ins and the audit log on PostgreSQL.
+
+use super::decode::{self, Columns};
+use super::{PgStore, PgWriter, db_error};
+use crate::accounts::{AccountWriter, Accounts, AuditRecord, Session};
+use crate::{Account, Page, Result, StoreError, Stored};
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use witan_domain::{AuditEntry, Email, Id, Term, User, UserId};
+
+#[async_trait]
+impl Accounts for PgStore {
+    async fn account(&self, email: &Email) -> Result<Account> {
+        let row = sqlx::query(
+            "SELECT id, email, name, role, organisation_id, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("user"))?
+        .ok_or_else(|| StoreError::not_found("user", email))?;
+        Ok(Account {
+            user: decode::user(&row)?,
+            password_hash: decode::string(&row, "password_hash")?,
+        })
+    }
+
+    async fn user(&self, id: UserId) -> Result<Stored<User>> {
+        let row =
+            sqlx::query("SELECT id, email, name, role, organisation_id FROM users WHERE id = $1")
+                .bind(id.get())
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_error("user"))?
+                .ok_or_else(|| StoreError::not_found("user", id))?;
+        decode::user(&row)
+    }
+
+    async fn users(&self) -> Result<Vec<Stored<User>>> {
+        let rows =
+            sqlx::query("SELECT id, email, name, role, organisation_id FROM users ORDER BY email")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error("user"))?;
+        rows.iter().map(decode::user).collect()
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, Stored<User>)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, u.organisation_id,
+                    s.token_hash, s.csrf_token, s.created_at, s.expires_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("session"))?;
+        let Some(row) = row else { return Ok(None) };
+        let user = decode::user(&row)?;
+        let session = Session {
+            token_hash: decode::string(&row, "token_hash")?,
+            user: user.id,
+            csrf_token: decode::string(&row, "csrf_token")?,
+            created: decode::instant(&row, "created_at")?,
+            expires: decode::instant(&row, "expires_at")?,
+        };
+        Ok(Some((session, user)))
+    }
+
+    async fn login_failures(&self, email: &Email, since: DateTime<Utc>) -> Result<u32> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
+                .bind(email.as_str())
+                .bind(since)
+                .fetch_one(self.pool())
+                .await
+                .map_err(db_error("login failure"))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, at, by_whom, action, record_kind, record_id,
+                    before_json::text AS before_json, after_json::text AS after_json
+             FROM audit_log
+             WHERE ($1::text IS NULL OR (record_kind = $1 AND record_id = $2))
+             ORDER BY id DESC LIMIT $3 OFFSET $4",
+        )
+        .bind(record.map(|(kind, _)| kind))
+        .bind(record.map(|(_, id)| id))
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("audit log"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    id: decode::int(row, "id")?,
+                    entry: AuditEntry {
+                        at: decode::instant(row, "at")?,
+                        by: decode::string(row, "by_whom")?,
+                        action: decode::string(row, "action")?,
+                        record: decode::string(row, "record_kind")?,
+                        record_id: decode::int(row, "record_id")?,
+                        before: row.opt_string("before_json")?,
+                        after: row.opt_string("after_json")?,
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl AccountWriter for PgWriter {
+    async fn create_user(&mut self, user: &User, password_hash: &str) -> Result<UserId> {
+        let row = self
+            .fetch_one(
+                "INSERT INTO users (email, name, role, organisation_id, password_hash)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                vec![
+                    user.email.as_str().into(),
+                    user.name.as_str().into(),
+                    user.role.as_str().into(),
+                    user.organisation.map(Id::get).into(),
+                    password_hash.into(),
+                ],
+                "user",
+            )
+            .await?;
+        decode::id(&row, "id")
+    }
+
+    async fn set_password(&mut self, user: UserId, password_hash: &str) -> Result<()> {
+        let updated = self
+            .execute(
+                "UPDATE users SET password_hash = $1, updated_at = now() WHERE id = $2",
+                vec![password_hash.into(), user.get().into()],
+                "user",
+            )
+            .await?;
+        if updated == 0 {
+            return Err(StoreError::not_found("user", user));
+        }
+        Ok(())
+    }
+
+    async fn update_user(&mut self, id: UserId, user: &User) -> Result<()> {
+        let updated = self
+            .execute(
+                "UPDATE users SET name = $1, role = $2, organisation_id = $3, updated_at = now()
+                 WHERE id = $4",
+                vec![
+                    user.name.as_str().into(),
+                    user.role.as_str().into(),
+                    user.organisation.map(Id::get).into(),
+                    id.get().into(),
+                ],
+                "user",
+            )
+            .await?;
+        if updated == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
+    async fn delete_user(&mut self, id: UserId) -> Result<()> {
+        let deleted = self
+            .execute(
+                "DELETE FROM users WHERE id = $1",
+                vec![id.get().into()],
+                "user",
+            )
+            .await?;
+        if deleted == 0 {
+            return Err(StoreError::not_found("user", id));
+        }
+        Ok(())
+    }
+
+    async fn create_session(&mut self, session: &Session) -> Result<()> {
+        self.execute(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            vec![
+                session.token_hash.as_str().into(),
+                session.user.get().into(),
+                session.csrf_token.as_str().into(),
+                session.created.into(),
+                session.expires.into(),
+            ],
+            "session",
+        )
+        .await?;
+        // Expired sessions are of no use to anyone.
+        self.execute(
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            vec![session.created.into()],
+            "session",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn end_session(&mut self, token_hash: &str) -> Result<()> {
+        self.execute(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            vec![token_hash.into()],
+            "session",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn end_sessions_of(&mut self, user: UserId, keep: Option<&str>) -> Result<()> {
+        self.execute(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2",
+            vec![user.get().into(), keep.into()],
+            "session",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn record_login_failure(&mut self, email: &Email, at: DateTime<Utc>) -> Result<()> {
+        self.execute(
+            "INSERT INTO login_failures (email, at) VALUES ($1, $2)",
+            vec![email.as_str().into(), at.into()],
+            "login failure",
+        )
+        .await?;
+        self.execute(
+            "DELETE FROM login_failures WHERE at < $1",
+            vec![(at - Duration::days(1)).into()],
+            "login failure",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn clear_login_failures(&mut self, email: &Email) -> Result<()> {
+        self.execute(
+            "DELETE FROM login_failures WHERE email = $1",
+            vec![email.as_str().into()],
+            "login failure",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn record_audit(&mut self, entry: &AuditEntry) -> Result<()> {
+        self.execute(
+            "INSERT INTO audit_log (at, by_whom, action, record_kind, record_id, before_json, after_json)
+             VALUES ($1, $2, $3, $4, $5, $6::json, $7::json)",
+            vec![
+                entry.at.into(),
+                entry.by.as_str().into(),
+                entry.action.as_str().into(),
+                entry.record.as_str().into(),
+                entry.record_id.into(),
+                entry.before.as_deref().into(),
+                entry.after.as_deref().into(),
+            ],
+            "audit log",
+        )
+        .await
+        .map(drop)
+    }
+}

@@ -1,0 +1,1077 @@
+//! The read side on PostgreSQL. Composite records (a meeting with its agenda, an issue with its
+//! history) are loaded in a fixed handful of queries, one per kind of child record, whatever the
+//! number of items: no query per item.
+
+use super::decode::{self, Columns, committee_ref, escalation_record, meeting_summary};
+use super::{Param, PgStore, bind_all, db_error};
+use crate::*;
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+use witan_domain::*;
+
+const COMMITTEE_SELECT: &str = "SELECT c.*, COALESCE((SELECT array_agg(o.organisation_id ORDER BY o.organisation_id) \
+     FROM committee_owners o WHERE o.committee_id = c.id), '{}') AS owner_ids FROM committees c";
+
+const ITEM_COLUMNS: &str = "i.*, iss.title AS issue_title, mm.version AS minutes_version, \
+     mm.text AS minutes_text, mm.resolution_points, mm.resolution_text";
+
+const ACTION_SELECT: &str = "SELECT a.*, COALESCE(p.name, o.name) AS owner_name, m.starts_at AS raised_on, \
+     c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name \
+     FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
+     LEFT JOIN people p ON p.id = a.owner_person_id \
+     LEFT JOIN organisations o ON o.id = a.owner_organisation_id \
+     LEFT JOIN agenda_items ai ON ai.id = a.item_id";
+
+const ESCALATION_SELECT: &str = "SELECT e.*, fc.id AS from_committee_id, fc.slug AS from_committee_slug, \
+     fc.name AS from_committee_name, fi.meeting_id AS from_meeting_id, tc.slug AS to_committee_slug, \
+     tc.name AS to_committee_name, ti.meeting_id AS target_meeting_id \
+     FROM escalations e \
+     JOIN agenda_items fi ON fi.id = e.from_item_id \
+     JOIN meetings fm ON fm.id = fi.meeting_id \
+     JOIN committees fc ON fc.id = fm.committee_id \
+     JOIN committees tc ON tc.id = e.to_committee_id \
+     LEFT JOIN agenda_items ti ON ti.id = e.target_item_id";
+
+/// Which agenda items a composite read is about. The filter is SQL over `agenda_items i JOIN
+/// meetings m`, with the record's id as `$1`.
+#[derive(Clone, Copy)]
+enum ItemsOf {
+    Meeting(MeetingId),
+    Issue(IssueId),
+}
+
+impl ItemsOf {
+    fn filter(self, audience: Audience) -> &'static str {
+        match (self, audience.sees_exempt()) {
+            (Self::Meeting(_), _) => "i.meeting_id = $1",
+            (Self::Issue(_), true) => "i.issue_id = $1",
+            // The public sees an item in an issue's history only once its agenda is published.
+            (Self::Issue(_), false) => {
+                concat!("i.issue_id = $1 AND m.status ", agenda_public!())
+            }
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Self::Meeting(id) => id.get(),
+            Self::Issue(id) => id.get(),
+        }
+    }
+}
+
+impl PgStore {
+    async fn fetch_all(&self, sql: String, bind: &[i64], what: &'static str) -> Result<Vec<PgRow>> {
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for value in bind {
+            query = query.bind(*value);
+        }
+        query.fetch_all(self.pool()).await.map_err(db_error(what))
+    }
+
+    /// Actions matching `filter` (SQL over `actions a`, `meetings m`, `committees c`,
+    /// `agenda_items ai`, with `bind` as `$1`…), with their updates, as `audience` may see them,
+    /// in the order and window `tail` gives (`ORDER BY …` and perhaps `LIMIT …`).
+    async fn action_records(
+        &self,
+        filter: &str,
+        bind: Vec<Param>,
+        audience: Audience,
+        tail: &str,
+    ) -> Result<Vec<ActionRecord>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            // Nor actions of meetings whose agenda is not public yet.
+            concat!(
+                " AND ai.exempt_ground IS NULL AND m.status ",
+                agenda_public!()
+            )
+        };
+        let query = sqlx::query(AssertSqlSafe(format!(
+            "{ACTION_SELECT} WHERE {filter}{public} {tail}"
+        )));
+        let rows = bind_all(query, bind)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("action"))?;
+        let actions = rows
+            .iter()
+            .map(decode::action)
+            .collect::<Result<Vec<_>>>()?;
+        let ids: Vec<i64> = actions.iter().map(|a| a.id.get()).collect();
+        let mut updates: HashMap<i64, Vec<ActionUpdate>> = HashMap::new();
+        if !ids.is_empty() {
+            let rows = sqlx::query(
+                "SELECT action_id, on_date, text, rag FROM action_updates
+                 WHERE action_id = ANY($1) ORDER BY on_date, id",
+            )
+            .bind(&ids)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("action_update"))?;
+            for row in &rows {
+                updates
+                    .entry(decode::int(row, "action_id")?)
+                    .or_default()
+                    .push(decode::action_update(row)?);
+            }
+        }
+        rows.iter()
+            .zip(actions)
+            .map(|(row, action)| {
+                Ok(ActionRecord {
+                    committee: committee_ref(
+                        row,
+                        "committee_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?,
+                    owner_name: row.opt_string("owner_name")?,
+                    raised_at: action.meeting,
+                    raised_on: decode::instant(row, "raised_on")?,
+                    updates: updates.remove(&action.id.get()).unwrap_or_default(),
+                    action,
+                })
+            })
+            .collect()
+    }
+
+    /// The items `of` names, each with its children, as `audience` may see them, paired with the
+    /// meeting they belong to. Newest meeting first, then agenda order.
+    async fn item_entries(&self, of: ItemsOf, audience: Audience) -> Result<Vec<ItemEntry>> {
+        let filter = of.filter(audience);
+        let id = of.id();
+        let item_set = format!(
+            "SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE {filter}{}",
+            if audience.sees_exempt() {
+                ""
+            } else {
+                " AND i.exempt_ground IS NULL"
+            }
+        );
+        let public_docs = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND d.exempt_ground IS NULL"
+        };
+
+        let items = self
+            .fetch_all(
+                format!(
+                    "SELECT {ITEM_COLUMNS} FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                     LEFT JOIN issues iss ON iss.id = i.issue_id \
+                     LEFT JOIN item_minutes mm ON mm.item_id = i.id \
+                       AND mm.version = (SELECT MAX(x.version) FROM item_minutes x WHERE x.item_id = i.id) \
+                     WHERE {filter} ORDER BY m.starts_at DESC, i.position"
+                ),
+                &[id],
+                "agenda_item",
+            )
+            .await?;
+        let documents = self
+            .fetch_all(
+                format!("SELECT d.* FROM documents d WHERE d.item_id IN ({item_set}){public_docs} ORDER BY d.id"),
+                &[id],
+                "document",
+            )
+            .await?;
+        let decisions = self
+            .fetch_all(
+                format!("SELECT * FROM decisions WHERE item_id IN ({item_set}) ORDER BY id"),
+                &[id],
+                "decision",
+            )
+            .await?;
+        let sent = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.from_item_id IN ({item_set}) ORDER BY e.id"),
+                &[id],
+                "escalation",
+            )
+            .await?;
+        let received = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.target_item_id IN ({item_set}) ORDER BY e.id"),
+                &[id],
+                "escalation",
+            )
+            .await?;
+        let actions = self
+            .action_records(
+                &format!("a.item_id IN ({item_set})"),
+                vec![Param::Int(Some(id))],
+                audience,
+                "ORDER BY m.starts_at, a.id",
+            )
+            .await?;
+
+        let mut documents_by_item: HashMap<ItemId, Vec<Stored<Document>>> = HashMap::new();
+        for row in &documents {
+            let d = decode::document(row)?;
+            if let Some(item) = d.item {
+                documents_by_item.entry(item).or_default().push(d);
+            }
+        }
+        let mut decisions_by_item: HashMap<ItemId, Vec<Stored<Decision>>> = HashMap::new();
+        for row in &decisions {
+            let d = decode::decision(row)?;
+            if let Some(item) = d.item {
+                decisions_by_item.entry(item).or_default().push(d);
+            }
+        }
+        let mut actions_by_item: HashMap<ItemId, Vec<ActionRecord>> = HashMap::new();
+        for a in actions {
+            if let Some(item) = a.action.item {
+                actions_by_item.entry(item).or_default().push(a);
+            }
+        }
+        let mut sent_by_item: HashMap<ItemId, Vec<EscalationRecord>> = HashMap::new();
+        for row in &sent {
+            let e = escalation_record(row)?;
+            sent_by_item
+                .entry(e.escalation.from_item)
+                .or_default()
+                .push(e);
+        }
+        let mut received_by_item: HashMap<ItemId, EscalationRecord> = HashMap::new();
+        for row in &received {
+            let e = escalation_record(row)?;
+            if let Some(target) = e.escalation.target_item {
+                received_by_item.insert(target, e);
+            }
+        }
+
+        items
+            .iter()
+            .map(|row| {
+                let item = decode::item(row)?;
+                if let (Some(exemption), false) =
+                    (item.visibility.exemption(), audience.sees_exempt())
+                {
+                    return Ok(ItemEntry::Withheld {
+                        id: item.id,
+                        label: exemption.ground.public_label(),
+                        ground: exemption.ground.clone(),
+                        number: item.record.number.clone(),
+                    });
+                }
+                let id = item.id;
+                Ok(ItemEntry::Open(Box::new(ItemRecord {
+                    issue_title: decode::opt_title(row, "issue_title")?,
+                    minutes: decode::minutes(row)?,
+                    documents: documents_by_item.remove(&id).unwrap_or_default(),
+                    decisions: decisions_by_item.remove(&id).unwrap_or_default(),
+                    actions: actions_by_item.remove(&id).unwrap_or_default(),
+                    escalations_sent: sent_by_item.remove(&id).unwrap_or_default(),
+                    escalated_from: received_by_item.remove(&id),
+                    item,
+                })))
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn attendance(
+        &self,
+        person: PersonId,
+        page: Page,
+    ) -> Result<Vec<(MeetingSummary, AttendanceKind)>> {
+        sqlx::query(
+            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
+             FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id
+             WHERE a.person_id = $1 ORDER BY m.starts_at DESC, m.id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(person.get())
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("attendance"))?
+        .iter()
+        .map(|row| {
+            Ok((meeting_summary(row)?, decode::term(row, "attendance")?))
+        })
+        .collect()
+    }
+
+    async fn search_documents(
+        &self,
+        kind: SearchKind,
+        selection: SearchSelection<'_>,
+    ) -> Result<Vec<SearchDocument>> {
+        self.read_search_documents(kind, selection).await
+    }
+
+    async fn search_changes(&self, after: u64, limit: u32) -> Result<Vec<SearchChange>> {
+        self.read_search_changes(after, limit).await
+    }
+
+    async fn last_search_change(&self) -> Result<u64> {
+        self.read_last_search_change().await
+    }
+
+    async fn prune_search_changes(&self, upto: u64) -> Result<()> {
+        self.delete_search_changes(upto).await
+    }
+
+    async fn begin(&self) -> Result<Box<dyn Writer>> {
+        Ok(Box::new(self.writer().await?))
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(self.pool())
+            .await
+            .map_err(db_error("ping"))?;
+        Ok(())
+    }
+
+    async fn generation(&self) -> Result<u64> {
+        let value: i64 = sqlx::query_scalar("SELECT value FROM store_generation WHERE id = 1")
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error("store_generation"))?;
+        Ok(u64::try_from(value).unwrap_or(0))
+    }
+
+    fn local_commits(&self) -> u64 {
+        self.commit_counter()
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM organisations) AS organisations,
+                    (SELECT COUNT(*) FROM committees) AS committees,
+                    (SELECT COUNT(*) FROM people) AS people,
+                    (SELECT COUNT(*) FROM meetings) AS meetings,
+                    (SELECT COUNT(*) FROM agenda_items) AS agenda_items,
+                    (SELECT COUNT(*) FROM issues) AS issues,
+                    (SELECT COUNT(*) FROM documents) AS documents,
+                    (SELECT COUNT(*) FROM decisions) AS decisions,
+                    (SELECT COUNT(*) FROM actions) AS actions,
+                    (SELECT COUNT(*) FROM escalations) AS escalations",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error("counts"))?;
+        let n = |c: &str| {
+            row.try_get::<i64, _>(c)
+                .map(|v| u64::try_from(v).unwrap_or(0))
+                .unwrap_or(0)
+        };
+        Ok(Counts {
+            organisations: n("organisations"),
+            committees: n("committees"),
+            people: n("people"),
+            meetings: n("meetings"),
+            agenda_items: n("agenda_items"),
+            issues: n("issues"),
+            documents: n("documents"),
+            decisions: n("decisions"),
+            actions: n("actions"),
+            escalations: n("escalations"),
+        })
+    }
+
+    async fn organisations(&self) -> Result<Vec<Stored<Organisation>>> {
+        let rows = sqlx::query("SELECT * FROM organisations ORDER BY name")
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("organisation"))?;
+        rows.iter().map(decode::organisation).collect()
+    }
+
+    async fn issue_references(&self) -> Result<Vec<(String, IssueId)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT reference, id FROM issues WHERE reference IS NOT NULL")
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error("issue"))?;
+        Ok(rows.into_iter().map(|(r, id)| (r, Id::new(id))).collect())
+    }
+
+    async fn committees(&self) -> Result<Vec<Stored<Committee>>> {
+        let rows = self
+            .fetch_all(
+                format!("{COMMITTEE_SELECT} ORDER BY c.name"),
+                &[],
+                "committee",
+            )
+            .await?;
+        rows.iter().map(decode::committee).collect()
+    }
+
+    async fn committee(&self, id: CommitteeId) -> Result<Stored<Committee>> {
+        let rows = self
+            .fetch_all(
+                format!("{COMMITTEE_SELECT} WHERE c.id = $1"),
+                &[id.get()],
+                "committee",
+            )
+            .await?;
+        rows.first()
+            .map(decode::committee)
+            .ok_or_else(|| StoreError::not_found("committee", id))?
+    }
+
+    async fn committee_by_slug(&self, slug: &str) -> Result<Stored<Committee>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "{COMMITTEE_SELECT} WHERE c.slug = $1"
+        )))
+        .bind(slug)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("committee"))?;
+        row.as_ref()
+            .map(decode::committee)
+            .ok_or_else(|| StoreError::not_found("committee", slug))?
+    }
+
+    async fn memberships(&self, committee: CommitteeId) -> Result<Vec<MembershipRecord>> {
+        let rows = sqlx::query(
+            "SELECT ms.*, p.name AS person_name FROM memberships ms JOIN people p ON p.id = ms.person_id
+             WHERE ms.committee_id = $1
+             ORDER BY CASE ms.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2
+                      WHEN 'co_opted' THEN 3 ELSE 4 END, p.name",
+        )
+        .bind(committee.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("membership"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(MembershipRecord {
+                    membership: decode::membership(row)?,
+                    person_name: decode::title(row, "person_name")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn person(&self, id: PersonId) -> Result<Stored<Person>> {
+        let row = sqlx::query("SELECT * FROM people WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("person"))?;
+        row.as_ref()
+            .map(decode::person)
+            .ok_or_else(|| StoreError::not_found("person", id))?
+    }
+
+    async fn item(&self, id: ItemId) -> Result<Stored<AgendaItem>> {
+        let row = sqlx::query("SELECT * FROM agenda_items WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("agenda item"))?;
+        row.as_ref()
+            .map(decode::item)
+            .ok_or_else(|| StoreError::not_found("agenda item", id))?
+    }
+
+    async fn document(&self, id: DocumentId, audience: Audience) -> Result<Stored<Document>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            concat!(
+                " AND d.exempt_ground IS NULL AND (d.item_id IS NULL OR EXISTS (
+                 SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 WHERE i.id = d.item_id AND i.exempt_ground IS NULL AND m.status ",
+                agenda_public!(),
+                "))"
+            )
+        };
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT d.* FROM documents d WHERE d.id = $1{public}"
+        )))
+        .bind(id.get())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("document"))?;
+        row.as_ref()
+            .map(decode::document)
+            .ok_or_else(|| StoreError::not_found("document", id))?
+    }
+
+    async fn exempt_register(&self, page: Page) -> Result<Vec<ExemptEntry>> {
+        let rows = sqlx::query(
+            "SELECT * FROM (
+                 SELECT 'item' AS kind, i.id, i.title, i.exempt_ground, i.exempt_review_on,
+                        m.id AS meeting_id, m.starts_at, c.id AS committee_id,
+                        c.slug AS committee_slug, c.name AS committee_name
+                 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 JOIN committees c ON c.id = m.committee_id
+                 WHERE i.exempt_ground IS NOT NULL
+                 UNION ALL
+                 SELECT 'document', d.id, d.name, d.exempt_ground, d.exempt_review_on,
+                        m.id, m.starts_at, c.id, c.slug, c.name
+                 FROM documents d LEFT JOIN agenda_items i ON i.id = d.item_id
+                 LEFT JOIN meetings m ON m.id = i.meeting_id
+                 LEFT JOIN committees c ON c.id = m.committee_id
+                 WHERE d.exempt_ground IS NOT NULL) AS entries
+             ORDER BY exempt_review_on NULLS LAST, kind DESC, id
+             LIMIT $1 OFFSET $2",
+        )
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("exempt register"))?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = decode::string(row, "kind")?;
+                let committee = match decode::opt_id::<Committee>(row, "committee_id")? {
+                    Some(id) => Some(CommitteeRef {
+                        id,
+                        slug: decode::string(row, "committee_slug")?,
+                        name: decode::string(row, "committee_name")?,
+                    }),
+                    None => None,
+                };
+                let Visibility::Exempt(exemption) =
+                    decode::visibility(row, "exempt_ground", "exempt_review_on")?
+                else {
+                    return Err(StoreError::Database(
+                        "an exempt entry without a ground".into(),
+                    ));
+                };
+                Ok(ExemptEntry {
+                    kind: if kind == "item" { "item" } else { "document" },
+                    id: decode::int(row, "id")?,
+                    title: decode::title(row, "title")?,
+                    meeting: decode::opt_id(row, "meeting_id")?,
+                    meeting_start: decode::opt_instant(row, "starts_at")?,
+                    committee,
+                    exemption,
+                })
+            })
+            .collect()
+    }
+
+    async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>> {
+        let row = sqlx::query("SELECT * FROM meetings WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("meeting"))?;
+        row.as_ref()
+            .map(decode::meeting)
+            .ok_or_else(|| StoreError::not_found("meeting", id))?
+    }
+
+    async fn meetings(
+        &self,
+        committee: Option<CommitteeId>,
+        when: When,
+        page: Page,
+    ) -> Result<Vec<MeetingSummary>> {
+        let (column, comparison, order, instant) = match when {
+            When::From(t) => ("starts_at", ">=", "ASC", t),
+            When::Before(t) => ("starts_at", "<", "DESC", t),
+            When::AgendaPublishedBy(t) => ("agenda_published_at", "<=", "DESC", t),
+        };
+        let committee_filter = if committee.is_some() {
+            "AND m.committee_id = $2"
+        } else {
+            "AND $2 IS NULL"
+        };
+        let sql = format!(
+            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name FROM meetings m
+             JOIN committees c ON c.id = m.committee_id
+             WHERE m.{column} {comparison} $1 {committee_filter}
+             ORDER BY m.{column} {order}, m.id {order} LIMIT $3 OFFSET $4"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(instant)
+            .bind(committee.map(Id::get))
+            .bind(i64::from(page.limit))
+            .bind(i64::from(page.offset))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("meeting"))?;
+        rows.iter().map(meeting_summary).collect()
+    }
+
+    async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
+        let meeting = self.meeting(id).await?;
+        let committee = self.committee(meeting.committee).await?;
+        let organisations = sqlx::query(
+            "SELECT o.* FROM organisations o JOIN committee_owners co ON co.organisation_id = o.id
+             WHERE co.committee_id = $1 ORDER BY o.name",
+        )
+        .bind(committee.id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("organisation"))?
+        .iter()
+        .map(decode::organisation)
+        .collect::<Result<Vec<_>>>()?;
+
+        let attendance = sqlx::query(
+            "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
+             WHERE a.meeting_id = $1 ORDER BY a.kind, p.name",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("attendance"))?
+        .iter()
+        .map(|row| {
+            Ok(Attendee {
+                person: decode::person(row)?,
+                kind: decode::term(row, "kind")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let declarations = sqlx::query(
+            "SELECT p.name AS person_name, i.number, d.kind, d.description FROM declarations d
+             JOIN people p ON p.id = d.person_id LEFT JOIN agenda_items i ON i.id = d.item_id
+             WHERE d.meeting_id = $1 ORDER BY d.id",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("declaration"))?
+        .iter()
+        .map(|row| {
+            Ok(DeclarationRecord {
+                person_name: decode::title(row, "person_name")?,
+                item_number: decode::opt_item_number(row, "number")?,
+                kind: decode::term(row, "kind")?,
+                description: decode::string(row, "description")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let agenda = if audience.sees_exempt() || meeting.status.agenda_is_public() {
+            Some(self.item_entries(ItemsOf::Meeting(id), audience).await?)
+        } else {
+            None
+        };
+
+        let sign_offs =
+            sqlx::query("SELECT * FROM minutes_sign_offs WHERE meeting_id = $1 ORDER BY version")
+                .bind(id.get())
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error("minutes_sign_off"))?
+                .iter()
+                .map(decode::sign_off)
+                .collect::<Result<Vec<_>>>()?;
+
+        let starts = meeting.times.start();
+        let day = time::london_date(meeting.times.start());
+        let carried_actions = self
+            .action_records(
+                "m.committee_id = $1 AND m.starts_at < $2 AND (a.closed_on IS NULL OR a.closed_on >= $3)",
+                vec![
+                    Param::Int(Some(committee.id.get())),
+                    Param::Instant(Some(starts)),
+                    Param::Date(Some(day)),
+                ],
+                audience,
+                "ORDER BY m.starts_at, a.id",
+            )
+            .await?;
+
+        Ok(MeetingRecord {
+            meeting,
+            committee,
+            organisations,
+            attendance,
+            declarations,
+            agenda,
+            sign_offs,
+            carried_actions,
+        })
+    }
+
+    async fn minutes_versions(
+        &self,
+        item: ItemId,
+        audience: Audience,
+    ) -> Result<Vec<(u32, Minutes)>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            concat!(
+                " AND i.exempt_ground IS NULL AND \
+                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
+                agenda_public!()
+            )
+        };
+        let rows = self
+            .fetch_all(
+                format!(
+                    "SELECT mm.version AS minutes_version, mm.text AS minutes_text, mm.resolution_points, \
+                     mm.resolution_text FROM item_minutes mm JOIN agenda_items i ON i.id = mm.item_id \
+                     WHERE mm.item_id = $1{public} ORDER BY mm.version"
+                ),
+                &[item.get()],
+                "minutes",
+            )
+            .await?;
+        rows.iter()
+            .filter_map(|row| decode::minutes(row).transpose())
+            .collect()
+    }
+
+    async fn issue_record(&self, id: IssueId, audience: Audience) -> Result<IssueRecord> {
+        let issue = sqlx::query("SELECT * FROM issues WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("issue"))?
+            .as_ref()
+            .map(decode::issue)
+            .ok_or_else(|| StoreError::not_found("issue", id))??;
+        let public_docs = if audience.sees_exempt() {
+            ""
+        } else {
+            " AND d.exempt_ground IS NULL"
+        };
+        let documents = self
+            .fetch_all(
+                format!("SELECT d.* FROM documents d WHERE d.issue_id = $1 AND d.item_id IS NULL{public_docs} ORDER BY d.id"),
+                &[id.get()],
+                "document",
+            )
+            .await?
+            .iter()
+            .map(decode::document)
+            .collect::<Result<Vec<_>>>()?;
+        let meetings = self
+            .fetch_all(
+                format!(
+                    "SELECT DISTINCT m.*, c.slug AS committee_slug, c.name AS committee_name, i.id AS item_id \
+                     FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+                     JOIN committees c ON c.id = m.committee_id WHERE {}",
+                    ItemsOf::Issue(id).filter(audience)
+                ),
+                &[id.get()],
+                "meeting",
+            )
+            .await?;
+        let mut meeting_of_item: HashMap<i64, (Stored<Meeting>, CommitteeRef)> = HashMap::new();
+        for row in &meetings {
+            meeting_of_item.insert(
+                decode::int(row, "item_id")?,
+                (
+                    decode::meeting(row)?,
+                    committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+                ),
+            );
+        }
+        let history = self
+            .item_entries(ItemsOf::Issue(id), audience)
+            .await?
+            .into_iter()
+            .filter_map(|entry| {
+                let item_id = match &entry {
+                    ItemEntry::Open(record) => record.item.id,
+                    ItemEntry::Withheld { id, .. } => *id,
+                };
+                let (meeting, committee) = meeting_of_item.remove(&item_id.get())?;
+                Some(HistoryEntry {
+                    meeting,
+                    committee,
+                    item: entry,
+                })
+            })
+            .collect();
+        Ok(IssueRecord {
+            issue,
+            documents,
+            history,
+        })
+    }
+
+    async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>> {
+        let row = sqlx::query("SELECT * FROM decisions WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error("decision"))?;
+        row.as_ref()
+            .map(decode::decision)
+            .ok_or_else(|| StoreError::not_found("decision", id))?
+    }
+
+    async fn action(&self, id: ActionId) -> Result<ActionRecord> {
+        self.action_records(
+            "a.id = $1",
+            vec![Param::Int(Some(id.get()))],
+            Audience::Privileged,
+            "",
+        )
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::not_found("action", id))
+    }
+
+    async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord> {
+        let rows = self
+            .fetch_all(
+                format!("{ESCALATION_SELECT} WHERE e.id = $1"),
+                &[id.get()],
+                "escalation",
+            )
+            .await?;
+        rows.first()
+            .map(escalation_record)
+            .ok_or_else(|| StoreError::not_found("escalation", id))?
+    }
+
+    async fn escalations(
+        &self,
+        committee: CommitteeId,
+        direction: Direction,
+        audience: Audience,
+        page: Page,
+    ) -> Result<Vec<EscalationRecord>> {
+        let which = match direction {
+            Direction::Sent => "fc.id = $1",
+            Direction::Awaiting => "e.to_committee_id = $1 AND e.state <> 'considered'",
+            Direction::Received => "e.to_committee_id = $1",
+        };
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            concat!(
+                " AND fi.exempt_ground IS NULL AND \
+                 (SELECT status FROM meetings WHERE id = fi.meeting_id) ",
+                agenda_public!()
+            )
+        };
+        let rows = self
+            .fetch_all(
+                format!(
+                    "{ESCALATION_SELECT} WHERE {which}{public} ORDER BY e.id DESC LIMIT {} OFFSET {}",
+                    page.limit, page.offset
+                ),
+                &[committee.get()],
+                "escalation",
+            )
+            .await?;
+        rows.iter().map(escalation_record).collect()
+    }
+
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<DecisionRecord>> {
+        let public = if audience.sees_exempt() {
+            ""
+        } else {
+            concat!(
+                " AND i.exempt_ground IS NULL AND (i.id IS NULL OR \
+                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
+                agenda_public!(),
+                ")"
+            )
+        };
+        let sql = format!(
+            "SELECT d.*, c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, \
+             i.meeting_id AS meeting_id, i.number AS item_number, i.title AS item_title \
+             FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id \
+             LEFT JOIN committees c ON c.id = d.maker_committee_id \
+             WHERE ($1 IS NULL OR d.maker_committee_id = $1) AND (NOT $2 OR d.key_decision) \
+               AND ($3 IS NULL OR d.decided_on >= $3) AND ($4 IS NULL OR d.decided_on <= $4) \
+               AND ($5 IS NULL OR d.status = $5){public} \
+             ORDER BY d.decided_on DESC, d.id DESC LIMIT $6 OFFSET $7"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(filter.committee.map(Id::get))
+            .bind(filter.key_only)
+            .bind(filter.from)
+            .bind(filter.until)
+            .bind(filter.status.map(Term::as_str))
+            .bind(i64::from(page.limit))
+            .bind(i64::from(page.offset))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("decision"))?;
+        rows.iter()
+            .map(|row| {
+                let committee = match decode::opt_id::<Committee>(row, "committee_id")? {
+                    Some(_) => Some(committee_ref(
+                        row,
+                        "committee_id",
+                        "committee_slug",
+                        "committee_name",
+                    )?),
+                    None => None,
+                };
+                Ok(DecisionRecord {
+                    decision: decode::decision(row)?,
+                    committee,
+                    meeting: decode::opt_id(row, "meeting_id")?,
+                    item_number: decode::opt_item_number(row, "item_number")?,
+                    item_title: decode::opt_title(row, "item_title")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn actions(
+        &self,
+        filter: &ActionFilter,
+        page: Page,
+        audience: Audience,
+    ) -> Result<Vec<ActionRecord>> {
+        self.action_records(
+            "($1 IS NULL OR a.owner_person_id = $1) AND ($2 IS NULL OR m.committee_id = $2) \
+             AND ($3 IS NULL OR a.rag = $3) AND ($4 IS NULL OR a.status = $4) \
+             AND ($5 IS NULL OR (a.status = 'open' AND a.due_on < $5))",
+            vec![
+                Param::Int(filter.owner.map(Id::get)),
+                Param::Int(filter.committee.map(Id::get)),
+                Param::Text(filter.rag.map(|r| r.as_str().to_owned())),
+                Param::Text(filter.status.map(|s| s.as_str().to_owned())),
+                Param::Date(filter.overdue_on),
+            ],
+            audience,
+            &format!(
+                "ORDER BY m.starts_at DESC, a.id DESC LIMIT {} OFFSET {}",
+                page.limit, page.offset
+            ),
+        )
+        .await
+    }
+
+    async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord> {
+        let person = self.person(id).await?;
+        let memberships = sqlx::query(
+            "SELECT ms.*, c.slug AS committee_slug, c.name AS committee_name FROM memberships ms
+             JOIN committees c ON c.id = ms.committee_id WHERE ms.person_id = $1 ORDER BY ms.from_date DESC, c.name",
+        )
+        .bind(id.get())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("membership"))?
+        .iter()
+        .map(|row| {
+            Ok((
+                decode::membership(row)?,
+                committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let open_actions = self
+            .action_records(
+                "a.owner_person_id = $1 AND a.status = 'open'",
+                vec![Param::Int(Some(id.get()))],
+                audience,
+                "ORDER BY a.due_on, a.id LIMIT 100",
+            )
+            .await?;
+        let meetings = self.attendance(id, Page::first(20)).await?;
+        Ok(PersonRecord {
+            person,
+            memberships,
+            open_actions,
+            meetings,
+        })
+    }
+
+    async fn forward_plan(
+        &self,
+        committee: Option<CommitteeId>,
+        from: chrono::NaiveDate,
+        page: Page,
+    ) -> Result<Vec<ForwardPlanRecord>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{FORWARD_PLAN_SELECT} WHERE f.expected_on >= $1 AND ($2::bigint IS NULL OR f.decision_maker_id = $2)
+             ORDER BY f.expected_on, f.id LIMIT $3 OFFSET $4"
+        )))
+        .bind(from)
+        .bind(committee.map(Id::get))
+        .bind(i64::from(page.limit))
+        .bind(i64::from(page.offset))
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error("forward_plan"))?;
+        rows.iter().map(forward_plan_record).collect()
+    }
+
+    async fn forward_plan_entry(&self, id: ForwardPlanId) -> Result<ForwardPlanRecord> {
+        let rows = self
+            .fetch_all(
+                format!("{FORWARD_PLAN_SELECT} WHERE f.id = $1"),
+                &[id.get()],
+                "forward_plan",
+            )
+            .await?;
+        rows.first()
+            .map(forward_plan_record)
+            .ok_or_else(|| StoreError::not_found("forward plan entry", id))?
+    }
+
+    async fn published(
+        &self,
+        kind: PublishedKind,
+        scope: Scope,
+        window: &Window,
+        selection: Selection<'_>,
+    ) -> Result<Vec<Stamp>> {
+        let Some((sql, scope_id)) =
+            crate::published::query(crate::published::Dialect::Postgres, kind, scope, selection)
+        else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(scope_id)
+            .bind(window.created_since)
+            .bind(window.created_until)
+            .bind(window.modified_since)
+            .bind(window.modified_until)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error("published records"))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Stamp {
+                    id: decode::int(row, "id")?,
+                    created: decode::instant(row, "created")?,
+                    modified: decode::instant(row, "modified")?,
+                })
+            })
+            .collect()
+    }
+}
+
+const FORWARD_PLAN_SELECT: &str = "SELECT f.*, c.slug AS committee_slug, c.name AS committee_name, \
+     iss.title AS issue_title FROM forward_plan f JOIN committees c ON c.id = f.decision_maker_id \
+     LEFT JOIN issues iss ON iss.id = f.issue_id";
+
+fn forward_plan_record(row: &PgRow) -> Result<ForwardPlanRecord> {
+    Ok(ForwardPlanRecord {
+        entry: Stored {
+            id: decode::id(row, "id")?,
+            record: ForwardPlanEntry {
+                title: decode::title(row, "title")?,
+                decision_maker: decode::id(row, "decision_maker_id")?,
+                issue: decode::opt_id(row, "issue_id")?,
+                published_on: decode::date(row, "published_on")?,
+                expected_on: decode::date(row, "expected_on")?,
+            },
+        },
+        decision_maker: committee_ref(
+            row,
+            "decision_maker_id",
+            "committee_slug",
+            "committee_name",
+        )?,
+        issue_title: decode::opt_title(row, "issue_title")?,
+    })
+}

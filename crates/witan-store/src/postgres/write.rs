@@ -1,0 +1,937 @@
+//! One unit of work on PostgreSQL: a transaction that takes the store's write lock first, so that
+//! writers queue up front, as SQLite's `BEGIN IMMEDIATE` makes them, and a workflow that reads
+//! and then writes (the next item number, the latest sign-off) sees nothing change under it.
+//!
+//! PostgreSQL abandons a transaction at the first statement it refuses; the writer then rolls
+//! back at once, which frees the write lock for the next unit of work, and refuses everything
+//! after, commit included, so that a caller who missed the error cannot believe its work landed.
+
+use super::buffer::{self, Buffers};
+use super::decode::{self, Columns};
+use super::rows::{Row, SIGN_OFF_COLUMNS, points, row, sign_off_row};
+use super::{Param, PgStore, bind_all, db_error};
+use crate::{ImportSource, Replacement, Result, StoreError, Writer};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::{AssertSqlSafe, Postgres, Transaction};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use witan_domain::*;
+
+/// The first key of the write lock, "wita" in ASCII; the second is the hash of the schema, so
+/// that stores in different schemas of one database do not wait for each other.
+const WRITE_LOCK: i32 = 0x7769_7461;
+
+#[derive(Debug)]
+pub struct PgWriter {
+    /// `None` once an error has undone the unit of work.
+    tx: Option<Transaction<'static, Postgres>>,
+    /// The next id of each table this unit of work has created records in.
+    next_ids: BTreeMap<&'static str, i64>,
+    /// Created records not yet written.
+    buffers: Buffers,
+    commits: Arc<AtomicU64>,
+}
+
+impl PgStore {
+    pub(crate) async fn writer(&self) -> Result<PgWriter> {
+        let mut tx = self.pool().begin().await.map_err(db_error("transaction"))?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+            .bind(WRITE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("transaction"))?;
+        Ok(PgWriter {
+            tx: Some(tx),
+            next_ids: BTreeMap::new(),
+            buffers: Buffers::default(),
+            commits: self.commit_counter(),
+        })
+    }
+}
+
+impl PgWriter {
+    /// The transaction's connection, unless an error has undone the unit of work.
+    fn conn(&mut self) -> Result<&mut PgConnection> {
+        match self.tx.as_mut() {
+            Some(tx) => Ok(&mut **tx),
+            None => Err(StoreError::Database(
+                "this unit of work was undone by an earlier error; start another".into(),
+            )),
+        }
+    }
+
+    /// Writes the buffered rows, then gives the connection for a statement that must see them.
+    async fn flushed(&mut self) -> Result<&mut PgConnection> {
+        if !self.buffers.is_empty() {
+            for insert in self.buffers.take() {
+                let table = insert.table;
+                let result = buffer::query(insert).execute(self.conn()?).await;
+                self.check(result, table).await?;
+            }
+        }
+        self.conn()
+    }
+
+    /// Buffers a new row of `table` (see `buffer.rs`), writing the buffers when they are full.
+    async fn buffer(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        values: Vec<Param>,
+    ) -> Result<()> {
+        self.buffer_keyed(table, columns, "", 0, values).await
+    }
+
+    /// Buffers a row whose first `key_columns` values are its key under `suffix`.
+    async fn buffer_keyed(
+        &mut self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        suffix: &'static str,
+        key_columns: usize,
+        values: Vec<Param>,
+    ) -> Result<()> {
+        self.conn()?;
+        if self
+            .buffers
+            .push(table, columns, suffix, key_columns, values)
+        {
+            self.flushed().await?;
+        }
+        Ok(())
+    }
+
+    /// Passes on what a statement returned; when it failed, undoes the unit of work first (see
+    /// the module documentation).
+    async fn check<T>(
+        &mut self,
+        result: std::result::Result<T, sqlx::Error>,
+        record: &'static str,
+    ) -> Result<T> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                if let Some(tx) = self.tx.take() {
+                    // The error that matters is the statement's; a rollback that fails leaves
+                    // the connection to the pool, which closes it.
+                    let _ = tx.rollback().await;
+                }
+                Err(db_error(record)(error))
+            }
+        }
+    }
+
+    /// Marks a record as modified now: what open data embeds in it (a meeting's attendance, an
+    /// item's minutes, a person's memberships, an action's updates) has changed.
+    async fn touch(&mut self, table: &'static str, id: i64) -> Result<()> {
+        let sql = match table {
+            "meetings" => "UPDATE meetings SET updated_at = now() WHERE id = $1",
+            "agenda_items" => "UPDATE agenda_items SET updated_at = now() WHERE id = $1",
+            "people" => "UPDATE people SET updated_at = now() WHERE id = $1",
+            "actions" => "UPDATE actions SET updated_at = now() WHERE id = $1",
+            other => {
+                return Err(StoreError::Database(format!(
+                    "{other} keeps no modification time"
+                )));
+            }
+        };
+        self.execute(sql, vec![id.into()], table).await.map(drop)
+    }
+
+    pub(super) async fn execute(
+        &mut self,
+        sql: &'static str,
+        params: Vec<Param>,
+        record: &'static str,
+    ) -> Result<u64> {
+        let result = bind_all(sqlx::query(sql), params)
+            .execute(self.flushed().await?)
+            .await;
+        Ok(self.check(result, record).await?.rows_affected())
+    }
+
+    pub(super) async fn fetch_optional(
+        &mut self,
+        sql: &'static str,
+        params: Vec<Param>,
+        record: &'static str,
+    ) -> Result<Option<PgRow>> {
+        let result = bind_all(sqlx::query(sql), params)
+            .fetch_optional(self.flushed().await?)
+            .await;
+        self.check(result, record).await
+    }
+
+    pub(super) async fn fetch_one(
+        &mut self,
+        sql: &'static str,
+        params: Vec<Param>,
+        record: &'static str,
+    ) -> Result<PgRow> {
+        let result = bind_all(sqlx::query(sql), params)
+            .fetch_one(self.flushed().await?)
+            .await;
+        self.check(result, record).await
+    }
+
+    pub(super) async fn fetch_all(
+        &mut self,
+        sql: &'static str,
+        params: Vec<Param>,
+        record: &'static str,
+    ) -> Result<Vec<PgRow>> {
+        let result = bind_all(sqlx::query(sql), params)
+            .fetch_all(self.flushed().await?)
+            .await;
+        self.check(result, record).await
+    }
+
+    /// The id a new record of `table` gets: one more than the largest the table holds (see
+    /// migration 0001). The first of a unit of work reads the largest; the writer holds the write
+    /// lock, so nobody else can take the ids that follow.
+    async fn next_id(&mut self, table: &'static str) -> Result<i64> {
+        let id = match self.next_ids.get(table) {
+            Some(next) => *next,
+            None => {
+                let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}");
+                // Buffered rows do not matter here: a table has them only once it has a counter.
+                let result = sqlx::query(AssertSqlSafe(sql))
+                    .fetch_one(self.conn()?)
+                    .await;
+                decode::int(&self.check(result, table).await?, "id")?
+            }
+        };
+        self.next_ids.insert(table, id + 1);
+        Ok(id)
+    }
+
+    /// Buffers a new record and returns its id. Searchable records reach the search change log
+    /// through the schema's triggers when they are written.
+    async fn create(&mut self, record: Replacement<'_>) -> Result<i64> {
+        let Row {
+            table,
+            columns,
+            mut values,
+        } = row(record)?;
+        let id = self.next_id(table).await?;
+        values.insert(0, id.into());
+        self.buffer(table, columns, values).await?;
+        if let Replacement::Committee(c) = record {
+            self.add_committee_owners(id, c).await?;
+        }
+        Ok(id)
+    }
+
+    async fn add_committee_owners(&mut self, committee: i64, c: &Committee) -> Result<()> {
+        for owner in c.owners.organisations() {
+            self.buffer(
+                "committee_owners",
+                &["committee_id", "organisation_id"],
+                vec![committee.into(), owner.get().into()],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn meeting_status(&mut self, meeting: MeetingId) -> Result<MeetingStatus> {
+        let row = self
+            .fetch_optional(
+                "SELECT status FROM meetings WHERE id = $1",
+                vec![meeting.get().into()],
+                "meeting",
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found("meeting", meeting))?;
+        decode::term(&row, "status")
+    }
+
+    async fn update_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
+        self.execute(
+            "UPDATE meetings SET status = $1,
+                 agenda_published_at = CASE WHEN $1 = 'agenda_published'
+                     THEN statement_timestamp() ELSE agenda_published_at END,
+                 updated_at = now()
+             WHERE id = $2",
+            vec![to.as_str().into(), meeting.get().into()],
+            "meeting.status",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn latest_sign_off(&mut self, meeting: MeetingId) -> Result<u32> {
+        let row = self
+            .fetch_one(
+                "SELECT COALESCE(MAX(version), 0)::bigint AS version
+                 FROM minutes_sign_offs WHERE meeting_id = $1",
+                vec![meeting.get().into()],
+                "minutes_sign_off",
+            )
+            .await?;
+        Ok(u32::try_from(decode::int(&row, "version")?).unwrap_or(0))
+    }
+
+    async fn insert_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
+        self.execute(
+            "INSERT INTO minutes_sign_offs (meeting_id, version, signed_by, person_id, signed_on, reason)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            sign_off_row(meeting, s),
+            "minutes_sign_off",
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Puts waiting escalations for `committee` on the agenda of `meeting`.
+    async fn attach_waiting_escalations(
+        &mut self,
+        committee: CommitteeId,
+        meeting: MeetingId,
+    ) -> Result<()> {
+        let waiting = self
+            .fetch_all(
+                "SELECT id FROM escalations WHERE to_committee_id = $1 AND state = 'sent' ORDER BY id",
+                vec![committee.get().into()],
+                "escalation",
+            )
+            .await?;
+        for row in waiting {
+            self.put_on_agenda(meeting, decode::int(&row, "id")?)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Adds the item an escalation proposes to the end of `meeting`'s agenda, numbered after the
+    /// last numbered item, titled after the item it came from and as exempt as that item, and
+    /// links the escalation to it.
+    async fn put_on_agenda(&mut self, meeting: MeetingId, escalation: i64) -> Result<()> {
+        let item = self.next_id("agenda_items").await?;
+        let added = self
+            .execute(
+                "INSERT INTO agenda_items (id, meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
+                 SELECT $3, $1,
+                        (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1),
+                        ((SELECT COALESCE(MAX(substring(number FROM '^[0-9]+')::bigint), 0) + 1
+                          FROM agenda_items WHERE meeting_id = $1))::text,
+                        'Escalated from ' || c.name || ': ' || f.title,
+                        f.issue_id, f.exempt_ground, f.exempt_review_on
+                 FROM escalations e
+                 JOIN agenda_items f ON f.id = e.from_item_id
+                 JOIN meetings fm ON fm.id = f.meeting_id
+                 JOIN committees c ON c.id = fm.committee_id
+                 WHERE e.id = $2",
+                vec![meeting.get().into(), escalation.into(), item.into()],
+                "escalation.target_item",
+            )
+            .await?;
+        if added == 0 {
+            return Err(StoreError::not_found("escalation", escalation));
+        }
+        self.execute(
+            "UPDATE escalations SET state = 'scheduled', target_item_id = $1, updated_at = now()
+             WHERE id = $2",
+            vec![item.into(), escalation.into()],
+            "escalation",
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The row `sql` finds for `id`: the record a workflow checks a change against.
+    async fn current(&mut self, sql: &'static str, id: i64, what: &'static str) -> Result<PgRow> {
+        self.fetch_optional(sql, vec![id.into()], what)
+            .await?
+            .ok_or_else(|| StoreError::not_found(what, id))
+    }
+}
+
+#[async_trait]
+impl Writer for PgWriter {
+    async fn create_organisation(&mut self, o: &Organisation) -> Result<OrganisationId> {
+        self.create(Replacement::Organisation(o)).await.map(Id::new)
+    }
+
+    async fn create_committee(&mut self, c: &Committee) -> Result<CommitteeId> {
+        self.create(Replacement::Committee(c)).await.map(Id::new)
+    }
+
+    async fn create_person(&mut self, p: &Person) -> Result<PersonId> {
+        self.create(Replacement::Person(p)).await.map(Id::new)
+    }
+
+    async fn create_membership(&mut self, m: &Membership) -> Result<MembershipId> {
+        self.create(Replacement::Membership(m)).await.map(Id::new)
+    }
+
+    async fn create_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
+        self.create(Replacement::Meeting(m)).await.map(Id::new)
+    }
+
+    async fn record_attendance(
+        &mut self,
+        meeting: MeetingId,
+        person: PersonId,
+        kind: AttendanceKind,
+    ) -> Result<()> {
+        self.buffer_keyed(
+            "attendance",
+            &["meeting_id", "person_id", "kind"],
+            " ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
+            2,
+            vec![
+                meeting.get().into(),
+                person.get().into(),
+                kind.as_str().into(),
+            ],
+        )
+        .await
+    }
+
+    async fn set_attendance(
+        &mut self,
+        meeting: MeetingId,
+        attendance: &[(PersonId, AttendanceKind)],
+    ) -> Result<()> {
+        self.execute(
+            "DELETE FROM attendance WHERE meeting_id = $1",
+            vec![meeting.get().into()],
+            "attendance",
+        )
+        .await?;
+        for (person, kind) in attendance {
+            self.record_attendance(meeting, *person, *kind).await?;
+        }
+        self.touch("meetings", meeting.get()).await
+    }
+
+    async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
+        self.buffer(
+            "declarations",
+            &["meeting_id", "person_id", "item_id", "kind", "description"],
+            vec![
+                meeting.get().into(),
+                d.person.get().into(),
+                d.item.map(Id::get).into(),
+                d.kind.as_str().into(),
+                d.description.as_str().into(),
+            ],
+        )
+        .await
+    }
+
+    async fn create_issue(&mut self, i: &Issue) -> Result<IssueId> {
+        self.create(Replacement::Issue(i)).await.map(Id::new)
+    }
+
+    async fn create_item(&mut self, i: &AgendaItem) -> Result<ItemId> {
+        self.create(Replacement::Item(i)).await.map(Id::new)
+    }
+
+    async fn create_minutes(
+        &mut self,
+        item: ItemId,
+        version: u32,
+        minutes: &Minutes,
+    ) -> Result<()> {
+        if version == 0 {
+            return Err(ValidationError::new("minutes.version", "versions start at 1").into());
+        }
+        self.buffer(
+            "item_minutes",
+            &[
+                "item_id",
+                "version",
+                "text",
+                "resolution_points",
+                "resolution_text",
+            ],
+            vec![
+                item.get().into(),
+                i64::from(version).into(),
+                minutes.text.as_str().into(),
+                points(minutes),
+                minutes.resolution.text.as_str().into(),
+            ],
+        )
+        .await
+    }
+
+    async fn create_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
+        self.buffer(
+            "minutes_sign_offs",
+            SIGN_OFF_COLUMNS,
+            sign_off_row(meeting, s),
+        )
+        .await
+    }
+
+    async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
+        self.create(Replacement::Document(d)).await.map(Id::new)
+    }
+
+    async fn create_decision(&mut self, d: &Decision) -> Result<DecisionId> {
+        self.create(Replacement::Decision(d)).await.map(Id::new)
+    }
+
+    async fn create_action(&mut self, a: &Action) -> Result<ActionId> {
+        self.create(Replacement::Action(a)).await.map(Id::new)
+    }
+
+    async fn create_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
+        if u.text.is_empty() {
+            return Err(ValidationError::new("action_update.text", "must not be empty").into());
+        }
+        self.buffer(
+            "action_updates",
+            &["action_id", "on_date", "text", "rag"],
+            vec![
+                action.get().into(),
+                u.on.into(),
+                u.text.as_str().into(),
+                u.rag.map(Rag::as_str).into(),
+            ],
+        )
+        .await
+    }
+
+    async fn create_escalation(&mut self, e: &Escalation) -> Result<EscalationId> {
+        self.create(Replacement::Escalation(e)).await.map(Id::new)
+    }
+
+    async fn create_forward_plan_entry(&mut self, e: &ForwardPlanEntry) -> Result<ForwardPlanId> {
+        e.check()?;
+        let id = self.next_id("forward_plan").await?;
+        self.buffer(
+            "forward_plan",
+            &[
+                "id",
+                "title",
+                "decision_maker_id",
+                "issue_id",
+                "published_on",
+                "expected_on",
+            ],
+            vec![
+                id.into(),
+                e.title.as_str().into(),
+                e.decision_maker.get().into(),
+                e.issue.map(Id::get).into(),
+                e.published_on.into(),
+                e.expected_on.into(),
+            ],
+        )
+        .await?;
+        Ok(Id::new(id))
+    }
+
+    async fn add_action_update(&mut self, action: ActionId, u: &ActionUpdate) -> Result<()> {
+        self.create_action_update(action, u).await?;
+        if let Some(rag) = u.rag {
+            self.execute(
+                "UPDATE actions SET rag = $1, updated_at = now() WHERE id = $2",
+                vec![rag.as_str().into(), action.get().into()],
+                "action.rag",
+            )
+            .await?;
+        }
+        self.touch("actions", action.get()).await
+    }
+
+    async fn schedule_meeting(&mut self, m: &Meeting) -> Result<MeetingId> {
+        if m.status != MeetingStatus::Scheduled {
+            return Err(ValidationError::new(
+                "meeting.status",
+                "a newly scheduled meeting has the status scheduled",
+            )
+            .into());
+        }
+        let id = self.create_meeting(m).await?;
+        self.attach_waiting_escalations(m.committee, id).await?;
+        Ok(id)
+    }
+
+    async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
+        let from = self.meeting_status(meeting).await?;
+        if to == MeetingStatus::MinutesSignedOff {
+            return Err(RuleError::Other(
+                "minutes are signed off with sign_off_minutes, which records who and when".into(),
+            )
+            .into());
+        }
+        from.transition(to)?;
+        self.update_meeting_status(meeting, to).await
+    }
+
+    async fn record_minutes(&mut self, item: ItemId, minutes: &Minutes) -> Result<()> {
+        let written = self
+            .execute(
+                "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
+                 SELECT i.id,
+                        (SELECT COALESCE(MAX(s.version), 0) + 1 FROM minutes_sign_offs s
+                         WHERE s.meeting_id = m.id),
+                        $2, $3, $4
+                 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 WHERE i.id = $1 AND m.status IN ('held', 'minutes_draft')
+                 ON CONFLICT (item_id, version) DO UPDATE SET
+                     text = excluded.text,
+                     resolution_points = excluded.resolution_points,
+                     resolution_text = excluded.resolution_text",
+                vec![
+                    item.get().into(),
+                    minutes.text.as_str().into(),
+                    points(minutes),
+                    minutes.resolution.text.as_str().into(),
+                ],
+                "minutes",
+            )
+            .await?;
+        let row = self
+            .current(
+                "SELECT meeting_id FROM agenda_items WHERE id = $1",
+                item.get(),
+                "agenda item",
+            )
+            .await?;
+        let meeting: MeetingId = decode::id(&row, "meeting_id")?;
+        if written > 0 {
+            self.touch("agenda_items", item.get()).await?;
+        }
+        if written == 0 {
+            return Err(match self.meeting_status(meeting).await? {
+                MeetingStatus::MinutesSignedOff => RuleError::MinutesLocked,
+                status => RuleError::Other(format!(
+                    "minutes can be recorded once the meeting is held; this one is {}",
+                    status.label().to_lowercase()
+                )),
+            }
+            .into());
+        }
+        self.execute(
+            "UPDATE meetings SET status = 'minutes_draft' WHERE id = $1 AND status = 'held'",
+            vec![meeting.get().into()],
+            "meeting.status",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn sign_off_minutes(
+        &mut self,
+        meeting: MeetingId,
+        by: &Title,
+        person: Option<PersonId>,
+        on: NaiveDate,
+    ) -> Result<SignOff> {
+        let status = self.meeting_status(meeting).await?;
+        // A held meeting whose minutes were written elsewhere passes through draft on the way.
+        let draft = if status == MeetingStatus::Held {
+            MeetingStatus::MinutesDraft
+        } else {
+            status
+        };
+        draft.transition(MeetingStatus::MinutesSignedOff)?;
+        let row = self
+            .fetch_one(
+                "SELECT EXISTS (SELECT 1 FROM item_minutes n JOIN agenda_items i ON i.id = n.item_id
+                                WHERE i.meeting_id = $1) AS has_minutes",
+                vec![meeting.get().into()],
+                "item_minutes",
+            )
+            .await?;
+        if !row.flag("has_minutes")? {
+            return Err(RuleError::Other(
+                "there are no minutes to sign off: record the minutes of at least one item first"
+                    .into(),
+            )
+            .into());
+        }
+        let version = self.latest_sign_off(meeting).await? + 1;
+        let sign_off = SignOff::new(version, by.clone(), person, on, None)?;
+        self.insert_sign_off(meeting, &sign_off).await?;
+        self.update_meeting_status(meeting, MeetingStatus::MinutesSignedOff)
+            .await?;
+        Ok(sign_off)
+    }
+
+    async fn correct_minutes(
+        &mut self,
+        meeting: MeetingId,
+        corrections: &[(ItemId, Minutes)],
+        by: &Title,
+        on: NaiveDate,
+        reason: &Text,
+    ) -> Result<SignOff> {
+        if self.meeting_status(meeting).await? != MeetingStatus::MinutesSignedOff {
+            return Err(RuleError::MinutesNotSignedOff.into());
+        }
+        if corrections.is_empty() {
+            return Err(
+                ValidationError::new("corrections", "name at least one item to correct").into(),
+            );
+        }
+        let version = self.latest_sign_off(meeting).await? + 1;
+        let sign_off = SignOff::new(version, by.clone(), None, on, Some(reason.clone()))?;
+        for (item, minutes) in corrections {
+            let written = self
+                .execute(
+                    "INSERT INTO item_minutes (item_id, version, text, resolution_points, resolution_text)
+                     SELECT id, $3, $4, $5, $6 FROM agenda_items WHERE id = $1 AND meeting_id = $2",
+                    vec![
+                        item.get().into(),
+                        meeting.get().into(),
+                        i64::from(version).into(),
+                        minutes.text.as_str().into(),
+                        points(minutes),
+                        minutes.resolution.text.as_str().into(),
+                    ],
+                    "corrections",
+                )
+                .await?;
+            if written == 0 {
+                return Err(ValidationError::new(
+                    "corrections.item",
+                    format!("item {item} is not on the agenda of meeting {meeting}"),
+                )
+                .into());
+            }
+            self.touch("agenda_items", item.get()).await?;
+        }
+        self.insert_sign_off(meeting, &sign_off).await?;
+        self.touch("meetings", meeting.get()).await?;
+        Ok(sign_off)
+    }
+
+    async fn set_decision_status(
+        &mut self,
+        decision: DecisionId,
+        to: DecisionStatus,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let row = self
+            .current(
+                "SELECT * FROM decisions WHERE id = $1",
+                decision.get(),
+                "decision",
+            )
+            .await?;
+        decode::decision(&row)?.transition(to, on)?;
+        self.execute(
+            "UPDATE decisions SET status = $1, updated_at = now() WHERE id = $2",
+            vec![to.as_str().into(), decision.get().into()],
+            "decision.status",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn set_action_status(
+        &mut self,
+        action: ActionId,
+        to: ActionStatus,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let row = self
+            .current(
+                "SELECT * FROM actions WHERE id = $1",
+                action.get(),
+                "action",
+            )
+            .await?;
+        decode::action(&row)?.transition(to)?;
+        let closed_on = (to != ActionStatus::Open).then_some(on);
+        self.execute(
+            "UPDATE actions SET status = $1, closed_on = $2, updated_at = now() WHERE id = $3",
+            vec![to.as_str().into(), closed_on.into(), action.get().into()],
+            "action.status",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn send_escalation(
+        &mut self,
+        from_item: ItemId,
+        to_committee: CommitteeId,
+        reason: &Text,
+        now: DateTime<Utc>,
+    ) -> Result<EscalationId> {
+        if reason.is_empty() {
+            return Err(ValidationError::new(
+                "escalation.reason",
+                "must say why the matter is escalated",
+            )
+            .into());
+        }
+        let row = self
+            .fetch_optional(
+                "SELECT m.committee_id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
+                 WHERE i.id = $1",
+                vec![from_item.get().into()],
+                "escalation.from_item",
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found("agenda item", from_item))?;
+        if decode::int(&row, "committee_id")? == to_committee.get() {
+            return Err(ValidationError::new(
+                "escalation.to_committee",
+                "a committee cannot escalate a matter to itself",
+            )
+            .into());
+        }
+        let escalation = self
+            .create_escalation(&Escalation {
+                from_item,
+                to_committee,
+                reason: reason.clone(),
+                state: EscalationState::Sent,
+                target_item: None,
+                considered_on: None,
+            })
+            .await?;
+        let next_meeting = self
+            .fetch_optional(
+                "SELECT id FROM meetings WHERE committee_id = $1 AND starts_at > $2
+                   AND status IN ('scheduled', 'agenda_published')
+                 ORDER BY starts_at LIMIT 1",
+                vec![to_committee.get().into(), now.into()],
+                "escalation.to_committee",
+            )
+            .await?;
+        if let Some(meeting) = next_meeting {
+            self.put_on_agenda(decode::id(&meeting, "id")?, escalation.get())
+                .await?;
+        }
+        Ok(escalation)
+    }
+
+    async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()> {
+        let row = self
+            .current(
+                "SELECT * FROM escalations WHERE id = $1",
+                escalation.get(),
+                "escalation",
+            )
+            .await?;
+        let to = decode::escalation(&row)?.consider()?;
+        self.execute(
+            "UPDATE escalations SET state = $1, considered_on = $2, updated_at = now() WHERE id = $3",
+            vec![to.as_str().into(), on.into(), escalation.get().into()],
+            "escalation.state",
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn replace(&mut self, id: i64, record: Replacement<'_>) -> Result<()> {
+        let Row {
+            table,
+            columns,
+            mut values,
+        } = row(record)?;
+        let columns = &columns[1..];
+        let mut set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        // Memberships keep no updated_at.
+        if table != "memberships" {
+            set.push("updated_at = now()".to_owned());
+        }
+        let sql = format!(
+            "UPDATE {table} SET {} WHERE id = ${}",
+            set.join(", "),
+            columns.len() + 1
+        );
+        values.push(id.into());
+        let result = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
+            .execute(self.flushed().await?)
+            .await;
+        if self.check(result, table).await?.rows_affected() == 0 {
+            return Err(StoreError::not_found(table, id));
+        }
+        if let Replacement::Membership(m) = record {
+            self.touch("people", m.person.get()).await?;
+        }
+        if let Replacement::Committee(c) = record {
+            self.execute(
+                "DELETE FROM committee_owners WHERE committee_id = $1",
+                vec![id.into()],
+                "committee_owners",
+            )
+            .await?;
+            self.add_committee_owners(id, c).await?;
+        }
+        Ok(())
+    }
+
+    async fn import_sources(&mut self, keys: &[String]) -> Result<Vec<ImportSource>> {
+        let result = sqlx::query(
+            "SELECT source_key, kind, record_id, fingerprint FROM import_sources
+             WHERE source_key = ANY($1)",
+        )
+        .bind(keys)
+        .fetch_all(self.flushed().await?)
+        .await;
+        self.check(result, "import_sources")
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ImportSource {
+                    key: decode::string(row, "source_key")?,
+                    kind: decode::string(row, "kind")?,
+                    record_id: decode::int(row, "record_id")?,
+                    fingerprint: decode::string(row, "fingerprint")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn remember_import_source(&mut self, source: &ImportSource) -> Result<()> {
+        self.buffer_keyed(
+            "import_sources",
+            &["source_key", "kind", "record_id", "fingerprint"],
+            " ON CONFLICT (source_key) DO UPDATE SET kind = excluded.kind,
+                 record_id = excluded.record_id, fingerprint = excluded.fingerprint,
+                 imported_at = now()",
+            1,
+            vec![
+                source.key.as_str().into(),
+                source.kind.as_str().into(),
+                source.record_id.into(),
+                source.fingerprint.as_str().into(),
+            ],
+        )
+        .await
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        // SQL from elsewhere that takes an id from a table's sequence takes one after witan's.
+        for table in std::mem::take(&mut self.next_ids).into_keys() {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            );
+            let result = sqlx::query(AssertSqlSafe(sql))
+                .execute(self.flushed().await?)
+                .await;
+            self.check(result, table).await?;
+        }
+        self.execute(
+            "UPDATE store_generation SET value = value + 1 WHERE id = 1",
+            Vec::new(),
+            "store_generation",
+        )
+        .await?;
+        let tx = self.tx.take().ok_or_else(|| {
+            StoreError::Database("this unit of work was undone by an earlier error".into())
+        })?;
+        tx.commit().await.map_err(db_error("transaction"))?;
+        self.commits.fetch_add(1, Ordering::Release);
+        Ok(())
+    }
+}
