@@ -311,7 +311,7 @@ pub struct Committee {
 pub struct Member {
     person: i64,
     name: String,
-    /// chair, vice_chair, member, substitute, co_opted or officer.
+    /// chair, vice_chair, member, co_opted or officer.
     role: String,
     from: NaiveDate,
     until: Option<NaiveDate>,

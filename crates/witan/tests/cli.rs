@@ -716,6 +716,26 @@ fn a_clerk_runs_a_meeting_in_chromium() {
     );
 }
 
+/// The repository's root, when node and the npm package a test needs are there; otherwise None,
+/// and the test says it was skipped.
+fn node_tools(package: &str) -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node
+        || !root
+            .join("tests/browser/node_modules")
+            .join(package)
+            .exists()
+    {
+        eprintln!("skipped: needs node and `npm ci` in tests/browser (.ci/run installs them)");
+        return None;
+    }
+    Some(root)
+}
+
 /// The repository's root and the Chromium to run, when node, Chromium and the npm package the
 /// browser test needs are there; otherwise None, and the test says it was skipped.
 fn browser_tools(package: &str) -> Option<(std::path::PathBuf, String)> {
@@ -1254,4 +1274,47 @@ fn an_oparl_dump_imports_into_an_empty_store_as_the_same_records() {
         before.len(),
         after.len()
     );
+}
+
+#[test]
+fn the_published_openapi_document_is_valid_openapi_3_1() {
+    let Some(root) = node_tools("@apidevtools/swagger-parser") else {
+        return;
+    };
+    let chromium = "";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 300);
+    let server = serve(&data);
+    let (status, document) = fetch(&agent(), &format!("{}/api/openapi.json", server.base));
+    assert_eq!(status, 200);
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, &document).expect("write the document");
+    let path = file.to_str().expect("utf-8 path");
+    let (status, report) = run_node(
+        &root.join("tests/browser/openapi.mjs"),
+        &[path],
+        chromium,
+        Duration::from_secs(60),
+    );
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the OpenAPI document is not valid:\n{report}"
+    );
+    assert!(report.contains("valid OpenAPI 3.1.0"), "{report}");
+    // The control: a document with a dangling reference is refused.
+    let broken = document.replacen(
+        "#/components/schemas/Meeting\"",
+        "#/components/schemas/Nothing\"",
+        1,
+    );
+    assert_ne!(broken, document);
+    std::fs::write(&file, &broken).expect("write the broken document");
+    let (status, report) = run_node(
+        &root.join("tests/browser/openapi.mjs"),
+        &[path],
+        chromium,
+        Duration::from_secs(60),
+    );
+    assert!(!status.is_some_and(|s| s.success()), "{report}");
 }
