@@ -48,10 +48,16 @@ def rss_mb():
 
 began = time.monotonic()
 system, _ = get(f"{base}/oparl/v1.1/system")
-bodies, _ = get(system["body"])
 totals = {}
-requests = 2
-for body in bodies["data"]:
+requests = 1
+bodies = []
+url = system["body"]
+while url:
+    page, size = get(url)
+    requests += 1
+    bodies.extend(page["data"])
+    url = page["links"].get("next")
+for body in bodies:
     for field in ["organization", "person", "meeting", "paper", "file"]:
         url = f"{body[field]}?elementsPerPage={per_page}"
         while url:
@@ -66,7 +72,7 @@ objects = sum(t[0] for t in totals.values())
 size = sum(t[1] for t in totals.values())
 for field, (n, b, _) in totals.items():
     print(f"  {field:13s} {n:>9,} objects {b / 1e6:>9.1f} MB")
-print(f"crawl: {len(bodies['data'])} bodies, {requests:,} requests, {objects:,} objects, "
+print(f"crawl: {len(bodies)} bodies, {requests:,} requests, {objects:,} objects, "
       f"{size / 1e6:,.1f} MB in {elapsed:,.1f} s: {objects / elapsed:,.0f} objects/s, "
       f"{requests / elapsed:,.1f} pages/s; witan peak RSS {rss_mb():,.0f} MB")
 PY

@@ -19,7 +19,8 @@ pub struct StoreArgs {
     /// The data folder: the SQLite database and the search index live here.
     #[arg(long, env = "WITAN_DATA", value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// A database URL (sqlite://PATH); by default the SQLite file in the data folder.
+    /// A database URL (sqlite://PATH or postgres://USER@HOST/DB); by default the SQLite file in
+    /// the data folder.
     #[arg(
         long,
         env = "WITAN_DATABASE_URL",

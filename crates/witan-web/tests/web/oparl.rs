@@ -328,6 +328,38 @@ async fn oparl_lists_filter_by_time_and_page_with_a_stable_cursor() {
     }
     assert_eq!(paged, all);
 
+    // omit_internal leaves embedded objects out of list entries, and says so in its links.
+    let (_, full) = fetch(&site, &format!("{body}?elementsPerPage=50")).await;
+    let (_, lean) = fetch(
+        &site,
+        &format!("{body}?elementsPerPage=50&omit_internal=true"),
+    )
+    .await;
+    let embedded = |page: &Value, field: &str| {
+        page["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .filter(|m| m.get(field).is_some())
+            .count()
+    };
+    assert!(embedded(&full, "agendaItem") > 0 && embedded(&full, "location") > 0);
+    assert_eq!(
+        (embedded(&lean, "agendaItem"), embedded(&lean, "location")),
+        (0, 0)
+    );
+    assert_eq!(
+        embedded(&lean, "start"),
+        lean["data"].as_array().map_or(0, Vec::len)
+    );
+    assert!(
+        lean["links"]["next"]
+            .as_str()
+            .is_some_and(|n| n.contains("omit_internal=true")),
+        "{}",
+        lean["links"]
+    );
+
     // Nothing was modified after the far future; everything was created before it.
     let (_, later, _) = fetch(
         &site,
