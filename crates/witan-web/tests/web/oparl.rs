@@ -329,8 +329,8 @@ async fn oparl_lists_filter_by_time_and_page_with_a_stable_cursor() {
     assert_eq!(paged, all);
 
     // omit_internal leaves embedded objects out of list entries, and says so in its links.
-    let (_, full) = fetch(&site, &format!("{body}?elementsPerPage=50")).await;
-    let (_, lean) = fetch(
+    let (_, full, _) = fetch(&site, &format!("{body}?elementsPerPage=50")).await;
+    let (_, lean, _) = fetch(
         &site,
         &format!("{body}?elementsPerPage=50&omit_internal=true"),
     )
