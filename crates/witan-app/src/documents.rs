@@ -60,12 +60,7 @@ impl Workspace {
         upload: Upload,
         now: DateTime<Utc>,
     ) -> Result<DocumentId> {
-        let stored_item = self.store.item(item).await?;
-        self.authorise(
-            actor,
-            self.store.meeting(stored_item.meeting).await?.committee,
-        )
-        .await?;
+        self.item_for_edit(actor, item).await?;
         let files = self
             .files
             .clone()
@@ -154,11 +149,7 @@ impl Workspace {
             .await?;
         match before.item {
             Some(item) => {
-                let meeting = self
-                    .store
-                    .meeting(self.store.item(item).await?.meeting)
-                    .await?;
-                self.authorise(actor, meeting.committee).await?;
+                self.item_for_edit(actor, item).await?;
             }
             None if actor.is_admin() => {}
             None => return Err(Error::Denied),

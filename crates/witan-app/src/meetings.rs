@@ -57,13 +57,18 @@ impl Workspace {
         self.meeting_for_edit(actor, id).await.map(|_| ())
     }
 
-    async fn meeting_for_edit(&self, actor: &Actor, id: MeetingId) -> Result<Stored<Meeting>> {
+    pub(crate) async fn meeting_for_edit(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+    ) -> Result<Stored<Meeting>> {
         let meeting = self.store.meeting(id).await?;
         self.authorise(actor, meeting.committee).await?;
         Ok(meeting)
     }
 
-    async fn item_for_edit(
+    /// An agenda item and its meeting, once the actor may change its committee's records.
+    pub(crate) async fn item_for_edit(
         &self,
         actor: &Actor,
         id: ItemId,

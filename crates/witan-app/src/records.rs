@@ -206,9 +206,7 @@ impl Workspace {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut w = self.store.begin().await?;
-        let before = self.store.item(id).await?;
-        let meeting = self.store.meeting(before.meeting).await?;
-        self.authorise(actor, meeting.committee).await?;
+        let (before, meeting) = self.item_for_edit(actor, id).await?;
         if version_of(&before.record) != version {
             return Err(Error::Stale);
         }

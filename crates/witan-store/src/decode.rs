@@ -6,10 +6,11 @@
 //! PostgreSQL as `date`); how columns become records is written once, here.
 
 use crate::{
-    CommitteeRef, EscalationRecord, MeetingSummary, Result, SearchDocument, SearchKind, StoreError,
-    Stored,
+    ActionRecord, CommitteeRef, EscalationRecord, ForwardPlanRecord, HistoryEntry, ItemEntry,
+    ItemRecord, MeetingSummary, Result, SearchDocument, SearchKind, Stamp, StoreError, Stored,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
 use witan_domain::*;
 
 pub(crate) fn corrupt(e: ValidationError) -> StoreError {
@@ -442,4 +443,146 @@ pub(crate) fn search_document(kind: SearchKind, row: &impl Columns) -> Result<Se
         item_number: row.opt_string("item_number")?,
         issue: opt_id(row, "issue_id")?,
     })
+}
+
+/// Forward plan entries with their decision maker's name and the issue's title, for
+/// [`forward_plan_record`].
+pub(crate) const FORWARD_PLAN_SELECT: &str = "SELECT f.*, c.slug AS committee_slug, \
+     c.name AS committee_name, iss.title AS issue_title FROM forward_plan f \
+     JOIN committees c ON c.id = f.decision_maker_id LEFT JOIN issues iss ON iss.id = f.issue_id";
+
+pub(crate) fn forward_plan_record(row: &impl Columns) -> Result<ForwardPlanRecord> {
+    Ok(ForwardPlanRecord {
+        entry: Stored {
+            id: id(row, "id")?,
+            record: ForwardPlanEntry {
+                title: title(row, "title")?,
+                decision_maker: id(row, "decision_maker_id")?,
+                issue: opt_id(row, "issue_id")?,
+                published_on: date(row, "published_on")?,
+                expected_on: date(row, "expected_on")?,
+            },
+        },
+        decision_maker: committee_ref(
+            row,
+            "decision_maker_id",
+            "committee_slug",
+            "committee_name",
+        )?,
+        issue_title: opt_title(row, "issue_title")?,
+    })
+}
+
+/// A row of [`crate::Store::published`]: `id`, `created`, `modified`.
+pub(crate) fn stamp(row: &impl Columns) -> Result<Stamp> {
+    Ok(Stamp {
+        id: int(row, "id")?,
+        created: instant(row, "created")?,
+        modified: instant(row, "modified")?,
+    })
+}
+
+/// Agenda items with what hangs off them, as `audience` may see them (an exempt item withheld
+/// for the public), from the rows of the items (with their issue's title and latest minutes),
+/// their documents, decisions, escalations sent and received, and their actions.
+pub(crate) fn item_entries<R: Columns>(
+    items: &[R],
+    documents: &[R],
+    decisions: &[R],
+    sent: &[R],
+    received: &[R],
+    actions: Vec<ActionRecord>,
+    audience: Audience,
+) -> Result<Vec<ItemEntry>> {
+    let mut documents_by_item: HashMap<ItemId, Vec<Stored<Document>>> = HashMap::new();
+    for row in documents {
+        let d = document(row)?;
+        if let Some(item) = d.item {
+            documents_by_item.entry(item).or_default().push(d);
+        }
+    }
+    let mut decisions_by_item: HashMap<ItemId, Vec<Stored<Decision>>> = HashMap::new();
+    for row in decisions {
+        let d = decision(row)?;
+        if let Some(item) = d.item {
+            decisions_by_item.entry(item).or_default().push(d);
+        }
+    }
+    let mut actions_by_item: HashMap<ItemId, Vec<ActionRecord>> = HashMap::new();
+    for a in actions {
+        if let Some(item) = a.action.item {
+            actions_by_item.entry(item).or_default().push(a);
+        }
+    }
+    let mut sent_by_item: HashMap<ItemId, Vec<EscalationRecord>> = HashMap::new();
+    for row in sent {
+        let e = escalation_record(row)?;
+        sent_by_item
+            .entry(e.escalation.from_item)
+            .or_default()
+            .push(e);
+    }
+    let mut received_by_item: HashMap<ItemId, EscalationRecord> = HashMap::new();
+    for row in received {
+        let e = escalation_record(row)?;
+        if let Some(target) = e.escalation.target_item {
+            received_by_item.insert(target, e);
+        }
+    }
+
+    items
+        .iter()
+        .map(|row| {
+            let item = item(row)?;
+            if let (Some(exemption), false) = (item.visibility.exemption(), audience.sees_exempt())
+            {
+                return Ok(ItemEntry::Withheld {
+                    id: item.id,
+                    label: exemption.ground.public_label(),
+                    ground: exemption.ground.clone(),
+                    number: item.record.number.clone(),
+                });
+            }
+            let id = item.id;
+            Ok(ItemEntry::Open(Box::new(ItemRecord {
+                issue_title: opt_title(row, "issue_title")?,
+                minutes: minutes(row)?,
+                documents: documents_by_item.remove(&id).unwrap_or_default(),
+                decisions: decisions_by_item.remove(&id).unwrap_or_default(),
+                actions: actions_by_item.remove(&id).unwrap_or_default(),
+                escalations_sent: sent_by_item.remove(&id).unwrap_or_default(),
+                escalated_from: received_by_item.remove(&id),
+                item,
+            })))
+        })
+        .collect()
+}
+
+/// An issue's history: its item entries, each with the meeting and committee of the row (of
+/// `meetings`, with the item's id as `item_id`) that names it.
+pub(crate) fn issue_history<R: Columns>(
+    meetings: &[R],
+    entries: Vec<ItemEntry>,
+) -> Result<Vec<HistoryEntry>> {
+    let mut meeting_of_item: HashMap<i64, (Stored<Meeting>, CommitteeRef)> = HashMap::new();
+    for row in meetings {
+        meeting_of_item.insert(
+            int(row, "item_id")?,
+            (
+                meeting(row)?,
+                committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
+            ),
+        );
+    }
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| {
+            let (meeting, committee) = meeting_of_item.remove(&entry.id().get())?;
+            Some(HistoryEntry {
+                meeting,
+                committee,
+                item: entry,
+            })
+        })
+        .collect())
 }

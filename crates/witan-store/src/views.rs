@@ -107,6 +107,13 @@ pub enum ItemEntry {
 }
 
 impl ItemEntry {
+    pub fn id(&self) -> Id<AgendaItem> {
+        match self {
+            Self::Open(record) => record.item.id,
+            Self::Withheld { id, .. } => *id,
+        }
+    }
+
     pub fn number(&self) -> &ItemNumber {
         match self {
             Self::Open(record) => &record.item.number,

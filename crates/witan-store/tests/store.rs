@@ -143,6 +143,17 @@ mod pg {
     }
 
     impl Schema {
+        /// Whether witan's migrations ran in this schema (and not in another one).
+        pub async fn is_migrated(&self) -> bool {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT to_regclass('{}._sqlx_migrations') IS NOT NULL",
+                self.name
+            )))
+            .fetch_one(&self.admin)
+            .await
+            .expect("look for the migrations table")
+        }
+
         pub async fn create(url: &str, label: &str) -> Self {
             static NEXT: AtomicU32 = AtomicU32::new(0);
             let name = format!(
@@ -358,6 +369,11 @@ async fn postgres_urls_open_the_postgres_store() {
         Err(e) => Err(StoreError::Database(e.to_string())),
     };
     drop(opened);
+    let migrated = schema.is_migrated().await;
     schema.drop().await;
     assert_eq!(outcome.expect("open and read"), 0);
+    assert!(
+        migrated,
+        "the store was migrated in the schema its URL names"
+    );
 }

@@ -8,7 +8,7 @@
 //! [`Store::published`], records are read with [`Audience::Public`], and anything else is a 404.
 
 use crate::AppState;
-use crate::oparl::json_response;
+use crate::open_data::{self, json_response, shorten};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use witan_domain::{Audience, DecisionMaker, Id, ItemNumber, Term};
-use witan_store::{ItemEntry, PublishedKind, Scope, Selection, Stamp, Store, StoreError, Window};
+use witan_domain::{Audience, DecisionMaker, Id, Term};
+use witan_store::{ItemEntry, PublishedKind, Scope, Stamp, Store, StoreError, Window};
 
 const PUBLIC: Audience = Audience::Public;
 const PER_PAGE: u32 = 50;
@@ -101,10 +101,7 @@ impl IntoResponse for Failure {
 fn bad(parameter: &str, rule: &str, value: &str) -> Failure {
     Failure::BadParameter {
         parameter: parameter.to_owned(),
-        message: format!(
-            "{rule}, not \"{}\"",
-            value.chars().take(40).collect::<String>()
-        ),
+        message: format!("{rule}, not \"{}\"", shorten(value)),
     }
 }
 
@@ -156,15 +153,13 @@ fn instant(parameter: &str, value: &Option<String>) -> Result<Option<DateTime<Ut
     value
         .as_deref()
         .map(|v| {
-            DateTime::parse_from_rfc3339(v.trim())
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| {
-                    bad(
-                        parameter,
-                        "must be a date and time like 2024-01-01T00:00:00Z",
-                        v,
-                    )
-                })
+            open_data::instant(v).ok_or_else(|| {
+                bad(
+                    parameter,
+                    "must be a date and time like 2024-01-01T00:00:00Z",
+                    v,
+                )
+            })
         })
         .transpose()
 }
@@ -245,14 +240,6 @@ async fn list_request(
 
 fn id_of<T>(raw: &str) -> Result<Id<T>, Failure> {
     crate::pages::parse_id(raw).map_err(|_| Failure::NotFound)
-}
-
-async fn stamp(store: &dyn Store, kind: PublishedKind, id: i64) -> Result<Stamp, Failure> {
-    store
-        .published(kind, Scope::All, &Window::default(), Selection::Ids(&[id]))
-        .await?
-        .pop()
-        .ok_or(Failure::NotFound)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -535,13 +522,6 @@ trait Record: Serialize + Sized + Send {
     ) -> impl std::future::Future<Output = Result<Self, Failure>> + Send;
 }
 
-fn term<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 impl Record for Organisation {
     const KIND: PublishedKind = PublishedKind::Organisation;
     async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
@@ -573,7 +553,7 @@ impl Record for Committee {
             .map(|m| Member {
                 person: m.membership.person.get(),
                 name: m.person_name.as_str().to_owned(),
-                role: term(&m.membership.role),
+                role: m.membership.role.as_str().to_owned(),
                 from: m.membership.from,
                 until: m.membership.until,
             })
@@ -606,7 +586,7 @@ impl Record for Person {
                 .iter()
                 .map(|(m, c)| PersonMembership {
                     committee: c.into(),
-                    role: term(&m.role),
+                    role: m.role.as_str().to_owned(),
                     from: m.from,
                     until: m.until,
                 })
@@ -661,10 +641,6 @@ fn item(entry: &ItemEntry) -> Item {
                 .collect(),
         },
     }
-}
-
-fn number(n: &ItemNumber) -> String {
-    n.to_string()
 }
 
 impl Record for Meeting {
@@ -730,7 +706,7 @@ impl Record for Issue {
                         start: h.meeting.times.start(),
                         committee: (&h.committee).into(),
                         item: entry.id,
-                        number: number(h.item.number()),
+                        number: h.item.number().to_string(),
                         title: entry.title,
                         exempt: entry.exempt,
                     }
@@ -848,7 +824,7 @@ impl Record for Escalation {
             to_committee: (&r.to_committee).into(),
             target_meeting: r.target_meeting.map(Id::get),
             reason: e.reason.as_str().to_owned(),
-            state: term(&e.state),
+            state: e.state.as_str().to_owned(),
             considered_on: e.considered_on,
             created: stamp.created,
             modified: stamp.modified,
@@ -889,26 +865,20 @@ async fn list<T: Record>(
     raw_query: Option<&str>,
 ) -> Answer {
     let request = list_request(store, params).await?;
-    let mut stamps = store
-        .published(
-            T::KIND,
-            request.scope,
-            &request.window,
-            Selection::After {
-                id: request.after,
-                limit: request.limit + 1,
-            },
-        )
-        .await?;
-    let more = stamps.len() > request.limit as usize;
-    stamps.truncate(request.limit as usize);
+    let (stamps, next) = open_data::page(
+        store,
+        T::KIND,
+        request.scope,
+        &request.window,
+        request.after,
+        request.limit,
+    )
+    .await?;
     let mut data = Vec::with_capacity(stamps.len());
     for stamp in &stamps {
         data.push(T::read(store, stamp).await?);
     }
-    let next_cursor = more
-        .then(|| stamps.last().map(|s| s.id.to_string()))
-        .flatten();
+    let next_cursor = next.map(|id| id.to_string());
     let next = next_cursor.as_ref().map(|cursor| {
         let kept: Vec<&str> = raw_query
             .unwrap_or_default()
@@ -930,7 +900,9 @@ async fn list<T: Record>(
 
 async fn one<T: Record>(store: &dyn Store, raw: &str) -> Answer {
     let id: Id<()> = id_of(raw)?;
-    let stamp = stamp(store, T::KIND, id.get()).await?;
+    let stamp = open_data::stamp(store, T::KIND, id.get())
+        .await?
+        .ok_or(Failure::NotFound)?;
     ok(&T::read(store, &stamp).await?)
 }
 

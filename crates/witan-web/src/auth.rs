@@ -36,10 +36,14 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Whether cookies must be `Secure`: configured so, or the request came through TLS.
 fn secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+    state.secure_cookies || came_over_tls(headers)
+}
+
+/// Whether the proxy in front of witan says the request came over TLS.
+pub(crate) fn came_over_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {

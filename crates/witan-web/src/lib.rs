@@ -12,6 +12,7 @@ mod error;
 mod feeds;
 mod forms;
 pub mod oparl;
+mod open_data;
 mod pages;
 mod query;
 mod registers;

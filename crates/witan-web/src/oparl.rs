@@ -12,9 +12,10 @@
 //! [`Objects`] build the server's answers and the static dump of `witan export oparl`.
 
 use crate::AppState;
+use crate::open_data::{self, json_response, shorten};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
@@ -24,8 +25,7 @@ use witan_domain::{
     MeetingId, OrganisationId, PersonId, Term,
 };
 use witan_store::{
-    ItemEntry, ItemRecord, MeetingRecord, PublishedKind, Scope, Selection, Stamp, Store,
-    StoreError, Window,
+    ItemEntry, ItemRecord, MeetingRecord, PublishedKind, Scope, Stamp, Store, StoreError, Window,
 };
 
 pub const SCHEMA: &str = "https://schema.oparl.org/1.1/";
@@ -98,22 +98,6 @@ impl IntoResponse for OParlError {
     }
 }
 
-/// A JSON answer that any web page may read (CORS), as OParl requires of every JSON answer.
-pub fn json_response(status: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
-}
-
 fn instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -147,11 +131,11 @@ impl FromRequestParts<AppState> for Base {
                         .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
             })
             .unwrap_or("localhost");
-        let https = parts
-            .headers
-            .get("x-forwarded-proto")
-            .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
-        let scheme = if https { "https" } else { "http" };
+        let scheme = if crate::auth::came_over_tls(&parts.headers) {
+            "https"
+        } else {
+            "http"
+        };
         Ok(Self(format!("{scheme}://{host}")))
     }
 }
@@ -335,10 +319,6 @@ impl ListQuery {
     }
 }
 
-fn shorten(raw: &str) -> String {
-    raw.chars().take(40).collect()
-}
-
 fn bad(parameter: &'static str, rule: &str, value: &str) -> OParlError {
     OParlError::BadParameter {
         parameter,
@@ -347,15 +327,13 @@ fn bad(parameter: &'static str, rule: &str, value: &str) -> OParlError {
 }
 
 fn when(parameter: &'static str, value: &str) -> Result<DateTime<Utc>, OParlError> {
-    DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            bad(
-                parameter,
-                "must be a date and time like 2024-01-01T00:00:00+00:00",
-                value,
-            )
-        })
+    open_data::instant(value).ok_or_else(|| {
+        bad(
+            parameter,
+            "must be a date and time like 2024-01-01T00:00:00+00:00",
+            value,
+        )
+    })
 }
 
 /// One page of a list, as OParl shapes it.
@@ -388,11 +366,22 @@ impl Objects<'_> {
     }
 
     async fn stamp(&self, kind: PublishedKind, id: i64) -> Result<Stamp, OParlError> {
-        self.store
-            .published(kind, Scope::All, &Window::default(), Selection::Ids(&[id]))
+        open_data::stamp(self.store, kind, id)
             .await?
-            .pop()
             .ok_or(OParlError::NotFound)
+    }
+
+    /// The object of a published record of `kind`.
+    async fn by_kind(&self, kind: PublishedKind, stamp: &Stamp) -> Result<Value, OParlError> {
+        match kind {
+            PublishedKind::Organisation => self.body(Id::new(stamp.id), stamp).await,
+            PublishedKind::Committee => self.organization(Id::new(stamp.id), stamp).await,
+            PublishedKind::Person => self.person(Id::new(stamp.id), stamp).await,
+            PublishedKind::Meeting => self.meeting(Id::new(stamp.id), stamp).await,
+            PublishedKind::Issue => self.paper(Id::new(stamp.id), stamp).await,
+            PublishedKind::Document => self.file(Id::new(stamp.id), stamp).await,
+            _ => Err(OParlError::NotFound),
+        }
     }
 
     pub fn system(&self) -> Value {
@@ -457,32 +446,10 @@ impl Objects<'_> {
         limit: u32,
         omit: bool,
     ) -> Result<(Vec<Value>, Option<i64>), OParlError> {
-        let mut stamps = self
-            .store
-            .published(
-                kind,
-                scope,
-                window,
-                Selection::After {
-                    id: after,
-                    limit: limit + 1,
-                },
-            )
-            .await?;
-        let more = stamps.len() > limit as usize;
-        stamps.truncate(limit as usize);
-        let next = more.then(|| stamps.last().map(|s| s.id)).flatten();
+        let (stamps, next) = open_data::page(self.store, kind, scope, window, after, limit).await?;
         let mut data = Vec::with_capacity(stamps.len());
         for stamp in &stamps {
-            let mut object = match kind {
-                PublishedKind::Organisation => self.body(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Committee => self.organization(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Person => self.person(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Meeting => self.meeting(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Issue => self.paper(Id::new(stamp.id), stamp).await?,
-                PublishedKind::Document => self.file(Id::new(stamp.id), stamp).await?,
-                _ => return Err(OParlError::NotFound),
-            };
+            let mut object = self.by_kind(kind, stamp).await?;
             if omit {
                 omit_internal(&mut object);
             }
@@ -679,7 +646,7 @@ impl Objects<'_> {
             self.url(&format!("/organization/{}", m.committee)).into(),
         );
         object.insert("role".into(), m.role.label().into());
-        object.insert("witan:role".into(), json!(m.role));
+        object.insert("witan:role".into(), m.role.as_str().into());
         object.insert("startDate".into(), date(m.from).into());
         if let Some(until) = m.until {
             object.insert("endDate".into(), date(until).into());
@@ -935,7 +902,7 @@ impl Objects<'_> {
                             "id": self.web(&format!("/api/v1/escalations/{}", e.escalation.id)),
                             "to": self.url(&format!("/organization/{}", e.to_committee.id)),
                             "reason": e.escalation.reason.as_str(),
-                            "state": e.escalation.state,
+                            "state": e.escalation.state.as_str(),
                         })
                     })
                     .collect::<Vec<_>>()
@@ -957,7 +924,7 @@ impl Objects<'_> {
         let (order, entry) = record
             .agenda
             .as_ref()
-            .and_then(|agenda| agenda.iter().enumerate().find(|(_, e)| item_id(e) == id))
+            .and_then(|agenda| agenda.iter().enumerate().find(|(_, e)| e.id() == id))
             .ok_or(OParlError::NotFound)?;
         Ok(self.agenda_item(item.meeting, order + 1, entry))
     }
@@ -1103,13 +1070,6 @@ impl Objects<'_> {
     }
 }
 
-fn item_id(entry: &ItemEntry) -> ItemId {
-    match entry {
-        ItemEntry::Open(record) => record.item.id,
-        ItemEntry::Withheld { id, .. } => *id,
-    }
-}
-
 /// Leaves embedded objects out of a list entry (`omit_internal=true`): a client that will fetch
 /// them on their own does not need them twice.
 fn omit_internal(object: &mut Value) {
@@ -1242,38 +1202,19 @@ pub async fn object(
     Path((kind, id)): Path<(String, String)>,
 ) -> Answer {
     let o = objects(&state, &site);
-    let raw = id;
-    let value = match kind.as_str() {
-        "organization" => {
-            let id = id_of(&raw)?;
-            let stamp = o.stamp(PublishedKind::Committee, id.get()).await?;
-            o.organization(id, &stamp).await?
-        }
-        "person" => {
-            let id = id_of(&raw)?;
-            let stamp = o.stamp(PublishedKind::Person, id.get()).await?;
-            o.person(id, &stamp).await?
-        }
-        "meeting" => {
-            let id = id_of(&raw)?;
-            let stamp = o.stamp(PublishedKind::Meeting, id.get()).await?;
-            o.meeting(id, &stamp).await?
-        }
-        "paper" => {
-            let id = id_of(&raw)?;
-            let stamp = o.stamp(PublishedKind::Issue, id.get()).await?;
-            o.paper(id, &stamp).await?
-        }
-        "file" => {
-            let id = id_of(&raw)?;
-            let stamp = o.stamp(PublishedKind::Document, id.get()).await?;
-            o.file(id, &stamp).await?
-        }
-        "agendaitem" => o.agenda_item_of(id_of(&raw)?).await?,
-        "consultation" => o.consultation_of(id_of(&raw)?).await?,
+    let kind = match kind.as_str() {
+        "organization" => PublishedKind::Committee,
+        "person" => PublishedKind::Person,
+        "meeting" => PublishedKind::Meeting,
+        "paper" => PublishedKind::Issue,
+        "file" => PublishedKind::Document,
+        "agendaitem" => return Ok(ok(&o.agenda_item_of(id_of(&id)?).await?)),
+        "consultation" => return Ok(ok(&o.consultation_of(id_of(&id)?).await?)),
         _ => return Err(OParlError::NotFound),
     };
-    Ok(ok(&value))
+    let id: Id<()> = id_of(&id)?;
+    let stamp = o.stamp(kind, id.get()).await?;
+    Ok(ok(&o.by_kind(kind, &stamp).await?))
 }
 
 pub async fn membership(

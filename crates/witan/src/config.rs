@@ -141,7 +141,7 @@ impl Config {
 }
 
 /// An absolute http(s) address without a path, query or trailing slash.
-fn check_public_url(raw: &str) -> anyhow::Result<String> {
+pub fn check_public_url(raw: &str) -> anyhow::Result<String> {
     let url = raw.trim().trim_end_matches('/');
     let rest = url
         .strip_prefix("https://")

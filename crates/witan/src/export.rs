@@ -255,9 +255,12 @@ const OPARL_FILE: u32 = 500;
 async fn oparl(config_file: Option<&Path>, args: OparlArgs) -> anyhow::Result<()> {
     use witan_store::{PublishedKind, Scope, Window};
     let config = Config::load(config_file, &args.store)?;
-    let site = match args.public_url.or(config.public_url.clone()) {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", config.bind),
+    let site = match args.public_url {
+        Some(url) => crate::config::check_public_url(&url)?,
+        None => config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.bind)),
     };
     let store = config.open_store().await?;
     let objects = witan_web::oparl::Objects {

@@ -4,6 +4,7 @@
 
 use super::decode::{self, Columns, committee_ref, escalation_record, meeting_summary};
 use super::{Param, PgStore, bind_all, db_error};
+use crate::decode::FORWARD_PLAN_SELECT;
 use crate::*;
 use async_trait::async_trait;
 use sqlx::postgres::PgRow;
@@ -208,69 +209,9 @@ impl PgStore {
             )
             .await?;
 
-        let mut documents_by_item: HashMap<ItemId, Vec<Stored<Document>>> = HashMap::new();
-        for row in &documents {
-            let d = decode::document(row)?;
-            if let Some(item) = d.item {
-                documents_by_item.entry(item).or_default().push(d);
-            }
-        }
-        let mut decisions_by_item: HashMap<ItemId, Vec<Stored<Decision>>> = HashMap::new();
-        for row in &decisions {
-            let d = decode::decision(row)?;
-            if let Some(item) = d.item {
-                decisions_by_item.entry(item).or_default().push(d);
-            }
-        }
-        let mut actions_by_item: HashMap<ItemId, Vec<ActionRecord>> = HashMap::new();
-        for a in actions {
-            if let Some(item) = a.action.item {
-                actions_by_item.entry(item).or_default().push(a);
-            }
-        }
-        let mut sent_by_item: HashMap<ItemId, Vec<EscalationRecord>> = HashMap::new();
-        for row in &sent {
-            let e = escalation_record(row)?;
-            sent_by_item
-                .entry(e.escalation.from_item)
-                .or_default()
-                .push(e);
-        }
-        let mut received_by_item: HashMap<ItemId, EscalationRecord> = HashMap::new();
-        for row in &received {
-            let e = escalation_record(row)?;
-            if let Some(target) = e.escalation.target_item {
-                received_by_item.insert(target, e);
-            }
-        }
-
-        items
-            .iter()
-            .map(|row| {
-                let item = decode::item(row)?;
-                if let (Some(exemption), false) =
-                    (item.visibility.exemption(), audience.sees_exempt())
-                {
-                    return Ok(ItemEntry::Withheld {
-                        id: item.id,
-                        label: exemption.ground.public_label(),
-                        ground: exemption.ground.clone(),
-                        number: item.record.number.clone(),
-                    });
-                }
-                let id = item.id;
-                Ok(ItemEntry::Open(Box::new(ItemRecord {
-                    issue_title: decode::opt_title(row, "issue_title")?,
-                    minutes: decode::minutes(row)?,
-                    documents: documents_by_item.remove(&id).unwrap_or_default(),
-                    decisions: decisions_by_item.remove(&id).unwrap_or_default(),
-                    actions: actions_by_item.remove(&id).unwrap_or_default(),
-                    escalations_sent: sent_by_item.remove(&id).unwrap_or_default(),
-                    escalated_from: received_by_item.remove(&id),
-                    item,
-                })))
-            })
-            .collect()
+        decode::item_entries(
+            &items, &documents, &decisions, &sent, &received, actions, audience,
+        )
     }
 }
 
@@ -751,7 +692,7 @@ impl Store for PgStore {
         let meetings = self
             .fetch_all(
                 format!(
-                    "SELECT DISTINCT m.*, c.slug AS committee_slug, c.name AS committee_name, i.id AS item_id \
+                    "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, i.id AS item_id \
                      FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
                      JOIN committees c ON c.id = m.committee_id WHERE {}",
                     ItemsOf::Issue(id).filter(audience)
@@ -760,33 +701,8 @@ impl Store for PgStore {
                 "meeting",
             )
             .await?;
-        let mut meeting_of_item: HashMap<i64, (Stored<Meeting>, CommitteeRef)> = HashMap::new();
-        for row in &meetings {
-            meeting_of_item.insert(
-                decode::int(row, "item_id")?,
-                (
-                    decode::meeting(row)?,
-                    committee_ref(row, "committee_id", "committee_slug", "committee_name")?,
-                ),
-            );
-        }
-        let history = self
-            .item_entries(ItemsOf::Issue(id), audience)
-            .await?
-            .into_iter()
-            .filter_map(|entry| {
-                let item_id = match &entry {
-                    ItemEntry::Open(record) => record.item.id,
-                    ItemEntry::Withheld { id, .. } => *id,
-                };
-                let (meeting, committee) = meeting_of_item.remove(&item_id.get())?;
-                Some(HistoryEntry {
-                    meeting,
-                    committee,
-                    item: entry,
-                })
-            })
-            .collect();
+        let entries = self.item_entries(ItemsOf::Issue(id), audience).await?;
+        let history = decode::issue_history(&meetings, entries)?;
         Ok(IssueRecord {
             issue,
             documents,
@@ -1001,7 +917,7 @@ impl Store for PgStore {
         .fetch_all(self.pool())
         .await
         .map_err(db_error("forward_plan"))?;
-        rows.iter().map(forward_plan_record).collect()
+        rows.iter().map(decode::forward_plan_record).collect()
     }
 
     async fn forward_plan_entry(&self, id: ForwardPlanId) -> Result<ForwardPlanRecord> {
@@ -1013,7 +929,7 @@ impl Store for PgStore {
             )
             .await?;
         rows.first()
-            .map(forward_plan_record)
+            .map(decode::forward_plan_record)
             .ok_or_else(|| StoreError::not_found("forward plan entry", id))?
     }
 
@@ -1038,40 +954,6 @@ impl Store for PgStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error("published records"))?;
-        rows.iter()
-            .map(|row| {
-                Ok(Stamp {
-                    id: decode::int(row, "id")?,
-                    created: decode::instant(row, "created")?,
-                    modified: decode::instant(row, "modified")?,
-                })
-            })
-            .collect()
+        rows.iter().map(decode::stamp).collect()
     }
-}
-
-const FORWARD_PLAN_SELECT: &str = "SELECT f.*, c.slug AS committee_slug, c.name AS committee_name, \
-     iss.title AS issue_title FROM forward_plan f JOIN committees c ON c.id = f.decision_maker_id \
-     LEFT JOIN issues iss ON iss.id = f.issue_id";
-
-fn forward_plan_record(row: &PgRow) -> Result<ForwardPlanRecord> {
-    Ok(ForwardPlanRecord {
-        entry: Stored {
-            id: decode::id(row, "id")?,
-            record: ForwardPlanEntry {
-                title: decode::title(row, "title")?,
-                decision_maker: decode::id(row, "decision_maker_id")?,
-                issue: decode::opt_id(row, "issue_id")?,
-                published_on: decode::date(row, "published_on")?,
-                expected_on: decode::date(row, "expected_on")?,
-            },
-        },
-        decision_maker: committee_ref(
-            row,
-            "decision_maker_id",
-            "committee_slug",
-            "committee_name",
-        )?,
-        issue_title: decode::opt_title(row, "issue_title")?,
-    })
 }

@@ -127,18 +127,12 @@ impl PgWriter {
     /// Marks a record as modified now: what open data embeds in it (a meeting's attendance, an
     /// item's minutes, a person's memberships, an action's updates) has changed.
     async fn touch(&mut self, table: &'static str, id: i64) -> Result<()> {
-        let sql = match table {
-            "meetings" => "UPDATE meetings SET updated_at = now() WHERE id = $1",
-            "agenda_items" => "UPDATE agenda_items SET updated_at = now() WHERE id = $1",
-            "people" => "UPDATE people SET updated_at = now() WHERE id = $1",
-            "actions" => "UPDATE actions SET updated_at = now() WHERE id = $1",
-            other => {
-                return Err(StoreError::Database(format!(
-                    "{other} keeps no modification time"
-                )));
-            }
-        };
-        self.execute(sql, vec![id.into()], table).await.map(drop)
+        let sql = format!("UPDATE {table} SET updated_at = now() WHERE id = $1");
+        let result = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .execute(self.flushed().await?)
+            .await;
+        self.check(result, table).await.map(drop)
     }
 
     pub(super) async fn execute(

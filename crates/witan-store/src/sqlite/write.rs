@@ -373,9 +373,6 @@ impl SqliteWriter {
             Some(kind) => self.buffer_searchable(table, kind, None, values).await?,
             None => self.buffer(table, values).await?,
         };
-        if let Replacement::Membership(m) = record {
-            self.touch("people", m.person.get()).await?;
-        }
         if let Replacement::Committee(c) = record {
             for owner in c.owners.organisations() {
                 self.buffer(Table::CommitteeOwners, vec![id.into(), owner.get().into()])
@@ -869,6 +866,9 @@ impl Writer for SqliteWriter {
             .rows_affected();
         if updated == 0 {
             return Err(StoreError::not_found(table.name(), id));
+        }
+        if let Replacement::Membership(m) = record {
+            self.touch("people", m.person.get()).await?;
         }
         if let Replacement::Committee(c) = record {
             sqlx::query("DELETE FROM committee_owners WHERE committee_id = ?")

@@ -71,7 +71,7 @@ pub(super) async fn committee_page(
     page(
         &CommitteePage {
             chrome: Chrome::from(reader),
-            editable: reader.may_edit() && reader.user.may_edit(committee.owners.organisations()),
+            editable: reader.user.may_edit(committee.owners.organisations()),
             slug: committee.slug.to_string(),
             name: committee.name.to_string(),
             purpose: committee.purpose.to_string(),

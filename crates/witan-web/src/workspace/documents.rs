@@ -28,26 +28,7 @@ pub async fn upload(
     };
     let mut f = Fields::new(format!("document-{item}"), &editor.form);
     let title = f.optional("title", Title::parse);
-    let visibility = if f.raw("exempt") == "yes" {
-        f.required(
-            "ground",
-            "Choose the paragraph of Schedule 12A",
-            schedule_12a,
-        )
-        .zip(f.required(
-            "review_on",
-            "Enter the date the exemption is to be reviewed",
-            forms::date,
-        ))
-        .map(|(ground, review_on)| {
-            Visibility::Exempt(Exemption {
-                ground,
-                review_on: Some(review_on),
-            })
-        })
-    } else {
-        Some(Visibility::Public)
-    };
+    let visibility = visibility(&mut f);
     if upload.broken {
         f.fail(
             "file",

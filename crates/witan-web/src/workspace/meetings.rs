@@ -126,10 +126,9 @@ pub(super) async fn meeting_page(
         .meeting_record(id, reader.user.audience())
         .await?;
     let meeting = &record.meeting;
-    let editable = reader.may_edit()
-        && reader
-            .user
-            .may_edit(record.committee.owners.organisations());
+    let editable = reader
+        .user
+        .may_edit(record.committee.owners.organisations());
     let start = meeting.times.start();
     let next_steps = [
         (MeetingStatus::AgendaPublished, "Publish the agenda"),
@@ -407,7 +406,6 @@ pub async fn meeting(
     .await
 }
 
-/// Ends a meeting form: on success to the meeting with a note, otherwise the page again.
 /// Ends a form of one agenda item: back to the item on its meeting's page.
 pub(super) async fn finish_item<T>(
     state: &AppState,
@@ -421,6 +419,7 @@ pub(super) async fn finish_item<T>(
     finish(state, editor, meeting, f, outcome, done, &anchor).await
 }
 
+/// Ends a meeting form: on success to the meeting with a note, otherwise the page again.
 pub(super) async fn finish<T>(
     state: &AppState,
     editor: &Editor,
@@ -486,10 +485,7 @@ pub async fn meeting_status(
         ),
         None => None,
     };
-    let done = to.map_or("", |t| match t {
-        MeetingStatus::Scheduled => "scheduled",
-        other => other.as_str(),
-    });
+    let done = to.map_or("", MeetingStatus::as_str);
     finish(&state, &editor, id, f, outcome, done, "").await
 }
 
@@ -555,26 +551,7 @@ pub async fn add_item(
             .required("issue", "Choose an issue", forms::id)
             .map(IssueChoice::Existing),
     };
-    let visibility = if f.raw("exempt") == "yes" {
-        let ground = f.required(
-            "ground",
-            "Choose the paragraph of Schedule 12A",
-            schedule_12a,
-        );
-        let review_on = f.required(
-            "review_on",
-            "Enter the date the exemption is to be reviewed",
-            forms::date,
-        );
-        ground.zip(review_on).map(|(ground, review_on)| {
-            Visibility::Exempt(Exemption {
-                ground,
-                review_on: Some(review_on),
-            })
-        })
-    } else {
-        Some(Visibility::Public)
-    };
+    let visibility = visibility(&mut f);
     let outcome = match (number, title, issue, visibility) {
         (Some(number), Some(title), Some(issue), Some(visibility)) if f.ok() => Some(
             state
@@ -604,24 +581,13 @@ pub async fn minutes(
 ) -> Result<Response, AppError> {
     let (item, meeting) = item_meeting(&state, &item).await?;
     let mut f = Fields::new(format!("minutes-{item}"), &editor.form);
-    let text = f.check(Text::parse("text", f.raw("text")));
-    let points: Option<Vec<Text>> = f
-        .raw("points")
-        .lines()
-        .map(|line| Text::parse("points", line.trim()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| f.fail(e.field, &e.reason))
-        .ok();
-    let outcome = match (text, points) {
-        (Some(text), Some(points)) if f.ok() => {
-            if text.is_empty() && points.is_empty() {
+    let (text, points) = (f.raw("text"), f.raw("points"));
+    let outcome = match minutes_of(&mut f, text, points) {
+        Some(minutes) if f.ok() => {
+            if minutes.text.is_empty() && minutes.resolution.is_empty() {
                 f.fail("text", "Enter the minutes of the item, or a resolution");
                 None
             } else {
-                let minutes = Minutes {
-                    text,
-                    resolution: Resolution::new(points, Text::default()),
-                };
                 Some(
                     state
                         .workspace
@@ -779,10 +745,7 @@ pub async fn consider(
     editor: Editor,
 ) -> Result<Response, AppError> {
     let record = state.store.escalation(parse_id(&escalation)?).await?;
-    let meeting = match record.target_meeting {
-        Some(m) => m,
-        None => return Err(AppError::NotFound),
-    };
+    let meeting = record.target_meeting.ok_or(AppError::NotFound)?;
     let f = Fields::new(format!("consider-{}", record.escalation.id), &editor.form);
     let on = london_date(Utc::now());
     let outcome = Some(
@@ -918,18 +881,7 @@ pub async fn correct(
         else {
             continue;
         };
-        let text = f.check(Text::parse("text", text.trim()));
-        let points: Option<Vec<Text>> = points
-            .lines()
-            .map(|line| Text::parse("points", line.trim()))
-            .collect::<Result<_, _>>()
-            .map_err(|e| f.fail(e.field, &e.reason))
-            .ok();
-        if let (Some(text), Some(points)) = (text, points) {
-            let minutes = Minutes {
-                text,
-                resolution: Resolution::new(points, Text::default()),
-            };
+        if let Some(minutes) = minutes_of(&mut f, text, points) {
             let current = item.minutes.as_ref().map(|(_, m)| m);
             if current != Some(&minutes) {
                 corrections.push((id, minutes));
@@ -996,15 +948,15 @@ pub async fn attendance(
         }
     }
     entries.sort_by_key(|(p, _)| *p);
-    let outcome = f.ok().then_some(()).map(|()| entries);
-    let outcome = match outcome {
-        Some(entries) => Some(
+    let outcome = if f.ok() {
+        Some(
             state
                 .workspace
                 .record_attendance(&editor.actor(), meeting, &entries, Utc::now())
                 .await,
-        ),
-        None => None,
+        )
+    } else {
+        None
     };
     finish(
         &state,

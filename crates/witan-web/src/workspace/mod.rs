@@ -94,7 +94,7 @@ pub async fn home(State(state): State<AppState>, reader: Reader) -> Result<Respo
         .await?
         .into_iter()
         .map(|c| CommitteeRow {
-            editable: reader.may_edit() && reader.user.may_edit(c.owners.organisations()),
+            editable: reader.user.may_edit(c.owners.organisations()),
             slug: c.slug.to_string(),
             name: c.name.to_string(),
         })
@@ -173,6 +173,45 @@ fn refused(f: &mut Fields<'_>, e: UseCaseError) -> Result<(), AppError> {
 struct Choice {
     value: String,
     label: String,
+}
+
+/// Whether an item or document is open or exempt, as its form says: exempt needs the paragraph of
+/// Schedule 12A and the date the exemption is to be reviewed (both are read, so both can fail).
+fn visibility(f: &mut Fields<'_>) -> Option<Visibility> {
+    if f.raw("exempt") != "yes" {
+        return Some(Visibility::Public);
+    }
+    let ground = f.required(
+        "ground",
+        "Choose the paragraph of Schedule 12A",
+        schedule_12a,
+    );
+    let review_on = f.required(
+        "review_on",
+        "Enter the date the exemption is to be reviewed",
+        forms::date,
+    );
+    ground.zip(review_on).map(|(ground, review_on)| {
+        Visibility::Exempt(Exemption {
+            ground,
+            review_on: Some(review_on),
+        })
+    })
+}
+
+/// The minutes of an item as a form gives them: the narrative, and the resolution a point a line.
+fn minutes_of(f: &mut Fields<'_>, text: &str, points: &str) -> Option<Minutes> {
+    let text = f.check(Text::parse("text", text));
+    let points: Option<Vec<Text>> = points
+        .lines()
+        .map(|line| Text::parse("points", line.trim()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| f.fail(e.field, &e.reason))
+        .ok();
+    Some(Minutes {
+        text: text?,
+        resolution: Resolution::new(points?, Text::default()),
+    })
 }
 
 /// Reads a paragraph of Schedule 12A chosen from the list.
