@@ -293,7 +293,7 @@ async fn main() {
         // The data folder's own index, as `witan serve` keeps it (built if it is not complete).
         let (index, opened) = SearchIndex::open(&data.join("search")).unwrap();
         if matches!(opened, witan_search::Opened::Rebuild { .. }) {
-            Indexer::new(&index, store.clone())
+            Indexer::new(&index, store.clone(), "bench".into())
                 .unwrap()
                 .rebuild(&mut |_| {})
                 .await
@@ -312,7 +312,7 @@ async fn main() {
         // witan: the index the server uses, rebuilt in a scratch folder.
         let (index, _) = SearchIndex::open(&scratch.path().join("tantivy")).unwrap();
         let started = Instant::now();
-        let mut indexer = Indexer::new(&index, store.clone()).unwrap();
+        let mut indexer = Indexer::new(&index, store.clone(), "bench".into()).unwrap();
         indexer.rebuild(&mut |_| {}).await.unwrap();
         let secs = started.elapsed().as_secs_f64();
         println!(

@@ -54,6 +54,10 @@ pub(crate) struct Inner {
     pub complete: AtomicBool,
     /// The last change the committed index holds.
     pub seq: AtomicU64,
+    /// Asks the indexer to look for changes now rather than at its next turn.
+    pub wake: tokio::sync::Notify,
+    /// Told whenever a commit moves `seq` on.
+    pub advanced: tokio::sync::Notify,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -158,6 +162,8 @@ impl SearchIndex {
                 dir: dir.to_owned(),
                 complete: AtomicBool::new(matches!(opened, Opened::Current { .. })),
                 seq: AtomicU64::new(seq),
+                wake: tokio::sync::Notify::new(),
+                advanced: tokio::sync::Notify::new(),
             }),
         };
         Ok((search, opened))
@@ -197,6 +203,26 @@ impl SearchIndex {
     /// The last change of the store's log the index holds.
     pub fn seq(&self) -> u64 {
         self.inner.seq.load(Ordering::Acquire)
+    }
+
+    /// Waits, at most `within`, until the index holds change `seq` of the store's log, asking the
+    /// indexer to replay what is missing now. True if it does: a search after it sees every
+    /// change up to `seq`, whichever process made it.
+    pub async fn reach(&self, seq: u64, within: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let advanced = self.inner.advanced.notified();
+            tokio::pin!(advanced);
+            // Listening before looking, so a commit between the two is not missed.
+            advanced.as_mut().enable();
+            if self.seq() >= seq {
+                return true;
+            }
+            self.inner.wake.notify_one();
+            if tokio::time::timeout_at(deadline, advanced).await.is_err() {
+                return self.seq() >= seq;
+            }
+        }
     }
 
     /// Records in the index, for the given audience.

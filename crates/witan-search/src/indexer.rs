@@ -26,11 +26,20 @@ pub struct Progress {
     pub total: u64,
 }
 
+/// How often an idle indexer tells the store it is still there (see
+/// [`witan_store::SEARCH_READER_LAPSE`]).
+const HEARTBEAT: Duration = Duration::from_secs(60);
+
 /// Owns the index writer.
 pub struct Indexer {
     search: SearchIndex,
     store: Arc<dyn Store>,
     writer: Option<IndexWriter>,
+    /// The name this index reads the store's change log under: several processes sharing one
+    /// database each have their own index, and the log is kept until all of them have read it.
+    reader: String,
+    /// When the store was last told how far this index has read.
+    reported: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -42,7 +51,9 @@ impl std::fmt::Debug for Indexer {
 }
 
 impl Indexer {
-    pub fn new(search: &SearchIndex, store: Arc<dyn Store>) -> Result<Self> {
+    /// An indexer for `search`, reading the store's change log as `reader` (a name unique to
+    /// this index among those sharing the store, and the same across restarts).
+    pub fn new(search: &SearchIndex, store: Arc<dyn Store>, reader: String) -> Result<Self> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let writer = search
             .inner()
@@ -52,6 +63,8 @@ impl Indexer {
             search: search.clone(),
             store,
             writer: Some(writer),
+            reader,
+            reported: None,
         })
     }
 
@@ -125,13 +138,28 @@ impl Indexer {
         let inner = self.search.inner();
         inner.reader.reload()?;
         inner.seq.store(seq, Ordering::Release);
+        // The store hears of it before searches waiting for it go on.
+        let reported = self.report(seq).await;
+        self.search.inner().advanced.notify_waiters();
+        reported
+    }
+
+    /// Tells the store this index holds every change up to `seq`, so that the log can be pruned
+    /// below the slowest index sharing it.
+    async fn report(&mut self, seq: u64) -> Result<()> {
+        self.store
+            .search_read_upto(&self.reader, seq, chrono::Utc::now())
+            .await?;
+        self.reported = Some(std::time::Instant::now());
         Ok(())
     }
 
     /// Builds the index afresh from every searchable record of the store.
     pub async fn rebuild(&mut self, progress: &mut (dyn FnMut(Progress) + Send)) -> Result<u64> {
         // Changes made while the rebuild reads are replayed afterwards: replaying is idempotent.
+        // Reporting the starting point first keeps other processes from pruning those changes.
         let seq = self.store.last_search_change().await?;
+        self.report(seq).await?;
         let counts = self.store.counts().await?;
         let total = counts.agenda_items
             + counts.issues
@@ -179,7 +207,6 @@ impl Indexer {
         }
         self.commit(seq).await?;
         self.search.inner().complete.store(true, Ordering::Release);
-        self.store.prune_search_changes(seq).await?;
         Ok(done)
     }
 
@@ -226,7 +253,6 @@ impl Indexer {
             })
             .await?;
             self.commit(last).await?;
-            self.store.prune_search_changes(last).await?;
             applied += changes.len() as u64;
             if changes.len() < CHANGES_PER_COMMIT as usize {
                 break;
@@ -240,21 +266,14 @@ impl Indexer {
     /// `every`, until the process ends. Errors are logged and retried.
     pub async fn run(mut self, opened: Opened, every: Duration) {
         let mut rebuild = matches!(opened, Opened::Rebuild { .. });
-        // Once, at start: an index ahead of the store's log was built from another database.
         if !rebuild {
-            match self.store.last_search_change().await {
-                Ok(last) if last < self.search.seq() => {
-                    tracing::warn!(
-                        index = self.search.seq(),
-                        store = last,
-                        "search index is ahead of the store; rebuilding"
-                    );
-                    rebuild = true;
-                }
-                Ok(_) => {}
+            match self.in_step().await {
+                Ok(true) => {}
+                Ok(false) => rebuild = true,
                 Err(e) => tracing::warn!(error = %e, "search: cannot read the change log"),
             }
         }
+        let wake = self.search.clone();
         loop {
             if rebuild {
                 let started = std::time::Instant::now();
@@ -290,8 +309,44 @@ impl Indexer {
                 Ok(n) => tracing::debug!(changes = n, "search index updated"),
                 Err(e) => tracing::warn!(error = %e, "updating the search index failed; retrying"),
             }
-            tokio::time::sleep(every).await;
+            if self.reported.is_none_or(|at| at.elapsed() >= HEARTBEAT) {
+                if let Err(e) = self.report(self.search.seq()).await {
+                    tracing::warn!(error = %e, "search: cannot report to the change log");
+                }
+            }
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = wake.inner().wake.notified() => {}
+            }
         }
+    }
+
+    /// Whether the index can follow the store's log from where it stands: not if it is ahead of
+    /// the log (it was built from another database), nor if the log has been pruned past it
+    /// (this index was not heard from for longer than the lapse). Reports the index's position
+    /// first, so that no other process prunes past it after the check.
+    async fn in_step(&mut self) -> Result<bool> {
+        let seq = self.search.seq();
+        self.report(seq).await?;
+        let last = self.store.last_search_change().await?;
+        if last < seq {
+            tracing::warn!(
+                index = seq,
+                store = last,
+                "search index is ahead of the store; rebuilding"
+            );
+            return Ok(false);
+        }
+        let floor = self.store.search_log_floor().await?;
+        if seq < floor {
+            tracing::warn!(
+                index = seq,
+                pruned = floor,
+                "the store's change log was pruned past the search index; rebuilding"
+            );
+            return Ok(false);
+        }
+        Ok(true)
     }
 }
 

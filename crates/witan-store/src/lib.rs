@@ -23,6 +23,7 @@ mod decode;
 mod error;
 pub mod postgres;
 mod published;
+mod search_log;
 pub mod sqlite;
 #[cfg(feature = "suite")]
 pub mod suite;
@@ -41,6 +42,7 @@ use witan_domain::{
 
 pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, Session};
 pub use error::{Result, StoreError};
+pub use search_log::SEARCH_READER_LAPSE;
 pub use views::*;
 
 /// Reads, and the start of writes.
@@ -144,8 +146,15 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
     async fn search_changes(&self, after: u64, limit: u32) -> Result<Vec<SearchChange>>;
     /// The sequence number of the latest change to a searchable record (0 if none).
     async fn last_search_change(&self) -> Result<u64>;
-    /// Forgets changes up to and including `seq`, once every index sharing the store has them.
-    async fn prune_search_changes(&self, upto: u64) -> Result<()>;
+    /// Records that the search index `reader` holds every change up to `seq`, as of `at`, and
+    /// forgets the changes that every index heard from within [`SEARCH_READER_LAPSE`] holds. The
+    /// latest change is always kept: it is the high-water mark.
+    async fn search_read_upto(&self, reader: &str, seq: u64, at: DateTime<Utc>) -> Result<()>;
+    /// The latest change forgotten: an index that does not hold it missed changes and must be
+    /// rebuilt.
+    async fn search_log_floor(&self) -> Result<u64>;
+    /// Forgets an index that has gone (rebuilt under a new name), so it holds back nothing.
+    async fn forget_search_reader(&self, reader: &str) -> Result<()>;
 
     /// Open data: public records of one kind in `scope` and `window`, with when each was created
     /// and last modified, in id order. Ids the public may not see are absent.

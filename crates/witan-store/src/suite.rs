@@ -1624,12 +1624,34 @@ pub async fn search_reads_follow_every_change(store: &dyn Store) {
         .unwrap();
     assert!(now[0].public);
 
-    // Pruning forgets the log but not the high-water mark, and numbers go on growing.
+    // Two indexes read the log. Pruning waits for the slower, then forgets what both hold but
+    // not the high-water mark, and numbers go on growing.
     let last = store.last_search_change().await.unwrap();
-    store.prune_search_changes(last).await.unwrap();
+    let at = at("2026-11-24 09:00");
+    assert_eq!(store.search_log_floor().await.unwrap(), 0);
+    store.search_read_upto("one", last, at).await.unwrap();
+    store.search_read_upto("two", before, at).await.unwrap();
+    let kept = store.search_changes(0, 1000).await.unwrap();
+    assert!(
+        !kept.is_empty() && kept.iter().all(|c| c.seq > before),
+        "what index two has not read is kept, what both have is gone: {kept:?}"
+    );
+    assert_eq!(store.search_log_floor().await.unwrap(), before);
+    // An index not heard from for a day no longer holds back pruning.
+    let later = at + crate::SEARCH_READER_LAPSE + chrono::TimeDelta::minutes(1);
+    store.search_read_upto("one", last, later).await.unwrap();
     assert!(store.search_changes(last, 10).await.unwrap().is_empty());
     assert!(store.search_changes(0, 10).await.unwrap().len() <= 1);
     assert_eq!(store.last_search_change().await.unwrap(), last);
+    assert_eq!(
+        store.search_log_floor().await.unwrap(),
+        last - 1,
+        "index two, at {before}, now knows it must rebuild"
+    );
+    // A forgotten index holds back nothing; the floor never falls.
+    store.forget_search_reader("two").await.unwrap();
+    store.search_read_upto("one", last, later).await.unwrap();
+    assert_eq!(store.search_log_floor().await.unwrap(), last - 1);
     let mut w = store.begin().await.unwrap();
     item(w.as_mut(), held, "7", "Any other business", None).await;
     w.commit().await.unwrap();

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use witan_domain::{Audience, Term, time};
-use witan_search::{Hit, SearchIndex, SearchRequest, SearchResults, Sort, Suggestion};
+use witan_search::{Hit, SearchRequest, SearchResults, Sort, Suggestion};
 use witan_store::SearchKind;
 
 /// Search on the public site reads as the public: exempt records are never found.
@@ -80,9 +80,23 @@ async fn request(
     ))
 }
 
-/// Runs a query off the threads that serve requests.
-async fn run(search: &SearchIndex, request: SearchRequest) -> Result<SearchResults, AppError> {
-    let search = search.clone();
+/// How long a search waits for the index to take in changes already committed to the store.
+const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs a query off the threads that serve requests, once the index holds every change the store
+/// had committed when the request came, by this process or any other sharing the database.
+async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, AppError> {
+    let search = state.search.clone();
+    if search.is_complete() {
+        let latest = state.store.last_search_change().await?;
+        if !search.reach(latest, CATCH_UP).await {
+            tracing::warn!(
+                index = search.seq(),
+                store = latest,
+                "search answered before the index caught up with the store"
+            );
+        }
+    }
     tokio::task::spawn_blocking(move || search.search(&request, READER))
         .await
         .map_err(|e| AppError::Internal(format!("search thread: {e}")))?
@@ -155,7 +169,7 @@ pub async fn page(
     let params = Params::new(raw);
     let (request, committees) = request(&state, &params).await?;
     let searched = !request.text.trim().is_empty() || !request.is_empty();
-    let results = run(&state.search, request.clone()).await?;
+    let results = run(&state, request.clone()).await?;
     let text = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default()
@@ -329,7 +343,7 @@ pub async fn api(
         Ok((request, _)) => request,
         Err(e) => return api_error(e),
     };
-    let results = match run(&state.search, request.clone()).await {
+    let results = match run(&state, request.clone()).await {
         Ok(results) => results,
         Err(e) => return api_error(e),
     };

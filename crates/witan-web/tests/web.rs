@@ -42,7 +42,7 @@ async fn site() -> Site {
     .expect("demo");
     let (search, _) =
         witan_search::SearchIndex::open(&dir.path().join("search")).expect("search index");
-    witan_search::Indexer::new(&search, store.clone())
+    witan_search::Indexer::new(&search, store.clone(), "test".into())
         .expect("indexer")
         .rebuild(&mut |_| {})
         .await

@@ -28,6 +28,10 @@ pub struct StoreArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// The search index folder (default DATA/search). Every process sharing a database keeps its
+    /// own index, so processes that share a data folder need one each.
+    #[arg(long, env = "WITAN_SEARCH_INDEX", value_name = "DIR")]
+    pub search_index: Option<PathBuf>,
 }
 
 /// The settings a witan.toml file may hold.
@@ -37,6 +41,7 @@ struct FileConfig {
     data: Option<PathBuf>,
     bind: Option<String>,
     database_url: Option<String>,
+    search_index: Option<PathBuf>,
     /// Working days after a key decision during which it can be called in (default 5).
     call_in_working_days: Option<u32>,
     /// Mark session cookies `Secure` even when the proxy does not say the request came over TLS.
@@ -48,6 +53,7 @@ struct FileConfig {
 /// The resolved settings.
 pub struct Config {
     pub data: PathBuf,
+    pub search_index: PathBuf,
     pub bind: SocketAddr,
     database_url: Option<String>,
     pub call_in_working_days: u32,
@@ -59,6 +65,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("data", &self.data)
+            .field("search_index", &self.search_index)
             .field("bind", &self.bind)
             .field("database_url", &self.database_url_redacted())
             .finish()
@@ -99,8 +106,14 @@ impl Config {
                 "call_in_working_days: {call_in_working_days} is more than 30 working days; call-in periods are usually 3 to 10"
             );
         }
+        let search_index = store
+            .search_index
+            .clone()
+            .or(from_file.search_index)
+            .unwrap_or_else(|| data.join("search"));
         Ok(Self {
             data,
+            search_index,
             bind,
             database_url,
             call_in_working_days,

@@ -256,8 +256,16 @@ impl Store for PgStore {
         self.read_last_search_change().await
     }
 
-    async fn prune_search_changes(&self, upto: u64) -> Result<()> {
-        self.delete_search_changes(upto).await
+    async fn search_read_upto(&self, reader: &str, seq: u64, at: DateTime<Utc>) -> Result<()> {
+        self.record_search_reader(reader, seq, at).await
+    }
+
+    async fn search_log_floor(&self) -> Result<u64> {
+        self.read_search_log_floor().await
+    }
+
+    async fn forget_search_reader(&self, reader: &str) -> Result<()> {
+        self.delete_search_reader(reader).await
     }
 
     async fn begin(&self) -> Result<Box<dyn Writer>> {

@@ -3,6 +3,7 @@
 
 use super::decode::{self, string};
 use super::{SqliteStore, db_error};
+use crate::search_log;
 use crate::*;
 use sqlx::{AssertSqlSafe, Row};
 use witan_domain::Term;
@@ -165,16 +166,58 @@ impl SqliteStore {
         Ok(u64::try_from(seq).unwrap_or(0))
     }
 
-    pub(super) async fn delete_search_changes(&self, upto: u64) -> Result<()> {
-        // The latest change stays: the next sequence number follows from it.
-        sqlx::query(
-            "DELETE FROM search_changes WHERE seq <= ?1 \
-             AND seq < (SELECT MAX(seq) FROM search_changes)",
-        )
-        .bind(i64::try_from(upto).unwrap_or(i64::MAX))
-        .execute(self.pool())
-        .await
-        .map_err(db_error("search change"))?;
+    pub(super) async fn record_search_reader(
+        &self,
+        reader: &str,
+        seq: u64,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let fail = db_error("search reader");
+        sqlx::query(search_log::RECORD_READER)
+            .bind(reader)
+            .bind(search_log::seq(seq))
+            .bind(super::decode::instant_text(at))
+            .execute(self.pool())
+            .await
+            .map_err(&fail)?;
+        let limits = sqlx::query(search_log::PRUNE_LIMITS)
+            .bind(super::decode::instant_text(search_log::lapse_cutoff(at)))
+            .fetch_one(self.pool())
+            .await
+            .map_err(&fail)?;
+        let slowest: Option<i64> = limits.try_get("slowest").map_err(&fail)?;
+        let latest: Option<i64> = limits.try_get("latest").map_err(&fail)?;
+        let Some(upto) = search_log::prune_upto(slowest, latest) else {
+            return Ok(());
+        };
+        // Concurrent prunes by other processes are harmless: both delete, the floor only rises.
+        sqlx::query(search_log::PRUNE)
+            .bind(upto)
+            .execute(self.pool())
+            .await
+            .map_err(&fail)?;
+        sqlx::query(search_log::RAISE_FLOOR)
+            .bind(upto)
+            .execute(self.pool())
+            .await
+            .map_err(&fail)?;
+        Ok(())
+    }
+
+    pub(super) async fn read_search_log_floor(&self) -> Result<u64> {
+        let floor: i64 = sqlx::query_scalar(search_log::FLOOR)
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error("search reader"))?;
+        Ok(u64::try_from(floor).unwrap_or(0))
+    }
+
+    pub(super) async fn delete_search_reader(&self, reader: &str) -> Result<()> {
+        sqlx::query(search_log::FORGET_READER)
+            .bind(reader)
+            .execute(self.pool())
+            .await
+            .map_err(db_error("search reader"))?;
         Ok(())
     }
 }

@@ -222,7 +222,7 @@ async fn planted_site() -> (Site, Planted, Searcher) {
     upload_files(store.clone(), files.clone(), &mut planted).await;
     let (search, _) =
         witan_search::SearchIndex::open(&dir.path().join("search")).expect("search index");
-    witan_search::Indexer::new(&search, store.clone())
+    witan_search::Indexer::new(&search, store.clone(), "test".into())
         .expect("indexer")
         .rebuild(&mut |_| {})
         .await
