@@ -120,6 +120,9 @@ pub struct PageCache {
     pages: quick_cache::sync::Cache<String, Arc<CachedPage>, ByBytes>,
     /// The last generation read from the store, and when.
     generation: Mutex<Option<(Instant, u64)>>,
+    /// How long that generation is trusted before it is read again: the longest a change made
+    /// by another process can take to show.
+    trust: Duration,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -130,8 +133,9 @@ impl std::fmt::Debug for PageCache {
     }
 }
 
-/// How long a generation read from the store is trusted before it is read again: the longest a
-/// change made by another process can take to show.
+/// How long a generation read from SQLite is trusted: one process per database is the rule
+/// there, and another process's writes (a `witan import` beside `witan serve`) may take this long
+/// to show.
 const GENERATION_TTL: Duration = Duration::from_millis(100);
 /// Memory the cache may hold.
 const CACHE_BYTES: u64 = 32 << 20;
@@ -140,21 +144,30 @@ const MAX_KEY: usize = 2048;
 
 impl Default for PageCache {
     fn default() -> Self {
-        Self {
-            pages: quick_cache::sync::Cache::with_weighter(4096, CACHE_BYTES, ByBytes),
-            generation: Mutex::new(None),
-        }
+        Self::trusting(GENERATION_TTL)
     }
 }
 
 impl PageCache {
+    /// A cache that reads the store's generation again once it is older than `trust`. Processes
+    /// sharing a database use zero: every page served from the cache has checked that no
+    /// process has changed the store since it was rendered, so a change made through one
+    /// process shows through every other at once.
+    pub fn trusting(trust: Duration) -> Self {
+        Self {
+            pages: quick_cache::sync::Cache::with_weighter(4096, CACHE_BYTES, ByBytes),
+            generation: Mutex::new(None),
+            trust,
+        }
+    }
+
     async fn version(&self, store: &dyn Store) -> Option<Version> {
         let recent = self
             .generation
             .lock()
             .ok()
             .and_then(|g| *g)
-            .filter(|(at, _)| at.elapsed() < GENERATION_TTL)
+            .filter(|(at, _)| at.elapsed() < self.trust)
             .map(|(_, value)| value);
         let generation = match recent {
             Some(value) => value,

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use witan_search::SearchIndex;
 use witan_store::Store;
 
+pub use caching::PageCache;
 pub use error::AppError;
 
 /// What every handler can reach.

@@ -138,6 +138,14 @@ impl Config {
         }
     }
 
+    /// Whether other processes may share the database (PostgreSQL): then nothing read from it
+    /// may be trusted for long.
+    pub fn shared_database(&self) -> bool {
+        self.database_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
+    }
+
     /// Makes sure the data folder exists and can be written, then opens and migrates the store.
     pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         let url = match &self.database_url {

@@ -39,6 +39,10 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     state.workspace.call_in_working_days = config.call_in_working_days;
     state.secure_cookies = config.secure_cookies;
     state.public_url = config.public_url.clone();
+    if config.shared_database() {
+        state.cache =
+            std::sync::Arc::new(witan_web::PageCache::trusting(std::time::Duration::ZERO));
+    }
     let app = witan_web::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

@@ -4,6 +4,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/postgres.rs"]
+mod postgres;
+
 fn witan() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_witan"));
     command
@@ -45,9 +48,14 @@ impl Drop for Server {
 }
 
 fn serve(data: &std::path::Path) -> Server {
+    serve_with(&[std::ffi::OsStr::new("--data"), data.as_os_str()])
+}
+
+/// `witan serve` on a free port with `args`.
+fn serve_with(args: &[&std::ffi::OsStr]) -> Server {
     let mut child = witan()
-        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
-        .arg(data)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -804,6 +812,25 @@ fn add_user(
     name: &str,
     organisation: Option<&str>,
 ) {
+    add_user_with(
+        &[std::ffi::OsStr::new("--data"), data.as_os_str()],
+        email,
+        password,
+        role,
+        name,
+        organisation,
+    );
+}
+
+/// `witan user add` on the store `store_args` name.
+fn add_user_with(
+    store_args: &[&std::ffi::OsStr],
+    email: &str,
+    password: &str,
+    role: &str,
+    name: &str,
+    organisation: Option<&str>,
+) {
     let mut add = witan()
         .args(["user", "add", email, "--role", role, "--name", name])
         .args(
@@ -811,8 +838,7 @@ fn add_user(
                 .into_iter()
                 .flat_map(|slug| ["--organisation", slug]),
         )
-        .arg("--data")
-        .arg(data)
+        .args(store_args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

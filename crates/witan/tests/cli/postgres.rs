@@ -1,0 +1,323 @@
+//! witan on PostgreSQL through the binary: several `witan serve` processes on one database, a
+//! database that goes away under load and comes back, and `witan copy` between backends.
+//! Skipped (with a message) when `WITAN_TEST_DATABASE_URL` is not set.
+
+use super::*;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+
+/// A database of its own on the test server, dropped afterwards.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A fresh database for `purpose`, or None when no test server is configured.
+    pub fn create(purpose: &str) -> Option<Self> {
+        let Ok(admin) = std::env::var("WITAN_TEST_DATABASE_URL") else {
+            eprintln!("skipped: WITAN_TEST_DATABASE_URL is not set, so PostgreSQL is not tested");
+            return None;
+        };
+        let name = format!("witan_cli_{purpose}_{}", std::process::id());
+        let url = with_database(&admin, &name);
+        let database = Self { admin, name, url };
+        database.execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            database.name
+        ));
+        database.execute(&format!("CREATE DATABASE {}", database.name));
+        Some(database)
+    }
+
+    fn execute(&self, sql: &str) {
+        let admin = self.admin.clone();
+        let sql = sql.to_owned();
+        tokio_runtime().block_on(async move {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to WITAN_TEST_DATABASE_URL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut connection)
+                .await
+                .expect("administer the test database");
+        });
+    }
+
+    pub fn args(&self) -> [&OsStr; 2] {
+        [OsStr::new("--database-url"), OsStr::new(&self.url)]
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        self.execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |at| at + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |at| scheme_end + at);
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+/// A client that keeps cookies and does not follow redirects, as a browser's session would.
+struct Browser {
+    agent: ureq::Agent,
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Self {
+            agent: ureq::Agent::new_with_config(
+                ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .max_redirects(0)
+                    .timeout_global(Some(Duration::from_secs(30)))
+                    .build(),
+            ),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, response: &mut ureq::http::Response<ureq::Body>) -> (u16, String) {
+        for set in response.headers().get_all("set-cookie") {
+            let pair = set.to_str().unwrap_or_default().split(';').next();
+            if let Some((name, value)) = pair.and_then(|p| p.split_once('=')) {
+                self.cookies
+                    .insert(name.trim().to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        (status, body)
+    }
+
+    fn get(&mut self, url: &str) -> (u16, String) {
+        let mut response = self
+            .agent
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        self.keep(&mut response)
+    }
+
+    fn post(&mut self, url: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let mut response = self
+            .agent
+            .post(url)
+            .header("cookie", self.cookie_header())
+            .send_form(form.iter().copied())
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        self.keep(&mut response)
+    }
+}
+
+/// The value of the first hidden input `name` after `from` in `page`.
+fn hidden(page: &str, from: &str, name: &str) -> String {
+    let start = page
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} not in the page"));
+    let needle = format!("name=\"{name}\" value=\"");
+    let at = page[start..]
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no {name} after {from}"))
+        + start
+        + needle.len();
+    page[at..at + page[at..].find('"').expect("value ends")].to_owned()
+}
+
+/// Waits until the search API of `base` says its index is complete.
+fn search_ready(agent: &ureq::Agent, base: &str) {
+    wait_for_json(agent, &format!("{base}/api/v1/search?q=budget"), |json| {
+        json["complete"] == true
+    });
+}
+
+/// A public meeting of the demo whose minutes are not signed off, and its first item's id.
+fn editable_item(agent: &ureq::Agent, base: &str) -> (i64, i64) {
+    let (status, body) = fetch(agent, &format!("{base}/api/v1/meetings?limit=200"));
+    assert_eq!(status, 200, "{body}");
+    let meetings: serde_json::Value = serde_json::from_str(&body).expect("json");
+    for meeting in meetings["data"].as_array().expect("meetings") {
+        if !["agenda_published", "held"].contains(&meeting["status"].as_str().unwrap_or("")) {
+            continue;
+        }
+        let id = meeting["id"].as_i64().expect("id");
+        let (_, body) = fetch(agent, &format!("{base}/api/v1/meetings/{id}"));
+        let record: serde_json::Value = serde_json::from_str(&body).expect("json");
+        let item = record["agenda"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["exempt"] == false))
+            .and_then(|i| i["id"].as_i64());
+        if let Some(item) = item {
+            return (id, item);
+        }
+    }
+    panic!("the demo has no public meeting open to edits");
+}
+
+/// Two `witan serve` processes on one PostgreSQL database are one system: a session started
+/// through one is good on the other, and a change made through one shows through the other at
+/// once, on its (cached) pages, its open data and its search.
+#[test]
+fn two_servers_on_one_database_are_one_system() {
+    let Some(db) = PgDatabase::create("two") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("shared");
+    let output = witan()
+        .args(["demo", "--items", "300"])
+        .args(db.args())
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .expect("run demo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    add_user_with(
+        &db.args(),
+        "clerk@example.gov.uk",
+        "a long enough passphrase",
+        "admin",
+        "Clerk",
+        None,
+    );
+    // One data folder for uploaded files, one search index per process.
+    let index_a = dir.path().join("index-a");
+    let index_b = dir.path().join("index-b");
+    let server = |index: &std::path::Path| {
+        let mut args = db.args().to_vec();
+        args.extend([
+            OsStr::new("--data"),
+            data.as_os_str(),
+            OsStr::new("--search-index"),
+            index.as_os_str(),
+        ]);
+        serve_with(&args)
+    };
+    let a = server(&index_a);
+    let b = server(&index_b);
+    let agent = agent();
+    search_ready(&agent, &a.base);
+    search_ready(&agent, &b.base);
+
+    let (meeting, item) = editable_item(&agent, &b.base);
+    let public_page = format!("{}/meetings/{meeting}", b.base);
+    let (status, before) = fetch(&agent, &public_page);
+    assert_eq!(status, 200);
+    assert!(!before.contains("Zephyrine"), "the new title is new");
+    // B has the page cached now.
+    let mut cached = agent.get(&public_page).call().expect("GET");
+    assert_eq!(
+        cached
+            .headers()
+            .get("x-witan-cache")
+            .and_then(|v| v.to_str().ok()),
+        Some("hit")
+    );
+    let _ = cached.body_mut().read_to_string();
+
+    // Sign in through A; the session is good on B.
+    let mut browser = Browser::new();
+    let (status, login) = browser.get(&format!("{}/login", a.base));
+    assert_eq!(status, 200);
+    let csrf = hidden(&login, "<form", "csrf");
+    let (status, body) = browser.post(
+        &format!("{}/login", a.base),
+        &[
+            ("csrf", &csrf),
+            ("email", "clerk@example.gov.uk"),
+            ("password", "a long enough passphrase"),
+            ("next", "/workspace"),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+    let (status, workspace) = browser.get(&format!("{}/workspace/meetings/{meeting}", b.base));
+    assert_eq!(status, 200, "the session started on A is good on B");
+
+    // Change the item's title through A, with the form B showed.
+    let form = format!("action=\"/workspace/items/{item}\"");
+    let csrf = hidden(&workspace, &form, "csrf");
+    let version = hidden(&workspace, &form, "version");
+    let number = {
+        let from = workspace.find(&form).expect("the item's form");
+        let needle = "name=\"number\"";
+        let at = workspace[from..].find(needle).expect("number field") + from;
+        let value = workspace[at..].find("value=\"").expect("number value") + at + 7;
+        workspace[value..value + workspace[value..].find('"').expect("end")].to_owned()
+    };
+    let (status, body) = browser.post(
+        &format!("{}/workspace/items/{item}", a.base),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("number", &number),
+            ("title", "Zephyrine ward reconfiguration"),
+        ],
+    );
+    assert_eq!(status, 303, "{body}");
+
+    // At once through B: its cached page, its open data and its search.
+    let (_, after) = fetch(&agent, &public_page);
+    assert!(
+        after.contains("Zephyrine ward reconfiguration"),
+        "B's page shows A's change at once"
+    );
+    let (_, api) = fetch(&agent, &format!("{}/api/v1/meetings/{meeting}", b.base));
+    assert!(api.contains("Zephyrine ward reconfiguration"), "{api}");
+    let (_, found) = fetch(&agent, &format!("{}/api/v1/search?q=zephyrine", b.base));
+    let found: serde_json::Value = serde_json::from_str(&found).expect("json");
+    assert_eq!(
+        found["results"][0]["id"].as_i64(),
+        Some(item),
+        "B's search finds A's change at once: {found}"
+    );
+    // And A, which wrote it, agrees.
+    let (_, found) = fetch(&agent, &format!("{}/api/v1/search?q=zephyrine", a.base));
+    assert!(found.contains(&format!("\"id\":{item}")), "{found}");
+
+    // Both indexes read the one change log under their own names.
+    let readers: Vec<String> = tokio_runtime().block_on(async {
+        let pool = sqlx::PgPool::connect(&db.url).await.expect("connect");
+        sqlx::query_scalar("SELECT name FROM search_readers ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .expect("readers")
+    });
+    assert_eq!(readers.len(), 2, "{readers:?}");
+    assert!(
+        readers.iter().any(|r| r.ends_with("index-a"))
+            && readers.iter().any(|r| r.ends_with("index-b"))
+    );
+}
