@@ -56,6 +56,20 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<crate::AppError> for Failure {
+    fn from(e: crate::AppError) -> Self {
+        match e {
+            crate::AppError::BadRequest { parameter, reason } => Self::BadParameter {
+                parameter: parameter.to_owned(),
+                message: reason,
+            },
+            crate::AppError::NotFound => Self::NotFound,
+            crate::AppError::Store(e) => Self::from(e),
+            other => Self::Store(StoreError::Database(other.to_string())),
+        }
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let (status, code, message, parameter) = match self {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::Digest;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use witan_store::Store;
+use witan_store::{Store, StoreError};
 
 /// Bodies larger than this are passed through untagged rather than held in memory.
 const MAX_TAGGED_BYTES: usize = 8 << 20;
@@ -161,7 +161,7 @@ impl PageCache {
         }
     }
 
-    async fn version(&self, store: &dyn Store) -> Option<Version> {
+    async fn version(&self, store: &dyn Store) -> Result<Version, StoreError> {
         let recent = self
             .generation
             .lock()
@@ -172,14 +172,14 @@ impl PageCache {
         let generation = match recent {
             Some(value) => value,
             None => {
-                let value = store.generation().await.ok()?;
+                let value = store.generation().await?;
                 if let Ok(mut g) = self.generation.lock() {
                     *g = Some((Instant::now(), value));
                 }
                 value
             }
         };
-        Some(Version {
+        Ok(Version {
             generation,
             local: store.local_commits(),
             minute: chrono::Utc::now().timestamp() / 60,
@@ -210,8 +210,21 @@ pub async fn page_cache(
     if !cacheable {
         return next.run(request).await;
     }
-    let Some(version) = state.cache.version(state.store.as_ref()).await else {
-        return next.run(request).await;
+    let version = match state.cache.version(state.store.as_ref()).await {
+        Ok(version) => version,
+        // The page would need the database too: say so at once, in the form the address
+        // answers in, rather than wait for the database a second time.
+        Err(e @ StoreError::Unavailable(_)) => {
+            let path = request.uri().path();
+            return if path.starts_with("/api/") {
+                crate::api::Failure::Store(e).into_response()
+            } else if path.starts_with("/oparl") {
+                crate::oparl::OParlError::Store(e).into_response()
+            } else {
+                crate::AppError::Store(e).into_response()
+            };
+        }
+        Err(_) => return next.run(request).await,
     };
     let conditional = request.headers_mut().remove(header::IF_NONE_MATCH);
     if let Some(page) = state.cache.pages.get(&key)

@@ -307,30 +307,7 @@ fn kind_name(kind: SearchKind) -> &'static str {
 
 /// An error of the JSON API: a status and `{"error": {"code", "message", "parameter"}}`.
 fn api_error(error: AppError) -> Response {
-    let (status, code, parameter, message) = match &error {
-        AppError::BadRequest { parameter, reason } => (
-            StatusCode::BAD_REQUEST,
-            "bad_parameter",
-            Some(*parameter),
-            format!("{parameter} {reason}"),
-        ),
-        _ => {
-            tracing::error!(error = %error, "search request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                None,
-                "something went wrong on our side".to_owned(),
-            )
-        }
-    };
-    (
-        status,
-        Json(serde_json::json!({
-            "error": { "code": code, "message": message, "parameter": parameter }
-        })),
-    )
-        .into_response()
+    crate::api::Failure::from(error).into_response()
 }
 
 /// `GET /api/v1/search`: the same question as the page, answered in JSON.

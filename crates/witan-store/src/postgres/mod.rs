@@ -53,10 +53,11 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .min_connections(0)
-            // A request fails fast with Unavailable while the database is down, and the pool
+            // A request fails within a second with Unavailable while the database is down (a
+            // request waits for a connection a few milliseconds under load), and the pool
             // checks a connection before handing it out, so it reconnects by itself when the
             // database comes back.
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(Duration::from_secs(1))
             .test_before_acquire(true)
             .idle_timeout(Duration::from_secs(300))
             .connect_with(options)

@@ -321,3 +321,260 @@ fn two_servers_on_one_database_are_one_system() {
             && readers.iter().any(|r| r.ends_with("index-b"))
     );
 }
+
+/// A PostgreSQL server of the test's own, in a temporary folder, that it may stop and start
+/// without disturbing the tests that share the machine's server.
+struct PrivateServer {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl PrivateServer {
+    /// Creates and starts one, or None (test skipped) when PostgreSQL's server programs are not
+    /// installed.
+    fn start() -> Option<Self> {
+        std::env::var("WITAN_TEST_DATABASE_URL").ok()?;
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|version| version.path().join("bin"))
+            .find(|bin| bin.join("initdb").exists());
+        let Some(bin) = bin else {
+            eprintln!("skipped: PostgreSQL's server programs are not under /usr/lib/postgresql");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        // PostgreSQL refuses to run as root: as root, run it as the postgres user.
+        if Self::is_root() {
+            let status = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .expect("chown");
+            assert!(status.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let server = Self { bin, dir, port };
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                &server.data(),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        );
+        server.up();
+        Some(server)
+    }
+
+    fn is_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("cluster").display().to_string()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program);
+        let mut command = if Self::is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        };
+        let output = command
+            .args(args)
+            .output()
+            .expect("run a PostgreSQL program");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    fn up(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("server.log").display().to_string();
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data(),
+                "-o",
+                &options,
+                "-l",
+                &log,
+                "-w",
+                "start",
+            ],
+        );
+    }
+
+    fn down(&self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = Command::new(if Self::is_root() { "runuser" } else { "true" })
+            .args(["-u", "postgres", "--"])
+            .arg(self.bin.join("pg_ctl"))
+            .args(["-D", &self.data(), "-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+/// What one request came to: its status, how long it took, and whether the body said why.
+fn timed(agent: &ureq::Agent, url: &str) -> (u16, Duration, String) {
+    let started = Instant::now();
+    let (status, body) = match agent.get(url).call() {
+        Ok(mut response) => (
+            response.status().as_u16(),
+            response.body_mut().read_to_string().unwrap_or_default(),
+        ),
+        Err(e) => (0, e.to_string()),
+    };
+    (status, started.elapsed(), body)
+}
+
+/// The database stops under load and starts again: while it is down every request is answered
+/// quickly with a 503 page that says why, and once it is back requests succeed again without
+/// restarting witan.
+#[test]
+fn a_database_restart_under_load_fails_fast_and_recovers() {
+    let Some(server) = PrivateServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = server.url();
+    let output = witan()
+        .args(["demo", "--items", "200", "--database-url", &url, "--data"])
+        .arg(dir.path())
+        .output()
+        .expect("run demo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let site = serve_with(&[
+        OsStr::new("--database-url"),
+        OsStr::new(&url),
+        OsStr::new("--data"),
+        dir.path().as_os_str(),
+    ]);
+    let agent = agent();
+    search_ready(&agent, &site.base);
+    let pages: Vec<String> = [
+        "/",
+        "/meetings/1",
+        "/decisions",
+        "/api/v1/meetings",
+        "/search?q=budget",
+    ]
+    .iter()
+    .map(|path| format!("{}{path}", site.base))
+    .collect();
+    for page in &pages {
+        assert_eq!(timed(&agent, page).0, 200, "{page} before the restart");
+    }
+
+    // Load from four clients throughout: every answer is a 200 or a quick 503.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load: Vec<_> = (0..4)
+        .map(|n| {
+            let pages = pages.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let agent = super::agent();
+                let mut seen = Vec::new();
+                let mut i = n;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (status, took, body) = timed(&agent, &pages[i % pages.len()]);
+                    seen.push((status, took, body.contains("cannot reach its database")));
+                    i += 1;
+                }
+                seen
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    server.down();
+    // While it is down.
+    std::thread::sleep(Duration::from_secs(2));
+    for page in &pages {
+        let (status, took, body) = timed(&agent, page);
+        assert_eq!(status, 503, "{page} while the database is down: {body}");
+        assert!(took < Duration::from_millis(2500), "{page} took {took:?}");
+        if !page.contains("/api/") {
+            assert!(body.contains("cannot reach its database"), "{body}");
+        }
+    }
+    server.up();
+    // Back: the same witan process answers again by itself.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    for page in &pages {
+        loop {
+            let (status, _, body) = timed(&agent, page);
+            if status == 200 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{page} did not recover: {status} {body}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen: Vec<_> = load
+        .into_iter()
+        .flat_map(|t| t.join().expect("load"))
+        .collect();
+    let failed: Vec<_> = seen
+        .iter()
+        .filter(|(status, took, _)| {
+            *status != 200 && (*status != 503 || *took >= Duration::from_millis(2500))
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "answers other than 200 or a quick 503: {failed:?}"
+    );
+    let unavailable = seen.iter().filter(|(status, ..)| *status == 503).count();
+    assert!(unavailable > 0, "the load saw the outage");
+    assert!(
+        seen.last().is_some_and(|(status, ..)| *status == 200),
+        "the load ended on a success"
+    );
+    eprintln!(
+        "{} requests under load, {unavailable} answered 503 while the database was down",
+        seen.len()
+    );
+}
