@@ -309,10 +309,10 @@ impl Indexer {
                 Ok(n) => tracing::debug!(changes = n, "search index updated"),
                 Err(e) => tracing::warn!(error = %e, "updating the search index failed; retrying"),
             }
-            if self.reported.is_none_or(|at| at.elapsed() >= HEARTBEAT) {
-                if let Err(e) = self.report(self.search.seq()).await {
-                    tracing::warn!(error = %e, "search: cannot report to the change log");
-                }
+            if self.reported.is_none_or(|at| at.elapsed() >= HEARTBEAT)
+                && let Err(e) = self.report(self.search.seq()).await
+            {
+                tracing::warn!(error = %e, "search: cannot report to the change log");
             }
             tokio::select! {
                 () = tokio::time::sleep(every) => {}

@@ -7,9 +7,9 @@ use witan_domain::{RuleError, ValidationError};
 pub enum StoreError {
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] ValidationError),
-    #[error("{0}")]
+    #[error(transparent)]
     Rule(#[from] RuleError),
     #[error("{0}")]
     Conflict(String),

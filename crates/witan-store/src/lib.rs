@@ -19,6 +19,7 @@ macro_rules! agenda_public {
 }
 
 mod accounts;
+pub mod copy;
 mod decode;
 mod error;
 pub mod postgres;

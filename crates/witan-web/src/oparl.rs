@@ -494,11 +494,16 @@ impl Objects<'_> {
 
     /// Municipal years (May to April), from the first meeting on record to the last.
     async fn legislative_terms(&self, body: OrganisationId) -> Result<Vec<Value>, OParlError> {
+        // Bounds every backend can hold (PostgreSQL's timestamps start in 4713 BC).
+        let (earliest, latest) = (
+            DateTime::<Utc>::from_timestamp(-30_610_224_000, 0).unwrap_or_default(), // 1000-01-01
+            DateTime::<Utc>::from_timestamp(253_370_764_800, 0).unwrap_or_default(), // 9999-01-01
+        );
         let first = self
             .store
             .meetings(
                 None,
-                witan_store::When::From(DateTime::<Utc>::MIN_UTC),
+                witan_store::When::From(earliest),
                 witan_store::Page::first(1),
             )
             .await?;
@@ -506,11 +511,7 @@ impl Objects<'_> {
             .store
             .meetings(
                 None,
-                witan_store::When::Before(
-                    "9999-01-01T00:00:00Z"
-                        .parse()
-                        .unwrap_or(DateTime::<Utc>::MIN_UTC),
-                ),
+                witan_store::When::Before(latest),
                 witan_store::Page::first(1),
             )
             .await?;

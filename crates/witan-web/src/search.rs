@@ -7,7 +7,6 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
 use witan_domain::{Audience, Term, time};

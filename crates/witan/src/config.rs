@@ -129,12 +129,7 @@ impl Config {
     pub fn database_url_redacted(&self) -> String {
         match &self.database_url {
             None => format!("the SQLite database in {}", self.data.display()),
-            Some(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme), Some(at)) if at > scheme => {
-                    format!("{}://…@{}", &url[..scheme], &url[at + 1..])
-                }
-                _ => url.clone(),
-            },
+            Some(url) => redact(url),
         }
     }
 
@@ -158,6 +153,16 @@ impl Config {
         witan_store::open(&url)
             .await
             .with_context(|| format!("cannot open {}", self.database_url_redacted()))
+    }
+}
+
+/// A database URL with its user and password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `witan` binary: one process that serves the site and APIs, and the maintenance commands.
 
 mod config;
+mod copy;
 mod demo;
 mod export;
 mod import;
@@ -38,6 +39,8 @@ enum Command {
     Reindex(search::ReindexArgs),
     /// Apply the database migrations and stop (serve and demo also apply them).
     Migrate(config::StoreArgs),
+    /// Copy every record of one store into an empty other: SQLite to PostgreSQL or back.
+    Copy(copy::Args),
     /// Export records: the public registers as CSV.
     #[command(subcommand)]
     Export(export::Command),
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
             Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
             Command::User(command) => user::run(cli.config.as_deref(), command).await,
             Command::Export(command) => export::run(cli.config.as_deref(), command).await,
+            Command::Copy(args) => copy::run(args).await,
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;
                 config.open_store().await?;

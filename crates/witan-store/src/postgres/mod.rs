@@ -26,6 +26,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 pub use write::PgWriter;
+pub(crate) use write::WRITE_LOCK;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

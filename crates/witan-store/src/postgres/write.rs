@@ -22,7 +22,7 @@ use witan_domain::*;
 
 /// The first key of the write lock, "wita" in ASCII; the second is the hash of the schema, so
 /// that stores in different schemas of one database do not wait for each other.
-const WRITE_LOCK: i32 = 0x7769_7461;
+pub(crate) const WRITE_LOCK: i32 = 0x7769_7461;
 
 #[derive(Debug)]
 pub struct PgWriter {

@@ -578,3 +578,173 @@ fn a_database_restart_under_load_fails_fast_and_recovers() {
         seen.len()
     );
 }
+
+/// `witan export oparl` of the store `store_args` name, as files by path.
+fn oparl_files(store_args: &[&OsStr], out: &std::path::Path) -> BTreeMap<String, String> {
+    let output = witan()
+        .args([
+            "export",
+            "oparl",
+            "--public-url",
+            "https://meetings.example.gov.uk",
+            "--out",
+        ])
+        .arg(out)
+        .args(store_args)
+        .output()
+        .expect("run export oparl");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut files = BTreeMap::new();
+    let mut folders = vec![out.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read the dump") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(out)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.insert(name, std::fs::read_to_string(&path).expect("read"));
+            }
+        }
+    }
+    files
+}
+
+fn copy(from: &str, to: &str) -> std::process::Output {
+    witan()
+        .args(["copy", "--from", from, "--to", to])
+        .output()
+        .expect("run witan copy")
+}
+
+/// SQLite to PostgreSQL and back loses nothing: every row of every table (accounts and the
+/// audit log included) comes back equal, and the PostgreSQL copy publishes the very same open
+/// data. A copy into a store that holds records is refused and changes nothing.
+#[test]
+fn a_store_copied_to_postgres_and_back_is_the_same_store() {
+    let Some(db) = PgDatabase::create("copy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let original = dir.path().join("original");
+    demo(&original, 3_000);
+    add_user(
+        &original,
+        "clerk@example.gov.uk",
+        "a long enough passphrase",
+        "admin",
+        "Clerk",
+        None,
+    );
+    let sqlite = format!("sqlite://{}", original.join("witan.db").display());
+    let back = format!("sqlite://{}", dir.path().join("back.db").display());
+
+    let there = copy(&sqlite, &db.url);
+    assert!(
+        there.status.success(),
+        "{}",
+        String::from_utf8_lossy(&there.stderr)
+    );
+    let said = String::from_utf8_lossy(&there.stderr);
+    assert!(
+        said.contains("copy: agenda_items: ") && said.contains("copied "),
+        "{said}"
+    );
+    let again = copy(&db.url, &back);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let (a, p, b) = tokio_runtime().block_on(async {
+        (
+            witan_store::copy::dump(&sqlite)
+                .await
+                .expect("dump the original"),
+            witan_store::copy::dump(&db.url)
+                .await
+                .expect("dump the PostgreSQL copy"),
+            witan_store::copy::dump(&back)
+                .await
+                .expect("dump the copy back"),
+        )
+    });
+    let rows = |d: &[(&str, Vec<Vec<witan_store::copy::Value>>)], table: &str| {
+        d.iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, r)| r.len())
+    };
+    for table in [
+        "agenda_items",
+        "item_minutes",
+        "minutes_sign_offs",
+        "decisions",
+        "users",
+        "audit_log",
+    ] {
+        assert!(rows(&a, table) > 0, "the demo has {table} to copy");
+    }
+    for ((table, original), (_, there)) in a.iter().zip(&p) {
+        let first = original.iter().zip(there).find(|(x, y)| x != y);
+        assert!(
+            original == there,
+            "{table} differs in PostgreSQL: {} rows, {} rows, first {first:?}",
+            original.len(),
+            there.len()
+        );
+    }
+    for ((table, original), (_, back)) in a.iter().zip(&b) {
+        assert!(original == back, "{table} differs after the round trip");
+    }
+
+    // The same records published from either backend are the same open data.
+    let from_sqlite = oparl_files(
+        &[OsStr::new("--data"), original.as_os_str()],
+        &dir.path().join("oparl-sqlite"),
+    );
+    let from_postgres = oparl_files(
+        &[
+            OsStr::new("--data"),
+            dir.path().join("pg-data").as_os_str(),
+            OsStr::new("--database-url"),
+            OsStr::new(&db.url),
+        ],
+        &dir.path().join("oparl-postgres"),
+    );
+    assert!(from_sqlite.len() >= 5, "{:?}", from_sqlite.keys());
+    assert_eq!(
+        from_sqlite.keys().collect::<Vec<_>>(),
+        from_postgres.keys().collect::<Vec<_>>()
+    );
+    for (name, text) in &from_sqlite {
+        assert!(
+            text == &from_postgres[name],
+            "{name} differs between the backends"
+        );
+    }
+
+    // A store that holds records is not a destination.
+    let refused = copy(&sqlite, &db.url);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("already holds records") && said.contains("nothing was written"),
+        "{said}"
+    );
+    let after = tokio_runtime()
+        .block_on(witan_store::copy::dump(&db.url))
+        .expect("dump");
+    assert!(after == p, "the refused copy changed nothing");
+    let nonsense = copy("mysql://somewhere/db", &back);
+    assert_eq!(nonsense.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&nonsense.stderr).contains("database_url"));
+}

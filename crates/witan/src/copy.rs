@@ -1,0 +1,36 @@
+//! `witan copy --from URL --to URL`: moves a store between SQLite and PostgreSQL.
+
+use anyhow::Context;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The store to copy: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The empty store to fill (created and migrated if need be).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let report = witan_store::copy::copy(&args.from, &args.to, &mut |table, rows| {
+        eprintln!("copy: {table}: {rows} rows");
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "cannot copy {} to {} (nothing was written)",
+            crate::config::redact(&args.from),
+            crate::config::redact(&args.to)
+        )
+    })?;
+    eprintln!(
+        "copied {} rows from {} to {} in {:.1} s; the search index rebuilds when witan serve starts on it",
+        report.rows(),
+        crate::config::redact(&args.from),
+        crate::config::redact(&args.to),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
