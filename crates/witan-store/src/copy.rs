@@ -746,10 +746,15 @@ impl Target {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                n += 1;
-                sql.push_str(&format!("${n}"));
-                if postgres && *kind == Json {
-                    sql.push_str("::json");
+                // SQLite binds plain `?` in order; numbered names cost it a lookup each.
+                if postgres {
+                    n += 1;
+                    sql.push_str(&format!("${n}"));
+                    if *kind == Json {
+                        sql.push_str("::json");
+                    }
+                } else {
+                    sql.push('?');
                 }
             }
             sql.push(')');

@@ -110,6 +110,14 @@ impl IntoResponse for AppError {
         }
         .render()
         .unwrap_or_else(|_| message.to_owned());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Browsers and crawlers come back rather than treat the page as gone.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("10"),
+            );
+        }
+        response
     }
 }

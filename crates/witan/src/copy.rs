@@ -14,6 +14,14 @@ pub struct Args {
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // A new SQLite file may name a folder that does not exist yet.
+    if let Some(path) = args.to.strip_prefix("sqlite://") {
+        let path = std::path::Path::new(path.split('?').next().unwrap_or(path));
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+        }
+    }
     let report = witan_store::copy::copy(&args.from, &args.to, &mut |table, rows| {
         eprintln!("copy: {table}: {rows} rows");
     })

@@ -534,6 +534,15 @@ fn a_database_restart_under_load_fails_fast_and_recovers() {
         assert!(took < Duration::from_millis(2500), "{page} took {took:?}");
         if !page.contains("/api/") {
             assert!(body.contains("cannot reach its database"), "{body}");
+            let retry = agent.get(page).call().expect("GET");
+            assert_eq!(
+                retry
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok()),
+                Some("10"),
+                "{page} says when to come back"
+            );
         }
     }
     server.up();
