@@ -77,20 +77,19 @@ request = function()
 end
 LUA
 
-# wrk against every port at once, connections shared out; prints the summed req/s and the
-# slowest p50 and p99.
-measure() {
-    local target="$1"
-    shift
-    local n=$#
+# wrk against every port at once, with `per_port` connections each; prints the summed req/s and
+# the slowest p50 and p99.
+measure_with() {
+    local per_port="$1" target="$2"
+    shift 2
     local outs=() runs=()
     for port in "$@"; do
         local out="$work/wrk-$port.txt"
         outs+=("$out")
         if [[ "$target" == *.lua ]]; then
-            wrk -t1 -c$((connections / n)) -d"$duration" --latency -s "$target" "http://127.0.0.1:$port" >"$out" &
+            wrk -t1 -c"$per_port" -d"$duration" --latency -s "$target" "http://127.0.0.1:$port" >"$out" &
         else
-            wrk -t1 -c$((connections / n)) -d"$duration" --latency "http://127.0.0.1:$port$target" >"$out" &
+            wrk -t1 -c"$per_port" -d"$duration" --latency "http://127.0.0.1:$port$target" >"$out" &
         fi
         runs+=($!)
     done
@@ -103,6 +102,13 @@ measure() {
         END {printf "%.0f req/s, p50 %.2f ms, p99 %.2f ms", rps, p50, p99}' "${outs[@]}"
 }
 
+# The connections shared out over the ports.
+measure() {
+    local target="$1"
+    shift
+    measure_with $((connections / $#)) "$target" "$@"
+}
+
 rows() {
     local label="$1"
     shift
@@ -111,6 +117,7 @@ rows() {
     echo "| $label | issue /issues/$((items / 33)) | $(measure "/issues/$((items / 33))" "$@") |"
     echo "| $label | a random meeting of 50,000 per request (cache cold) | $(measure "$work/random.lua" "$@") |"
     echo "| $label | search, one of ten questions per request | $(measure "$work/search.lua" "$@") |"
+    echo "| $label | search, one request at a time per process | $(measure_with 1 "$work/search.lua" "$@") |"
 }
 
 echo "| store | page | witan |"

@@ -830,6 +830,8 @@ impl Target {
     /// generation moved on; then commit.
     async fn finish(mut self) -> Result<()> {
         if let Self::Postgres(_) = self {
+            // Statistics for the planner, as after any bulk load (see PgWriter::commit).
+            self.execute("ANALYZE").await?;
             for table in TABLES.iter().filter(|t| t.key == "id") {
                 self.execute(&format!(
                     "SELECT setval(pg_get_serial_sequence('{0}', 'id'), (SELECT MAX(id) FROM {0})) \

@@ -1,7 +1,7 @@
 //! `witan demo`: fills an empty store with the generated demo records.
 
 use crate::config::{Config, StoreArgs};
-use anyhow::bail;
+use anyhow::{Context, bail};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -55,6 +55,10 @@ pub async fn fill(
         }
     };
     let counts = witan_demo::generate(store.as_ref(), options, &mut progress).await?;
+    store
+        .refresh_statistics()
+        .await
+        .context("refreshing the database's statistics")?;
     eprintln!(
         "demo: {} organisations, {} committees, {} people, {} meetings, {} agenda items, {} issues, \
          {} documents, {} decisions, {} actions, {} escalations in {:.1?}",

@@ -150,6 +150,12 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
             .context("importing")?,
     };
     bar.finish_and_clear();
+    if !args.dry_run {
+        store
+            .refresh_statistics()
+            .await
+            .context("refreshing the database's statistics")?;
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -272,6 +272,14 @@ impl Store for PgStore {
         Ok(Box::new(self.writer().await?))
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        sqlx::query("ANALYZE")
+            .execute(self.pool())
+            .await
+            .map_err(db_error("statistics"))?;
+        Ok(())
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(self.pool())

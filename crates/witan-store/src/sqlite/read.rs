@@ -279,6 +279,10 @@ impl Store for SqliteStore {
         Ok(Box::new(self.writer().await?))
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        Ok(())
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(self.pool())
