@@ -381,16 +381,10 @@ enum Side {
 
 impl Side {
     async fn open(url: &str) -> Result<Self> {
-        if url.starts_with("sqlite:") {
-            Ok(Self::Sqlite(SqliteStore::open_url(url).await?))
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Ok(Self::Postgres(PgStore::open_url(url).await?))
-        } else {
-            Err(StoreError::Invalid(ValidationError::new(
-                "database_url",
-                format!("\"{url}\" is neither a sqlite: nor a postgres: URL"),
-            )))
-        }
+        Ok(match crate::Backend::of(url)? {
+            crate::Backend::Sqlite => Self::Sqlite(SqliteStore::open_url(url).await?),
+            crate::Backend::Postgres => Self::Postgres(PgStore::open_url(url).await?),
+        })
     }
 }
 
@@ -582,52 +576,57 @@ impl Source {
 
     /// Streams the rows of `table` in key order into `sink`, a batch at a time; how many.
     async fn pump(&mut self, table: &Table, sink: &mut Sink<'_>) -> Result<u64> {
-        let per_batch = PARAMETERS_PER_STATEMENT / table.columns.len();
-        let fail = |e: sqlx::Error| StoreError::Database(format!("reading {}: {e}", table.name));
-        let mut batch = Vec::with_capacity(per_batch);
-        let mut count = 0u64;
         match self {
             Self::Sqlite(c) => {
                 let sql = select(table, false);
-                let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **c);
-                while let Some(row) = rows.try_next().await.map_err(fail)? {
-                    batch.push(
-                        table
-                            .columns
-                            .iter()
-                            .map(|col| sqlite_value(&row, table.name, *col))
-                            .collect::<Result<_>>()?,
-                    );
-                    if batch.len() == per_batch {
-                        count += batch.len() as u64;
-                        sink.take(std::mem::take(&mut batch)).await?;
-                    }
-                }
+                let rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **c);
+                drain(rows, table, sink, |row, col| {
+                    sqlite_value(row, table.name, col)
+                })
+                .await
             }
             Self::Postgres(c) => {
                 let sql = select(table, true);
-                let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **c);
-                while let Some(row) = rows.try_next().await.map_err(fail)? {
-                    batch.push(
-                        table
-                            .columns
-                            .iter()
-                            .map(|col| postgres_value(&row, table.name, *col))
-                            .collect::<Result<_>>()?,
-                    );
-                    if batch.len() == per_batch {
-                        count += batch.len() as u64;
-                        sink.take(std::mem::take(&mut batch)).await?;
-                    }
-                }
+                let rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut **c);
+                drain(rows, table, sink, |row, col| {
+                    postgres_value(row, table.name, col)
+                })
+                .await
             }
         }
-        count += batch.len() as u64;
-        if !batch.is_empty() {
-            sink.take(batch).await?;
-        }
-        Ok(count)
     }
+}
+
+/// Decodes the rows of `table` from `rows` with `value` and hands them to `sink` in batches of
+/// one statement's worth; how many there were.
+async fn drain<R>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    table: &Table,
+    sink: &mut Sink<'_>,
+    value: impl Fn(&R, (&'static str, Kind)) -> Result<Value>,
+) -> Result<u64> {
+    let per_batch = PARAMETERS_PER_STATEMENT / table.columns.len();
+    let fail = |e: sqlx::Error| StoreError::Database(format!("reading {}: {e}", table.name));
+    let mut batch = Vec::with_capacity(per_batch);
+    let mut count = 0u64;
+    while let Some(row) = rows.try_next().await.map_err(fail)? {
+        batch.push(
+            table
+                .columns
+                .iter()
+                .map(|col| value(&row, *col))
+                .collect::<Result<_>>()?,
+        );
+        if batch.len() == per_batch {
+            count += batch.len() as u64;
+            sink.take(std::mem::take(&mut batch)).await?;
+        }
+    }
+    count += batch.len() as u64;
+    if !batch.is_empty() {
+        sink.take(batch).await?;
+    }
+    Ok(count)
 }
 
 /// The SELECT of a table's copied columns in key order; PostgreSQL's int4 columns come back as

@@ -11,13 +11,19 @@ pub const SEARCH_READER_LAPSE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 pub(crate) const RECORD_READER: &str = "INSERT INTO search_readers (name, seq, seen) \
      VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, seen = excluded.seen";
 
-/// The position of the slowest index heard from since `$1`, and the high-water mark.
-pub(crate) const PRUNE_LIMITS: &str = "SELECT (SELECT MIN(seq) FROM search_readers WHERE seen >= $1) AS slowest, \
-     (SELECT MAX(seq) FROM search_changes) AS latest";
+/// Raises the floor to where the log may be pruned: below the slowest index heard from since
+/// `$1` (none heard from: nowhere), and never the latest change, the high-water mark the next
+/// sequence number follows.
+pub(crate) const RAISE_FLOOR: &str = "UPDATE search_log SET floor = upto FROM (\
+     SELECT CASE WHEN r.slowest < l.latest - 1 THEN r.slowest ELSE l.latest - 1 END AS upto \
+     FROM (SELECT COALESCE(MIN(seq), 0) AS slowest FROM search_readers WHERE seen >= $1) r, \
+     (SELECT COALESCE(MAX(seq), 0) AS latest FROM search_changes) l) p \
+     WHERE floor < upto";
 
-pub(crate) const PRUNE: &str = "DELETE FROM search_changes WHERE seq <= $1";
-
-pub(crate) const RAISE_FLOOR: &str = "UPDATE search_log SET floor = $1 WHERE floor < $1";
+/// Forgets what the floor covers. Concurrent prunes by other processes are harmless: the floor
+/// only rises, and the changes below it are read by nobody.
+pub(crate) const PRUNE: &str =
+    "DELETE FROM search_changes WHERE seq <= (SELECT floor FROM search_log WHERE id = 1)";
 
 pub(crate) const FLOOR: &str = "SELECT floor FROM search_log WHERE id = 1";
 
@@ -26,13 +32,6 @@ pub(crate) const FORGET_READER: &str = "DELETE FROM search_readers WHERE name = 
 /// The oldest `seen` that still counts at `at`.
 pub(crate) fn lapse_cutoff(at: DateTime<Utc>) -> DateTime<Utc> {
     at - SEARCH_READER_LAPSE
-}
-
-/// Up to where the log may be pruned: below the slowest index, and never the latest change (it
-/// is the high-water mark the next sequence number follows).
-pub(crate) fn prune_upto(slowest: Option<i64>, latest: Option<i64>) -> Option<i64> {
-    let upto = slowest?.min(latest? - 1);
-    (upto > 0).then_some(upto)
 }
 
 pub(crate) fn seq(value: u64) -> i64 {

@@ -136,9 +136,9 @@ impl Config {
     /// Whether other processes may share the database (PostgreSQL): then nothing read from it
     /// may be trusted for long.
     pub fn shared_database(&self) -> bool {
-        self.database_url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("postgres:") || url.starts_with("postgresql:"))
+        self.database_url.as_deref().is_some_and(|url| {
+            witan_store::Backend::of(url).ok() == Some(witan_store::Backend::Postgres)
+        })
     }
 
     /// Makes sure the data folder exists and can be written, then opens and migrates the store.

@@ -770,9 +770,14 @@ fn browser_tools(package: &str) -> Option<(std::path::PathBuf, String)> {
 
 /// A demo store of about `items` agenda items in `data`.
 fn demo(data: &std::path::Path, items: u32) {
+    demo_with(items, &[std::ffi::OsStr::new("--data"), data.as_os_str()]);
+}
+
+/// A demo store of about `items` agenda items in the store `store_args` name.
+fn demo_with(items: u32, store_args: &[&std::ffi::OsStr]) {
     let output = witan()
-        .args(["demo", "--items", &items.to_string(), "--data"])
-        .arg(data)
+        .args(["demo", "--items", &items.to_string()])
+        .args(store_args)
         .output()
         .expect("run demo");
     assert!(

@@ -180,24 +180,12 @@ impl SqliteStore {
             .execute(self.pool())
             .await
             .map_err(&fail)?;
-        let limits = sqlx::query(search_log::PRUNE_LIMITS)
+        sqlx::query(search_log::RAISE_FLOOR)
             .bind(super::decode::instant_text(search_log::lapse_cutoff(at)))
-            .fetch_one(self.pool())
-            .await
-            .map_err(&fail)?;
-        let slowest: Option<i64> = limits.try_get("slowest").map_err(&fail)?;
-        let latest: Option<i64> = limits.try_get("latest").map_err(&fail)?;
-        let Some(upto) = search_log::prune_upto(slowest, latest) else {
-            return Ok(());
-        };
-        // Concurrent prunes by other processes are harmless: both delete, the floor only rises.
-        sqlx::query(search_log::PRUNE)
-            .bind(upto)
             .execute(self.pool())
             .await
             .map_err(&fail)?;
-        sqlx::query(search_log::RAISE_FLOOR)
-            .bind(upto)
+        sqlx::query(search_log::PRUNE)
             .execute(self.pool())
             .await
             .map_err(&fail)?;

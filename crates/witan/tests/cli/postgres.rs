@@ -139,17 +139,16 @@ impl Browser {
     }
 }
 
-/// The value of the first hidden input `name` after `from` in `page`.
-fn hidden(page: &str, from: &str, name: &str) -> String {
+/// The value of the first input `name` after `from` in `page`.
+fn input_value(page: &str, from: &str, name: &str) -> String {
     let start = page
         .find(from)
         .unwrap_or_else(|| panic!("{from} not in the page"));
-    let needle = format!("name=\"{name}\" value=\"");
-    let at = page[start..]
-        .find(&needle)
+    let field = page[start..]
+        .find(&format!("name=\"{name}\""))
         .unwrap_or_else(|| panic!("no {name} after {from}"))
-        + start
-        + needle.len();
+        + start;
+    let at = page[field..].find("value=\"").expect("the input's value") + field + "value=\"".len();
     page[at..at + page[at..].find('"').expect("value ends")].to_owned()
 }
 
@@ -193,17 +192,9 @@ fn two_servers_on_one_database_are_one_system() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("shared");
-    let output = witan()
-        .args(["demo", "--items", "300"])
-        .args(db.args())
-        .arg("--data")
-        .arg(&data)
-        .output()
-        .expect("run demo");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    demo_with(
+        300,
+        &[&db.args()[..], &[OsStr::new("--data"), data.as_os_str()]].concat(),
     );
     add_user_with(
         &db.args(),
@@ -252,7 +243,7 @@ fn two_servers_on_one_database_are_one_system() {
     let mut browser = Browser::new();
     let (status, login) = browser.get(&format!("{}/login", a.base));
     assert_eq!(status, 200);
-    let csrf = hidden(&login, "<form", "csrf");
+    let csrf = input_value(&login, "<form", "csrf");
     let (status, body) = browser.post(
         &format!("{}/login", a.base),
         &[
@@ -268,15 +259,9 @@ fn two_servers_on_one_database_are_one_system() {
 
     // Change the item's title through A, with the form B showed.
     let form = format!("action=\"/workspace/items/{item}\"");
-    let csrf = hidden(&workspace, &form, "csrf");
-    let version = hidden(&workspace, &form, "version");
-    let number = {
-        let from = workspace.find(&form).expect("the item's form");
-        let needle = "name=\"number\"";
-        let at = workspace[from..].find(needle).expect("number field") + from;
-        let value = workspace[at..].find("value=\"").expect("number value") + at + 7;
-        workspace[value..value + workspace[value..].find('"').expect("end")].to_owned()
-    };
+    let csrf = input_value(&workspace, &form, "csrf");
+    let version = input_value(&workspace, &form, "version");
+    let number = input_value(&workspace, &form, "number");
     let (status, body) = browser.post(
         &format!("{}/workspace/items/{item}", a.base),
         &[
@@ -388,16 +373,21 @@ impl PrivateServer {
         self.dir.path().join("cluster").display().to_string()
     }
 
-    fn run(&self, program: &str, args: &[&str]) {
+    /// One of PostgreSQL's programs, as the postgres user when the test runs as root.
+    fn command(&self, program: &str) -> Command {
         let program = self.bin.join(program);
-        let mut command = if Self::is_root() {
+        if Self::is_root() {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(program);
             c
         } else {
             Command::new(program)
-        };
-        let output = command
+        }
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let output = self
+            .command(program)
             .args(args)
             .output()
             .expect("run a PostgreSQL program");
@@ -442,9 +432,8 @@ impl PrivateServer {
 
 impl Drop for PrivateServer {
     fn drop(&mut self) {
-        let _ = Command::new(if Self::is_root() { "runuser" } else { "true" })
-            .args(["-u", "postgres", "--"])
-            .arg(self.bin.join("pg_ctl"))
+        let _ = self
+            .command("pg_ctl")
             .args(["-D", &self.data(), "-m", "immediate", "stop"])
             .output();
     }
@@ -473,22 +462,14 @@ fn a_database_restart_under_load_fails_fast_and_recovers() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let url = server.url();
-    let output = witan()
-        .args(["demo", "--items", "200", "--database-url", &url, "--data"])
-        .arg(dir.path())
-        .output()
-        .expect("run demo");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let site = serve_with(&[
+    let store_args = [
         OsStr::new("--database-url"),
         OsStr::new(&url),
         OsStr::new("--data"),
         dir.path().as_os_str(),
-    ]);
+    ];
+    demo_with(200, &store_args);
+    let site = serve_with(&store_args);
     let agent = agent();
     search_ready(&agent, &site.base);
     let pages: Vec<String> = [
