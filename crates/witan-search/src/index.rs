@@ -535,3 +535,40 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+/// The index as the public searches it: every question carries the public-only clause, so a
+/// holder of this handle cannot find, count or see a snippet of anything exempt or unpublished.
+/// The public site and the JSON API get only this.
+#[derive(Debug, Clone)]
+pub struct PublicSearch {
+    index: SearchIndex,
+}
+
+impl PublicSearch {
+    pub fn new(index: SearchIndex) -> Self {
+        Self { index }
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.index.search(request, Audience::Public)
+    }
+
+    pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>> {
+        self.index.suggest(typed, Audience::Public)
+    }
+
+    /// Whether the index holds every record (not still rebuilding).
+    pub fn is_complete(&self) -> bool {
+        self.index.is_complete()
+    }
+
+    /// The last change of the store the index holds.
+    pub fn seq(&self) -> u64 {
+        self.index.seq()
+    }
+
+    /// Waits, at most `within`, until the index holds change `seq`.
+    pub async fn reach(&self, seq: u64, within: std::time::Duration) -> bool {
+        self.index.reach(seq, within).await
+    }
+}

@@ -223,14 +223,36 @@ impl Indexer {
             for change in &changes {
                 touched.entry(change.kind).or_default().push(change.id);
             }
+            // Whether the public may find a record can follow from another (the store's
+            // visibility rule): an item decides whether its issue is public, and an issue whether
+            // the documents attached to it alone are. So the kinds are read in that order, and
+            // each adds what it decides to the kinds after it: a new item on a published agenda
+            // makes its issue findable, whoever wrote it.
             let mut replace = Vec::new();
-            for (kind, mut ids) in touched {
+            while let Some((kind, mut ids)) = touched.pop_first() {
                 ids.sort_unstable();
                 ids.dedup();
                 let records = self
                     .store
                     .search_documents(kind, SearchSelection::Ids(&ids))
                     .await?;
+                match kind {
+                    SearchKind::Item => {
+                        let issues = records.iter().filter_map(|r| r.issue.map(|i| i.get()));
+                        touched.entry(SearchKind::Issue).or_default().extend(issues);
+                    }
+                    SearchKind::Issue => {
+                        let documents = self
+                            .store
+                            .search_documents(SearchKind::Document, SearchSelection::OfIssues(&ids))
+                            .await?;
+                        touched
+                            .entry(SearchKind::Document)
+                            .or_default()
+                            .extend(documents.iter().map(|d| d.id));
+                    }
+                    _ => {}
+                }
                 let deletes: Vec<Term> = ids
                     .iter()
                     .map(|id| {

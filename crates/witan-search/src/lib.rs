@@ -13,7 +13,7 @@ mod indexer;
 mod query;
 mod schema;
 
-pub use index::{Hit, Opened, SearchIndex, SearchResults, Suggestion};
+pub use index::{Hit, Opened, PublicSearch, SearchIndex, SearchResults, Suggestion};
 pub use indexer::{Indexer, Progress};
 pub use query::{MAX_CHARS, MAX_PAGE, MAX_PER_PAGE, MAX_WORDS, SearchRequest, Sort};
 pub use schema::VERSION;

@@ -23,12 +23,14 @@ pub mod copy;
 mod decode;
 mod error;
 pub mod postgres;
+mod public;
 mod published;
 mod search_log;
 pub mod sqlite;
 #[cfg(feature = "suite")]
 pub mod suite;
 mod views;
+mod visibility;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -43,6 +45,7 @@ use witan_domain::{
 
 pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, Session};
 pub use error::{Result, StoreError};
+pub use public::PublicStore;
 pub use search_log::SEARCH_READER_LAPSE;
 pub use views::*;
 

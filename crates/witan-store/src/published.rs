@@ -2,6 +2,7 @@
 //! modification times, in id order. One query per page whatever the kind, the same SQL on both
 //! backends but for two spellings; the caller reads the records it lists with the ordinary reads.
 
+use crate::visibility;
 use crate::{PublishedKind, Scope, Selection};
 
 /// Where the backends' SQL differs.
@@ -10,9 +11,6 @@ pub(crate) enum Dialect {
     Sqlite,
     Postgres,
 }
-
-/// A meeting `m` whose agenda the public may see.
-const AGENDA_PUBLIC: &str = concat!("m.status ", agenda_public!());
 
 /// How one kind is listed: the rows (`x` is the record), when the public may see one, its
 /// modification time (covering what open data embeds in it) and its committees.
@@ -57,16 +55,14 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
         },
         K::Item => KindSql {
             from: "agenda_items x JOIN meetings m ON m.id = x.meeting_id",
-            public: AGENDA_PUBLIC.to_owned(),
+            // Exempt items are listed too, withheld: only their number and legal ground.
+            public: visibility::agenda("m"),
             modified: "x.updated_at",
             in_committees: "m.committee_id IN {set}",
         },
         K::Issue => KindSql {
             from: "issues x",
-            public: format!(
-                "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
-                 WHERE i.issue_id = x.id AND i.exempt_ground IS NULL AND {AGENDA_PUBLIC})"
-            ),
+            public: visibility::issue("x"),
             modified: "GREATEST(x.updated_at, COALESCE((SELECT MAX(i.updated_at) FROM agenda_items i \
                        WHERE i.issue_id = x.id), x.updated_at))",
             in_committees: "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m \
@@ -74,16 +70,8 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
                             AND m.committee_id IN {set})",
         },
         K::Document => KindSql {
-            from: "documents x LEFT JOIN agenda_items di ON di.id = x.item_id",
-            // An item's document once the item is public; an issue's once the issue is.
-            public: format!(
-                "x.exempt_ground IS NULL AND CASE WHEN x.item_id IS NOT NULL THEN \
-                 di.exempt_ground IS NULL AND (SELECT m.status FROM meetings m \
-                 WHERE m.id = di.meeting_id) {public} \
-                 ELSE EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
-                 WHERE i.issue_id = x.issue_id AND i.exempt_ground IS NULL AND {AGENDA_PUBLIC}) END",
-                public = agenda_public!()
-            ),
+            from: "documents x",
+            public: visibility::document("x"),
             modified: "x.updated_at",
             in_committees: "EXISTS (SELECT 1 FROM agenda_items i JOIN meetings m \
                             ON m.id = i.meeting_id WHERE (i.id = x.item_id OR \
@@ -91,26 +79,21 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
                             AND m.committee_id IN {set})",
         },
         K::Decision => KindSql {
-            from: "decisions x LEFT JOIN agenda_items di ON di.id = x.item_id",
-            public: format!(
-                "x.item_id IS NULL OR (di.exempt_ground IS NULL AND (SELECT m.status FROM \
-                 meetings m WHERE m.id = di.meeting_id) {})",
-                agenda_public!()
-            ),
+            from: "decisions x",
+            public: visibility::decision("x"),
             modified: "x.updated_at",
             in_committees: "x.maker_committee_id IN {set}",
         },
         K::Action => KindSql {
-            from: "actions x JOIN meetings m ON m.id = x.meeting_id \
-                   LEFT JOIN agenda_items ai ON ai.id = x.item_id",
-            public: format!("ai.exempt_ground IS NULL AND {AGENDA_PUBLIC}"),
+            from: "actions x JOIN meetings m ON m.id = x.meeting_id",
+            public: visibility::action("x"),
             modified: "x.updated_at",
             in_committees: "m.committee_id IN {set}",
         },
         K::Escalation => KindSql {
             from: "escalations x JOIN agenda_items fi ON fi.id = x.from_item_id \
                    JOIN meetings m ON m.id = fi.meeting_id",
-            public: format!("fi.exempt_ground IS NULL AND {AGENDA_PUBLIC}"),
+            public: visibility::escalation("x"),
             modified: "x.updated_at",
             in_committees: "(m.committee_id IN {set} OR x.to_committee_id IN {set})",
         },

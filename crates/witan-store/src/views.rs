@@ -339,6 +339,9 @@ pub enum SearchSelection<'a> {
     After { id: i64, limit: u32 },
     /// The records with these ids, as they stand now; ids of deleted records are absent.
     Ids(&'a [i64]),
+    /// Documents attached to these issues and to no item: whether the public may find them
+    /// follows their issue, so the index re-reads them with it. No records of other kinds.
+    OfIssues(&'a [i64]),
 }
 
 /// One entry of the change log of searchable records.

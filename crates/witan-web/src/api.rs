@@ -7,7 +7,7 @@
 //! As everywhere on the public side, records are what the public may see: lists come from
 //! [`Store::published`], records are read with [`Audience::Public`], and anything else is a 404.
 
-use crate::AppState;
+use crate::PublicSite;
 use crate::open_data::{self, json_response, shorten};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -16,10 +16,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use witan_domain::{Audience, DecisionMaker, Id, Term};
-use witan_store::{ItemEntry, PublishedKind, Scope, Stamp, Store, StoreError, Window};
+use witan_domain::{DecisionMaker, Id, Term};
+use witan_store::{ItemEntry, PublicStore, PublishedKind, Scope, Stamp, StoreError, Window};
 
-const PUBLIC: Audience = Audience::Public;
 const PER_PAGE: u32 = 50;
 const MAX_PER_PAGE: u32 = 200;
 
@@ -179,7 +178,7 @@ fn instant(parameter: &str, value: &Option<String>) -> Result<Option<DateTime<Ut
 }
 
 async fn list_request(
-    store: &dyn Store,
+    store: &PublicStore,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<ListRequest, Failure> {
     let Query(p) = params.map_err(|e| Failure::BadParameter {
@@ -531,14 +530,14 @@ pub struct ForwardPlanEntry {
 trait Record: Serialize + Sized + Send {
     const KIND: PublishedKind;
     fn read(
-        store: &dyn Store,
+        store: &PublicStore,
         stamp: &Stamp,
     ) -> impl std::future::Future<Output = Result<Self, Failure>> + Send;
 }
 
 impl Record for Organisation {
     const KIND: PublishedKind = PublishedKind::Organisation;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let o = store
             .organisations()
             .await?
@@ -558,7 +557,7 @@ impl Record for Organisation {
 
 impl Record for Committee {
     const KIND: PublishedKind = PublishedKind::Committee;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let c = store.committee(Id::new(stamp.id)).await?;
         let members = store
             .memberships(c.id)
@@ -589,8 +588,8 @@ impl Record for Committee {
 
 impl Record for Person {
     const KIND: PublishedKind = PublishedKind::Person;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.person_record(Id::new(stamp.id), PUBLIC).await?;
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
+        let r = store.person_record(Id::new(stamp.id)).await?;
         Ok(Self {
             id: stamp.id,
             name: r.person.name.as_str().to_owned(),
@@ -659,8 +658,8 @@ fn item(entry: &ItemEntry) -> Item {
 
 impl Record for Meeting {
     const KIND: PublishedKind = PublishedKind::Meeting;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.meeting_record(Id::new(stamp.id), PUBLIC).await?;
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
+        let r = store.meeting_record(Id::new(stamp.id)).await?;
         let m = &r.meeting;
         Ok(Self {
             id: stamp.id,
@@ -703,8 +702,8 @@ impl Record for Meeting {
 
 impl Record for Issue {
     const KIND: PublishedKind = PublishedKind::Issue;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.issue_record(Id::new(stamp.id), PUBLIC).await?;
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
+        let r = store.issue_record(Id::new(stamp.id)).await?;
         Ok(Self {
             id: stamp.id,
             title: r.issue.title.as_str().to_owned(),
@@ -736,8 +735,8 @@ impl Record for Issue {
 
 impl Record for Document {
     const KIND: PublishedKind = PublishedKind::Document;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
-        let d = store.document(Id::new(stamp.id), PUBLIC).await?;
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
+        let d = store.document(Id::new(stamp.id)).await?;
         Ok(Self {
             id: stamp.id,
             name: d.name.as_str().to_owned(),
@@ -756,7 +755,7 @@ impl Record for Document {
 
 impl Record for Decision {
     const KIND: PublishedKind = PublishedKind::Decision;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let d = store.decision(Id::new(stamp.id)).await?;
         let (committee, officer) = match d.maker {
             DecisionMaker::Committee(c) => {
@@ -796,7 +795,7 @@ impl Record for Decision {
 
 impl Record for Action {
     const KIND: PublishedKind = PublishedKind::Action;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let r = store.action(Id::new(stamp.id)).await?;
         let a = &r.action;
         Ok(Self {
@@ -827,7 +826,7 @@ impl Record for Action {
 
 impl Record for Escalation {
     const KIND: PublishedKind = PublishedKind::Escalation;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let r = store.escalation(Id::new(stamp.id)).await?;
         let e = &r.escalation;
         Ok(Self {
@@ -848,7 +847,7 @@ impl Record for Escalation {
 
 impl Record for ForwardPlanEntry {
     const KIND: PublishedKind = PublishedKind::ForwardPlan;
-    async fn read(store: &dyn Store, stamp: &Stamp) -> Result<Self, Failure> {
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
         let r = store.forward_plan_entry(Id::new(stamp.id)).await?;
         Ok(Self {
             id: stamp.id,
@@ -873,7 +872,7 @@ struct Page<T> {
 }
 
 async fn list<T: Record>(
-    store: &dyn Store,
+    store: &PublicStore,
     path: &str,
     params: Result<Query<ListParams>, QueryRejection>,
     raw_query: Option<&str>,
@@ -912,7 +911,7 @@ async fn list<T: Record>(
     })
 }
 
-async fn one<T: Record>(store: &dyn Store, raw: &str) -> Answer {
+async fn one<T: Record>(store: &PublicStore, raw: &str) -> Answer {
     let id: Id<()> = id_of(raw)?;
     let stamp = open_data::stamp(store, T::KIND, id.get())
         .await?
@@ -949,11 +948,11 @@ macro_rules! collection {
             )
         )]
         pub async fn $list(
-            State(state): State<AppState>,
+            State(state): State<PublicSite>,
             params: Result<Query<ListParams>, QueryRejection>,
             axum::extract::RawQuery(raw): axum::extract::RawQuery,
         ) -> Answer {
-            list::<$record>(state.store.as_ref(), $path, params, raw.as_deref()).await
+            list::<$record>(&state.store, $path, params, raw.as_deref()).await
         }
 
         #[utoipa::path(
@@ -966,8 +965,8 @@ macro_rules! collection {
                 (status = 404, description = "No public record has this id", body = ApiError),
             )
         )]
-        pub async fn $one(State(state): State<AppState>, Path(id): Path<String>) -> Answer {
-            one::<$record>(state.store.as_ref(), &id).await
+        pub async fn $one(State(state): State<PublicSite>, Path(id): Path<String>) -> Answer {
+            one::<$record>(&state.store, &id).await
         }
     };
 }

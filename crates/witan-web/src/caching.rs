@@ -2,7 +2,7 @@
 //! sends the same tag back gets 304 Not Modified with no body. Rendered pages are kept in a page
 //! cache while the store's generation is unchanged, so a repeated page costs a lookup.
 
-use crate::AppState;
+use crate::PublicSite;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::Digest;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use witan_store::{Store, StoreError};
+use witan_store::{PublicStore, StoreError};
 
 /// Bodies larger than this are passed through untagged rather than held in memory.
 const MAX_TAGGED_BYTES: usize = 8 << 20;
@@ -161,7 +161,7 @@ impl PageCache {
         }
     }
 
-    async fn version(&self, store: &dyn Store) -> Result<Version, StoreError> {
+    async fn version(&self, store: &PublicStore) -> Result<Version, StoreError> {
         let recent = self
             .generation
             .lock()
@@ -189,7 +189,7 @@ impl PageCache {
 
 /// Answers repeated GETs from the page cache while the store is unchanged.
 pub async fn page_cache(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -210,7 +210,7 @@ pub async fn page_cache(
     if !cacheable {
         return next.run(request).await;
     }
-    let version = match state.cache.version(state.store.as_ref()).await {
+    let version = match state.cache.version(&state.store).await {
         Ok(version) => version,
         // The page would need the database too: say so at once, in the form the address
         // answers in, rather than wait for the database a second time.

@@ -1,7 +1,7 @@
 //! Document files: served from the files folder, where uploads are kept under their SHA-256, to
 //! whoever the handler has already established may see the document.
 
-use crate::{AppError, AppState};
+use crate::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use witan_domain::Document;
@@ -43,13 +43,14 @@ pub(crate) fn file_name(document: &Document) -> String {
     }
 }
 
-/// Sends the file of `document`, or a 404 page when witan does not hold it.
+/// Sends the file of `document` from the folder `files`, or a 404 page when witan does not hold
+/// it.
 pub async fn send(
-    state: &AppState,
+    files: Option<&std::path::Path>,
     document: &Stored<Document>,
     cache_control: &'static str,
 ) -> Result<Response, AppError> {
-    let (Some(files), Some(sha)) = (state.workspace.files.as_deref(), &document.sha256) else {
+    let (Some(files), Some(sha)) = (files, &document.sha256) else {
         return Err(AppError::NotFound);
     };
     let path = witan_app::documents::file_path(files, sha.as_str());

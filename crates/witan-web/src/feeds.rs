@@ -1,12 +1,12 @@
 //! Feeds: iCalendar (RFC 5545) for meetings, Atom (RFC 4287) for decisions.
 
-use crate::{AppError, AppState};
+use crate::{AppError, PublicSite};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
-use witan_domain::{Audience, MeetingStatus};
+use witan_domain::MeetingStatus;
 use witan_store::{DecisionFilter, MeetingSummary, Page, When};
 
 /// How far back a calendar reaches, and how many meetings it holds at most.
@@ -121,7 +121,7 @@ fn calendar(name: &str, meetings: &[MeetingSummary], base: &str) -> Response {
 
 /// Meetings of every committee from a year ago onwards.
 pub async fn all_meetings(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let since = Utc::now() - Duration::days(CALENDAR_DAYS_BACK);
@@ -133,7 +133,7 @@ pub async fn all_meetings(
 }
 
 pub async fn committee_meetings(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -174,17 +174,13 @@ struct DecisionsFeed {
 
 /// The latest public decisions.
 pub async fn decisions(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let base = base_url(&headers);
     let records = state
         .store
-        .decisions(
-            &DecisionFilter::default(),
-            Page::first(50),
-            Audience::Public,
-        )
+        .decisions(&DecisionFilter::default(), Page::first(50))
         .await?;
     let stamp = |d: chrono::NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
     let entries: Vec<Entry> = records

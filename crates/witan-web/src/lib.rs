@@ -16,6 +16,7 @@ mod open_data;
 mod pages;
 mod query;
 mod registers;
+pub mod routes;
 mod search;
 mod views;
 mod workspace;
@@ -23,8 +24,8 @@ mod workspace;
 use axum::Router;
 use axum::routing::{get, post};
 use std::sync::Arc;
-use witan_search::SearchIndex;
-use witan_store::Store;
+use witan_search::{PublicSearch, SearchIndex};
+use witan_store::{PublicStore, Store};
 
 pub use caching::PageCache;
 pub use error::AppError;
@@ -63,93 +64,50 @@ impl AppState {
     }
 }
 
-/// The whole site.
+/// What the public site, the JSON API, OParl, the feeds and public downloads can reach: the store
+/// and the index as the public reads them, and nothing that writes. Their handlers take
+/// `State<PublicSite>`; their router has no other state, so none of them can reach a
+/// [`witan_store::Writer`], a privileged read or the workspace.
+#[derive(Debug, Clone)]
+pub struct PublicSite {
+    pub store: PublicStore,
+    pub search: PublicSearch,
+    pub cache: Arc<caching::PageCache>,
+    /// The site's public address, as in [`AppState::public_url`].
+    pub public_url: Option<String>,
+    /// The folder of document files, if this site keeps them.
+    pub files: Option<std::path::PathBuf>,
+}
+
+impl From<&AppState> for PublicSite {
+    fn from(state: &AppState) -> Self {
+        Self {
+            store: PublicStore::new(state.store.clone()),
+            search: PublicSearch::new(state.search.clone()),
+            cache: state.cache.clone(),
+            public_url: state.public_url.clone(),
+            files: state.workspace.files.clone(),
+        }
+    }
+}
+
+/// The whole site: the public routes of [`routes::PUBLIC`] with the page cache, then public
+/// downloads and the workspace outside it.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/healthz", get(pages::healthz))
-        .route("/committees", get(pages::committees))
-        .route("/committees/{slug}", get(pages::committee))
-        .route(
-            "/committees/{slug}/escalations/{direction}",
-            get(pages::committee_escalations),
-        )
-        .route(
-            "/committees/{slug}/meetings",
-            get(pages::committee_meetings),
-        )
-        .route(
-            "/committees/{slug}/calendar.ics",
-            get(feeds::committee_meetings),
-        )
-        .route("/calendar.ics", get(feeds::all_meetings))
-        .route("/feeds/decisions.atom", get(feeds::decisions))
-        .route("/people/{id}", get(pages::person))
-        .route("/people/{id}/meetings", get(pages::person_meetings))
-        .route("/decisions", get(registers::decisions))
-        .route("/actions", get(registers::actions))
-        .route("/forward-plan", get(registers::forward_plan))
-        .route("/search", get(search::page))
-        .route("/api/v1/search", get(search::api))
-        .route("/api/v1", get(api::index))
-        .route("/api/v1/", get(api::index))
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/api/v1/organisations", get(api::organisations))
-        .route("/api/v1/organisations/{id}", get(api::organisation))
-        .route("/api/v1/committees", get(api::committees))
-        .route("/api/v1/committees/{id}", get(api::committee))
-        .route("/api/v1/people", get(api::people))
-        .route("/api/v1/people/{id}", get(api::person))
-        .route("/api/v1/meetings", get(api::meetings))
-        .route("/api/v1/meetings/{id}", get(api::meeting))
-        .route("/api/v1/issues", get(api::issues))
-        .route("/api/v1/issues/{id}", get(api::issue))
-        .route("/api/v1/documents", get(api::documents))
-        .route("/api/v1/documents/{id}", get(api::document))
-        .route("/api/v1/decisions", get(api::decisions))
-        .route("/api/v1/decisions/{id}", get(api::decision))
-        .route("/api/v1/actions", get(api::actions))
-        .route("/api/v1/actions/{id}", get(api::action))
-        .route("/api/v1/escalations", get(api::escalations))
-        .route("/api/v1/escalations/{id}", get(api::escalation))
-        .route("/api/v1/forward-plan", get(api::forward_plan))
-        .route("/api/v1/forward-plan/{id}", get(api::forward_plan_entry))
-        .route("/api/{*rest}", get(api::not_found))
-        .route("/api/v1/search/suggest", get(search::suggest))
-        .route("/meetings/{id}", get(pages::meeting))
-        .route("/issues/{id}", get(pages::issue))
-        .route("/static/witan.css", get(pages::stylesheet))
-        .route("/oparl", get(oparl::entry))
-        .route("/oparl/v1.1", get(oparl::entry))
-        .route("/oparl/v1.1/", get(oparl::entry))
-        .route("/oparl/v1.1/system", get(oparl::system))
-        .route("/oparl/v1.1/bodies", get(oparl::bodies))
-        .route("/oparl/v1.1/body/{id}", get(oparl::body))
-        .route(
-            "/oparl/v1.1/body/{id}/term/{year}",
-            get(oparl::legislative_term),
-        )
-        .route("/oparl/v1.1/body/{id}/{list}", get(oparl::body_list))
-        .route(
-            "/oparl/v1.1/organization/{id}/meetings",
-            get(oparl::committee_meetings),
-        )
-        .route(
-            "/oparl/v1.1/person/{person}/membership/{id}",
-            get(oparl::membership),
-        )
-        .route("/oparl/v1.1/meeting/{id}/location", get(oparl::location))
-        .route("/oparl/v1.1/{kind}/{id}", get(oparl::object))
-        .route("/oparl/{*rest}", get(oparl::not_found))
+    let site = PublicSite::from(&state);
+    let (cached, uncached) = routes::public();
+    cached
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(caching::etag))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            site.clone(),
             caching::page_cache,
         ))
+        // Files are outside the page cache: they can be larger than it keeps.
+        .merge(uncached)
+        .with_state(site)
         // The workspace shows exempt material to signed-in readers: outside the page cache.
-        .merge(workspace_routes())
-        .with_state(state)
+        .merge(workspace_routes().with_state(state))
 }
 
 /// Sign-in and the clerk's workspace.
@@ -242,8 +200,6 @@ fn workspace_routes() -> Router<AppState> {
             "/workspace/escalations/{id}/consider",
             post(workspace::consider),
         )
-        // Files are outside the page cache too: they can be larger than it keeps.
-        .route("/documents/{id}", get(pages::document))
         .route("/workspace/documents/{id}", get(workspace::document))
         .route(
             "/workspace/items/{id}/documents",

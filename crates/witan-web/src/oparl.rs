@@ -11,7 +11,7 @@
 //! are read with [`Audience::Public`], and an object the public may not see is a 404. The same
 //! [`Objects`] build the server's answers and the static dump of `witan export oparl`.
 
-use crate::AppState;
+use crate::PublicSite;
 use crate::open_data::{self, json_response, shorten};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -21,15 +21,15 @@ use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use witan_domain::{
-    AttendanceKind, Audience, CommitteeId, CommitteeOwners, DocumentId, Id, IssueId, ItemId,
-    MeetingId, OrganisationId, PersonId, Term,
+    AttendanceKind, CommitteeId, CommitteeOwners, DocumentId, Id, IssueId, ItemId, MeetingId,
+    OrganisationId, PersonId, Term,
 };
 use witan_store::{
-    ItemEntry, ItemRecord, MeetingRecord, PublishedKind, Scope, Stamp, Store, StoreError, Window,
+    ItemEntry, ItemRecord, MeetingRecord, PublicStore, PublishedKind, Scope, Stamp, StoreError,
+    Window,
 };
 
 pub const SCHEMA: &str = "https://schema.oparl.org/1.1/";
-const PUBLIC: Audience = Audience::Public;
 /// Objects per list page unless the client asks for fewer (`elementsPerPage`).
 pub const PER_PAGE: u32 = 100;
 const MAX_PER_PAGE: u32 = 500;
@@ -111,12 +111,12 @@ fn date(d: NaiveDate) -> String {
 #[derive(Debug, Clone)]
 pub struct Base(pub String);
 
-impl FromRequestParts<AppState> for Base {
+impl FromRequestParts<PublicSite> for Base {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &PublicSite,
     ) -> Result<Self, Self::Rejection> {
         if let Some(url) = &state.public_url {
             return Ok(Self(url.trim_end_matches('/').to_owned()));
@@ -143,7 +143,7 @@ impl FromRequestParts<AppState> for Base {
 /// Builds OParl objects from the store: the server's answers and the dump's files alike.
 #[derive(Debug, Clone, Copy)]
 pub struct Objects<'a> {
-    pub store: &'a dyn Store,
+    pub store: &'a PublicStore,
     /// The site's address, without a trailing slash.
     pub site: &'a str,
 }
@@ -613,7 +613,7 @@ impl Objects<'_> {
     }
 
     pub async fn person(&self, id: PersonId, stamp: &Stamp) -> Result<Value, OParlError> {
-        let record = self.store.person_record(id, PUBLIC).await?;
+        let record = self.store.person_record(id).await?;
         let mut object = self.object("Person", &format!("/person/{id}"), Some(stamp));
         object.insert("name".into(), record.person.name.as_str().into());
         if let Some(job) = &record.person.job_title {
@@ -661,7 +661,7 @@ impl Objects<'_> {
         person: PersonId,
         id: witan_domain::MembershipId,
     ) -> Result<Value, OParlError> {
-        let record = self.store.person_record(person, PUBLIC).await?;
+        let record = self.store.person_record(person).await?;
         record
             .memberships
             .iter()
@@ -671,7 +671,7 @@ impl Objects<'_> {
     }
 
     pub async fn meeting(&self, id: MeetingId, stamp: &Stamp) -> Result<Value, OParlError> {
-        let record = self.store.meeting_record(id, PUBLIC).await?;
+        let record = self.store.meeting_record(id).await?;
         Ok(self.meeting_object(&record, stamp))
     }
 
@@ -773,7 +773,7 @@ impl Objects<'_> {
 
     pub async fn location_of(&self, meeting: MeetingId) -> Result<Value, OParlError> {
         let stamp = self.stamp(PublishedKind::Meeting, meeting.get()).await?;
-        let record = self.store.meeting_record(meeting, PUBLIC).await?;
+        let record = self.store.meeting_record(meeting).await?;
         if record.meeting.location.is_none() {
             return Err(OParlError::NotFound);
         }
@@ -921,7 +921,7 @@ impl Objects<'_> {
     /// An agenda item on its own: read through its meeting, whose agenda embeds it.
     pub async fn agenda_item_of(&self, id: ItemId) -> Result<Value, OParlError> {
         let item = self.store.item(id).await?;
-        let record = self.store.meeting_record(item.meeting, PUBLIC).await?;
+        let record = self.store.meeting_record(item.meeting).await?;
         let (order, entry) = record
             .agenda
             .as_ref()
@@ -931,7 +931,7 @@ impl Objects<'_> {
     }
 
     pub async fn paper(&self, id: IssueId, stamp: &Stamp) -> Result<Value, OParlError> {
-        let record = self.store.issue_record(id, PUBLIC).await?;
+        let record = self.store.issue_record(id).await?;
         let mut object = self.object("Paper", &format!("/paper/{id}"), Some(stamp));
         // The body of the first committee to consider it in the open.
         let first_open = record
@@ -1016,7 +1016,7 @@ impl Objects<'_> {
         let stored = self.store.item(item).await?;
         let issue = stored.issue.ok_or(OParlError::NotFound)?;
         let stamp = self.stamp(PublishedKind::Issue, issue.get()).await?;
-        let record = self.store.issue_record(issue, PUBLIC).await?;
+        let record = self.store.issue_record(issue).await?;
         let entry = record
             .history
             .iter()
@@ -1032,7 +1032,7 @@ impl Objects<'_> {
     }
 
     pub async fn file(&self, id: DocumentId, stamp: &Stamp) -> Result<Value, OParlError> {
-        let document = self.store.document(id, PUBLIC).await?;
+        let document = self.store.document(id).await?;
         Ok(self.file_object(&document, Some(stamp)))
     }
 
@@ -1103,19 +1103,19 @@ pub async fn entry() -> Redirect {
     Redirect::permanent("/oparl/v1.1/system")
 }
 
-pub async fn system(State(state): State<AppState>, Base(site): Base) -> Response {
+pub async fn system(State(state): State<PublicSite>, Base(site): Base) -> Response {
     ok(&objects(&state, &site).system())
 }
 
-fn objects<'a>(state: &'a AppState, site: &'a str) -> Objects<'a> {
+fn objects<'a>(state: &'a PublicSite, site: &'a str) -> Objects<'a> {
     Objects {
-        store: state.store.as_ref(),
+        store: &state.store,
         site,
     }
 }
 
 async fn list_answer(
-    state: &AppState,
+    state: &PublicSite,
     site: &str,
     list: List,
     pairs: &[(String, String)],
@@ -1126,7 +1126,7 @@ async fn list_answer(
 }
 
 pub async fn bodies(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Answer {
@@ -1134,7 +1134,7 @@ pub async fn bodies(
 }
 
 pub async fn body_list(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path((id, list)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -1156,7 +1156,7 @@ pub async fn body_list(
 }
 
 pub async fn committee_meetings(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path(id): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -1169,7 +1169,7 @@ pub async fn committee_meetings(
 }
 
 pub async fn body(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path(id): Path<String>,
 ) -> Answer {
@@ -1180,7 +1180,7 @@ pub async fn body(
 }
 
 pub async fn legislative_term(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path((id, year)): Path<(String, String)>,
 ) -> Answer {
@@ -1198,7 +1198,7 @@ pub async fn legislative_term(
 
 /// Objects read by kind and id: organizations, people, meetings, papers and files.
 pub async fn object(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path((kind, id)): Path<(String, String)>,
 ) -> Answer {
@@ -1219,7 +1219,7 @@ pub async fn object(
 }
 
 pub async fn membership(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path((person, id)): Path<(String, String)>,
 ) -> Answer {
@@ -1229,7 +1229,7 @@ pub async fn membership(
 }
 
 pub async fn location(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Base(site): Base,
     Path(meeting): Path<String>,
 ) -> Answer {

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use witan_store::{PublishedKind, Result, Scope, Selection, Stamp, Store, Window};
+use witan_store::{PublicStore, PublishedKind, Result, Scope, Selection, Stamp, Window};
 
 /// A JSON answer that any web page may read (CORS), as OParl requires of every JSON answer.
 pub fn json_response(status: StatusCode, value: &Value) -> Response {
@@ -27,7 +27,7 @@ pub fn json_response(status: StatusCode, value: &Value) -> Response {
 /// The published records of a kind after the id `after`, at most `limit`, and the cursor of
 /// the next page when there is one.
 pub async fn page(
-    store: &dyn Store,
+    store: &PublicStore,
     kind: PublishedKind,
     scope: Scope,
     window: &Window,
@@ -52,7 +52,7 @@ pub async fn page(
 }
 
 /// One record's times, if the public may see it.
-pub async fn stamp(store: &dyn Store, kind: PublishedKind, id: i64) -> Result<Option<Stamp>> {
+pub async fn stamp(store: &PublicStore, kind: PublishedKind, id: i64) -> Result<Option<Stamp>> {
     Ok(store
         .published(kind, Scope::All, &Window::default(), Selection::Ids(&[id]))
         .await?

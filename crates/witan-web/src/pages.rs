@@ -5,7 +5,7 @@ use crate::registers::{Pager, Paging};
 use crate::views::{
     ActionView, DecisionRow, DocumentView, EscalationView, ItemView, MeetingLink, MeetingView,
 };
-use crate::{AppError, AppState};
+use crate::{AppError, PublicSite};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -13,11 +13,8 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use std::collections::HashMap;
 use witan_domain::ActionStatus;
-use witan_domain::{Audience, CommitteeOwners, Id, MembershipRole, time};
+use witan_domain::{CommitteeOwners, Id, MembershipRole, time};
 use witan_store::{ActionFilter, DecisionFilter, Direction, Page, When};
-
-/// Pages of the public site read as the public: exempt content never reaches them.
-const READER: Audience = Audience::Public;
 
 fn html(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
@@ -32,7 +29,7 @@ pub(crate) fn parse_id<T>(raw: &str) -> Result<Id<T>, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-pub async fn healthz(State(state): State<AppState>) -> Response {
+pub async fn healthz(State(state): State<PublicSite>) -> Response {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
@@ -66,7 +63,7 @@ struct HomePage {
     decisions: Vec<DecisionRow>,
 }
 
-pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn home(State(state): State<PublicSite>) -> Result<Response, AppError> {
     let now = Utc::now();
     let upcoming = state
         .store
@@ -82,7 +79,7 @@ pub async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
         .await?;
     let decisions = state
         .store
-        .decisions(&DecisionFilter::default(), Page::first(10), READER)
+        .decisions(&DecisionFilter::default(), Page::first(10))
         .await?;
     html(&HomePage {
         upcoming: upcoming.iter().map(MeetingLink::from).collect(),
@@ -123,7 +120,7 @@ struct CommitteePage {
 const ESCALATIONS_SHOWN: u32 = 20;
 
 pub async fn committee(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let store = &state.store;
@@ -163,13 +160,13 @@ pub async fn committee(
         status: Some(ActionStatus::Open),
         ..ActionFilter::default()
     };
-    let open_actions = store.actions(&open, Page::first(50), READER).await?;
+    let open_actions = store.actions(&open, Page::first(50)).await?;
     let shown = Page::first(ESCALATIONS_SHOWN + 1);
     let mut sent = store
-        .escalations(committee.id, Direction::Sent, READER, shown)
+        .escalations(committee.id, Direction::Sent, shown)
         .await?;
     let mut received = store
-        .escalations(committee.id, Direction::Received, READER, shown)
+        .escalations(committee.id, Direction::Received, shown)
         .await?;
     let more_sent = sent.len() > ESCALATIONS_SHOWN as usize;
     let more_received = received.len() > ESCALATIONS_SHOWN as usize;
@@ -204,7 +201,7 @@ struct PersonMeetingsPage {
 
 /// Every meeting a person was recorded at, latest first, a page at a time.
 pub async fn person_meetings(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(id): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -237,7 +234,7 @@ struct CommitteeEscalationsPage {
 
 /// Every escalation a committee sent or received, newest first, a page at a time.
 pub async fn committee_escalations(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path((slug, direction)): Path<(String, String)>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -255,7 +252,7 @@ pub async fn committee_escalations(
     };
     let escalations = state
         .store
-        .escalations(committee.id, which, READER, paging.window())
+        .escalations(committee.id, which, paging.window())
         .await?;
     let (escalations, has_next) = paging.cut_existing(escalations)?;
     let path = format!("/committees/{slug}/escalations/{direction}");
@@ -279,7 +276,7 @@ struct CommitteeMeetingsPage {
 
 /// Every past meeting of a committee, latest first, a page at a time.
 pub async fn committee_meetings(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(slug): Path<String>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -310,17 +307,13 @@ struct MeetingPage {
 }
 
 pub async fn meeting(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let record = state.store.meeting_record(parse_id(&id)?, READER).await?;
+    let record = state.store.meeting_record(parse_id(&id)?).await?;
     let mut m = MeetingView::from(&record);
     for item in &mut m.items {
-        DocumentView::link_held(
-            &mut item.documents,
-            state.workspace.files.as_deref(),
-            "/documents",
-        );
+        DocumentView::link_held(&mut item.documents, state.files.as_deref(), "/documents");
     }
     html(&MeetingPage { m })
 }
@@ -342,10 +335,10 @@ struct IssuePage {
 }
 
 pub async fn issue(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let record = state.store.issue_record(parse_id(&id)?, READER).await?;
+    let record = state.store.issue_record(parse_id(&id)?).await?;
     let history = record
         .history
         .iter()
@@ -360,11 +353,7 @@ pub async fn issue(
             committee_slug: h.committee.slug.clone(),
             item: {
                 let mut item = ItemView::new(&h.item);
-                DocumentView::link_held(
-                    &mut item.documents,
-                    state.workspace.files.as_deref(),
-                    "/documents",
-                );
+                DocumentView::link_held(&mut item.documents, state.files.as_deref(), "/documents");
                 item
             },
         })
@@ -395,7 +384,7 @@ struct CommitteesPage {
     groups: Vec<CommitteeGroup>,
 }
 
-pub async fn committees(State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn committees(State(state): State<PublicSite>) -> Result<Response, AppError> {
     let organisations = state.store.organisations().await?;
     let committees = state.store.committees().await?;
     let name_of = |id: witan_domain::OrganisationId| {
@@ -475,10 +464,10 @@ struct PersonPage {
 }
 
 pub async fn person(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let record = state.store.person_record(parse_id(&id)?, READER).await?;
+    let record = state.store.person_record(parse_id(&id)?).await?;
     html(&PersonPage {
         id: record.person.id.get(),
         name: record.person.name.to_string(),
@@ -511,9 +500,9 @@ pub async fn person(
 
 /// A document's file, if the public may see the document and witan holds the file.
 pub async fn document(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let document = state.store.document(parse_id(&id)?, READER).await?;
-    crate::downloads::send(&state, &document, "public, max-age=60").await
+    let document = state.store.document(parse_id(&id)?).await?;
+    crate::downloads::send(state.files.as_deref(), &document, "public, max-age=60").await
 }

@@ -2,13 +2,13 @@
 
 use crate::query::Params;
 use crate::views::{ActionView, DecisionRow};
-use crate::{AppError, AppState};
+use crate::{AppError, PublicSite};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use std::collections::HashMap;
-use witan_domain::{ActionStatus, Audience, CommitteeId, DecisionStatus, Id, Rag, Term, time};
+use witan_domain::{ActionStatus, CommitteeId, DecisionStatus, Id, Rag, Term, time};
 use witan_store::{ActionFilter, DecisionFilter, Page};
 
 const PER_PAGE: u32 = 50;
@@ -90,7 +90,7 @@ impl Pager {
 
 /// The committee a `committee` parameter names by slug, and the drop-down of all committees.
 pub(crate) async fn committee_choice(
-    state: &AppState,
+    state: &PublicSite,
     params: &Params,
 ) -> Result<(Option<CommitteeId>, Vec<Choice>), AppError> {
     let committees = state.store.committees().await?;
@@ -149,7 +149,7 @@ struct DecisionsPage {
 }
 
 pub async fn decisions(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(raw);
@@ -164,10 +164,7 @@ pub async fn decisions(
     };
     let number = params.page()?;
     let paging = Paging::new(number, PER_PAGE);
-    let records = state
-        .store
-        .decisions(&filter, paging.window(), Audience::Public)
-        .await?;
+    let records = state.store.decisions(&filter, paging.window()).await?;
     let (records, has_next) = paging.cut(records);
     let text = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%Y-%m-%d").to_string())
@@ -218,7 +215,7 @@ struct ActionsPage {
 }
 
 pub async fn actions(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(raw);
@@ -250,10 +247,7 @@ pub async fn actions(
     };
     let number = params.page()?;
     let paging = Paging::new(number, PER_PAGE);
-    let records = state
-        .store
-        .actions(&filter, paging.window(), Audience::Public)
-        .await?;
+    let records = state.store.actions(&filter, paging.window()).await?;
     let (records, has_next) = paging.cut(records);
     let kept = [
         (
@@ -315,7 +309,7 @@ struct ForwardPlanPage {
 
 /// Key decisions to be taken from today on, soonest first.
 pub async fn forward_plan(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(raw);

@@ -3,23 +3,21 @@
 
 use crate::query::Params;
 use crate::registers::{Choice, Pager, committee_choice};
-use crate::{AppError, AppState};
+use crate::{AppError, PublicSite};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::HashMap;
-use witan_domain::{Audience, Term, time};
+use witan_domain::{Term, time};
 use witan_search::{Hit, SearchRequest, SearchResults, Sort, Suggestion};
 use witan_store::SearchKind;
 
-/// Search on the public site reads as the public: exempt records are never found.
-const READER: Audience = Audience::Public;
 const PER_PAGE: u32 = 20;
 
 /// The request a query string describes; a malformed parameter is a 400 naming it.
 async fn request(
-    state: &AppState,
+    state: &PublicSite,
     params: &Params,
 ) -> Result<(SearchRequest, Vec<Choice>), AppError> {
     let (_, committees) = committee_choice(state, params).await?;
@@ -84,7 +82,7 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs a query off the threads that serve requests, once the index holds every change the store
 /// had committed when the request came, by this process or any other sharing the database.
-async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, AppError> {
+async fn run(state: &PublicSite, request: SearchRequest) -> Result<SearchResults, AppError> {
     let search = state.search.clone();
     if search.is_complete() {
         let latest = state.store.last_search_change().await?;
@@ -96,7 +94,7 @@ async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResults, 
             );
         }
     }
-    tokio::task::spawn_blocking(move || search.search(&request, READER))
+    tokio::task::spawn_blocking(move || search.search(&request))
         .await
         .map_err(|e| AppError::Internal(format!("search thread: {e}")))?
         .map_err(|e| AppError::Internal(e.to_string()))
@@ -162,7 +160,7 @@ struct SearchPage {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(raw);
@@ -311,7 +309,7 @@ fn api_error(error: AppError) -> Response {
 
 /// `GET /api/v1/search`: the same question as the page, answered in JSON.
 pub async fn api(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Response {
     let params = Params::new(raw);
@@ -355,13 +353,13 @@ pub async fn api(
 
 /// `GET /api/v1/search/suggest?q=…`: titles completing what has been typed.
 pub async fn suggest(
-    State(state): State<AppState>,
+    State(state): State<PublicSite>,
     Query(raw): Query<HashMap<String, String>>,
 ) -> Response {
     let params = Params::new(raw);
     let typed = params.text("q").unwrap_or_default().to_owned();
     let search = state.search.clone();
-    let found = tokio::task::spawn_blocking(move || search.suggest(&typed, READER)).await;
+    let found = tokio::task::spawn_blocking(move || search.suggest(&typed)).await;
     let suggestions: Vec<Suggestion> = match found {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return api_error(AppError::Internal(e.to_string())),

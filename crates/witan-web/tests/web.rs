@@ -4,6 +4,8 @@
 mod api;
 #[path = "web/leak.rs"]
 mod leak;
+#[path = "web/leak_random.rs"]
+mod leak_random;
 #[path = "web/oparl.rs"]
 mod oparl;
 #[path = "web/workspace.rs"]

@@ -5,8 +5,8 @@
 use crate::config::{Config, StoreArgs};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use witan_domain::{Audience, time};
-use witan_store::{ActionFilter, DecisionFilter, Page, Store};
+use witan_domain::time;
+use witan_store::{ActionFilter, DecisionFilter, Page, PublicStore};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -52,20 +52,21 @@ pub async fn run(config_file: Option<&Path>, command: Command) -> anyhow::Result
         Command::Oparl(args) => return oparl(config_file, args).await,
     };
     let config = Config::load(config_file, &args.store)?;
-    let store = config.open_store().await?;
+    // Exports are public: they read as the public, through the handle that can do nothing else.
+    let store = PublicStore::new(config.open_store().await?);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let path = args.out.join("decisions.csv");
     let mut w = CsvFile::create(&path)?;
-    let decisions = decisions(store.as_ref(), &mut w.csv).await?;
+    let decisions = decisions(&store, &mut w.csv).await?;
     w.finish()?;
     let path = args.out.join("actions.csv");
     let mut w = CsvFile::create(&path)?;
-    let actions = actions(store.as_ref(), &mut w.csv).await?;
+    let actions = actions(&store, &mut w.csv).await?;
     w.finish()?;
     let path = args.out.join("forward-plan.csv");
     let mut w = CsvFile::create(&path)?;
-    let plan = forward_plan(store.as_ref(), &mut w.csv).await?;
+    let plan = forward_plan(&store, &mut w.csv).await?;
     w.finish()?;
     println!(
         "exported {decisions} decisions, {actions} actions and {plan} forward plan entries to {}",
@@ -106,7 +107,7 @@ impl CsvFile {
     }
 }
 
-async fn decisions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+async fn decisions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
     w.write_record([
         "id",
         "decided_on",
@@ -125,7 +126,6 @@ async fn decisions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
             .decisions(
                 &DecisionFilter::default(),
                 Page::new(u32::try_from(rows)?, PAGE),
-                Audience::Public,
             )
             .await?;
         for d in &page {
@@ -161,7 +161,7 @@ async fn decisions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
     }
 }
 
-async fn actions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+async fn actions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
     w.write_record([
         "id",
         "raised_on",
@@ -180,7 +180,6 @@ async fn actions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
             .actions(
                 &ActionFilter::default(),
                 Page::new(u32::try_from(rows)?, PAGE),
-                Audience::Public,
             )
             .await?;
         for a in &page {
@@ -207,7 +206,7 @@ async fn actions(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
     }
 }
 
-async fn forward_plan(store: &dyn Store, w: &mut Csv) -> anyhow::Result<usize> {
+async fn forward_plan(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
     w.write_record([
         "id",
         "title",
@@ -262,9 +261,9 @@ async fn oparl(config_file: Option<&Path>, args: OparlArgs) -> anyhow::Result<()
             .clone()
             .unwrap_or_else(|| format!("http://{}", config.bind)),
     };
-    let store = config.open_store().await?;
+    let store = PublicStore::new(config.open_store().await?);
     let objects = witan_web::oparl::Objects {
-        store: store.as_ref(),
+        store: &store,
         site: &site,
     };
     let done = args.out.join("oparl");

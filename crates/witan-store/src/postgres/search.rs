@@ -3,8 +3,8 @@
 
 use super::decode::{self, string};
 use super::{PgStore, db_error};
-use crate::search_log;
 use crate::*;
+use crate::{search_log, visibility};
 use sqlx::AssertSqlSafe;
 use witan_domain::Term;
 
@@ -13,25 +13,23 @@ const ORGANISATIONS: &str = "COALESCE((SELECT string_agg(o.slug, ' ' ORDER BY o.
      FROM committee_owners co JOIN organisations o ON o.id = co.organisation_id \
      WHERE co.committee_id = c.id), '') AS organisations";
 
-/// Whether the public may see what was recorded at meeting `m` about item `i`.
-const ITEM_PUBLIC: &str = concat!(
-    "(i.exempt_ground IS NULL AND m.status ",
-    agenda_public!(),
-    ")"
-);
-/// Whether the agenda of a meeting is public, after its status.
-const AGENDA_PUBLIC: &str = agenda_public!();
-
 /// The SELECT for one kind: every kind answers with the same columns, in the same types.
 fn select(kind: SearchKind) -> String {
     let latest_minutes = "LEFT JOIN item_minutes mm ON mm.item_id = i.id \
          AND mm.version = (SELECT MAX(x.version) FROM item_minutes x WHERE x.item_id = i.id)";
+    // Whether the public may find a record is the store's one definition (visibility.rs).
+    let item_public = visibility::item("i");
+    let issue_public = visibility::issue("iss");
+    let agenda_m2 = visibility::agenda("m2");
+    let decision_public = visibility::decision("d");
+    let action_public = visibility::action("a");
+    let document_public = visibility::document("d");
     match kind {
         SearchKind::Item => format!(
             "SELECT i.id, i.title, trim(COALESCE(mm.text, '') || ' ' || COALESCE(mm.resolution_text, '') || ' ' || \
                COALESCE(array_to_string(mm.resolution_points, ' '), '')) AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
-             m.starts_at, NULL::date AS on_date, false AS key_decision, {ITEM_PUBLIC} AS public, \
+             m.starts_at, NULL::date AS on_date, false AS key_decision, {item_public} AS public, \
              i.meeting_id, i.number AS item_number, i.issue_id \
              FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
              JOIN committees c ON c.id = m.committee_id {latest_minutes}"
@@ -40,12 +38,12 @@ fn select(kind: SearchKind) -> String {
         SearchKind::Issue => format!(
             "SELECT iss.id AS id, iss.title, trim(COALESCE(iss.reference, '') || ' ' || iss.summary) AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
-             m.starts_at, NULL::date AS on_date, false AS key_decision, true AS public, \
+             m.starts_at, NULL::date AS on_date, false AS key_decision, {issue_public} AS public, \
              NULL::bigint AS meeting_id, NULL::text AS item_number, iss.id AS issue_id \
              FROM issues iss \
              LEFT JOIN LATERAL (SELECT i.meeting_id FROM agenda_items i \
                JOIN meetings m2 ON m2.id = i.meeting_id WHERE i.issue_id = iss.id \
-               AND m2.status {AGENDA_PUBLIC} \
+               AND {agenda_m2} \
                ORDER BY m2.starts_at DESC LIMIT 1) latest ON true \
              LEFT JOIN meetings m ON m.id = latest.meeting_id \
              LEFT JOIN committees c ON c.id = m.committee_id"
@@ -54,7 +52,7 @@ fn select(kind: SearchKind) -> String {
             "SELECT d.id AS id, d.title, d.text AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              NULL::timestamptz AS starts_at, d.decided_on AS on_date, d.key_decision, \
-             (i.id IS NULL OR {ITEM_PUBLIC}) AS public, \
+             {decision_public} AS public, \
              i.meeting_id, i.number AS item_number, i.issue_id \
              FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
@@ -66,7 +64,7 @@ fn select(kind: SearchKind) -> String {
                  WHERE u.action_id = a.id), '') AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL::date AS on_date, false AS key_decision, \
-             ((i.id IS NULL OR i.exempt_ground IS NULL) AND m.status {AGENDA_PUBLIC}) AS public, \
+             {action_public} AS public, \
              a.meeting_id, i.number AS item_number, i.issue_id \
              FROM actions a JOIN meetings m ON m.id = a.meeting_id \
              JOIN committees c ON c.id = m.committee_id \
@@ -76,7 +74,7 @@ fn select(kind: SearchKind) -> String {
             "SELECT d.id AS id, d.name AS title, d.text AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL::date AS on_date, false AS key_decision, \
-             (d.exempt_ground IS NULL AND (i.id IS NULL OR {ITEM_PUBLIC})) AS public, \
+             {document_public} AS public, \
              i.meeting_id, i.number AS item_number, COALESCE(d.issue_id, i.issue_id) AS issue_id \
              FROM documents d LEFT JOIN agenda_items i ON i.id = d.item_id \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
@@ -121,6 +119,15 @@ impl PgStore {
                 .fetch_all(self.pool())
                 .await
             }
+            SearchSelection::OfIssues(ids) if kind == SearchKind::Document => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "{base} WHERE d.item_id IS NULL AND d.issue_id = ANY($1) ORDER BY {id}"
+                )))
+                .bind(ids)
+                .fetch_all(self.pool())
+                .await
+            }
+            SearchSelection::OfIssues(_) => return Ok(Vec::new()),
         }
         .map_err(db_error("search document"))?;
         rows.iter()

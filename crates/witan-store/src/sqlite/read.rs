@@ -7,6 +7,7 @@ use super::decode::{
 };
 use super::{SqliteStore, db_error};
 use crate::decode::FORWARD_PLAN_SELECT;
+use crate::visibility;
 use crate::*;
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -46,14 +47,14 @@ enum ItemsOf {
 }
 
 impl ItemsOf {
-    fn filter(self, audience: Audience) -> &'static str {
-        match (self, audience.sees_exempt()) {
-            (Self::Meeting(_), _) => "i.meeting_id = ?1",
-            (Self::Issue(_), true) => "i.issue_id = ?1",
+    fn filter(self, audience: Audience) -> String {
+        match self {
+            Self::Meeting(_) => "i.meeting_id = ?1".to_owned(),
             // The public sees an item in an issue's history only once its agenda is published.
-            (Self::Issue(_), false) => {
-                concat!("i.issue_id = ?1 AND m.status ", agenda_public!())
-            }
+            Self::Issue(_) => format!(
+                "i.issue_id = ?1{}",
+                visibility::for_audience(audience, visibility::agenda("m"))
+            ),
         }
     }
 
@@ -89,15 +90,7 @@ impl SqliteStore {
         audience: Audience,
         tail: &str,
     ) -> Result<Vec<ActionRecord>> {
-        let public = if audience.sees_exempt() {
-            ""
-        } else {
-            // Nor actions of meetings whose agenda is not public yet.
-            concat!(
-                " AND ai.exempt_ground IS NULL AND m.status ",
-                agenda_public!()
-            )
-        };
+        let public = visibility::for_audience(audience, visibility::action("a"));
         let mut query = sqlx::query(AssertSqlSafe(format!(
             "{ACTION_SELECT} WHERE {filter}{public} {tail}"
         )));
@@ -154,17 +147,9 @@ impl SqliteStore {
         let id = of.id();
         let item_set = format!(
             "SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE {filter}{}",
-            if audience.sees_exempt() {
-                ""
-            } else {
-                " AND i.exempt_ground IS NULL"
-            }
+            visibility::for_audience(audience, visibility::item("i"))
         );
-        let public_docs = if audience.sees_exempt() {
-            ""
-        } else {
-            " AND d.exempt_ground IS NULL"
-        };
+        let public_docs = visibility::for_audience(audience, visibility::document("d"));
 
         let items = self
             .fetch_all(
@@ -437,17 +422,7 @@ impl Store for SqliteStore {
     }
 
     async fn document(&self, id: DocumentId, audience: Audience) -> Result<Stored<Document>> {
-        let public = if audience.sees_exempt() {
-            ""
-        } else {
-            concat!(
-                " AND d.exempt_ground IS NULL AND (d.item_id IS NULL OR EXISTS (
-                 SELECT 1 FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id
-                 WHERE i.id = d.item_id AND i.exempt_ground IS NULL AND m.status ",
-                agenda_public!(),
-                "))"
-            )
-        };
+        let public = visibility::for_audience(audience, visibility::document("d"));
         let row = sqlx::query(AssertSqlSafe(format!(
             "SELECT d.* FROM documents d WHERE d.id = ?{public}"
         )))
@@ -660,15 +635,7 @@ impl Store for SqliteStore {
         item: ItemId,
         audience: Audience,
     ) -> Result<Vec<(u32, Minutes)>> {
-        let public = if audience.sees_exempt() {
-            ""
-        } else {
-            concat!(
-                " AND i.exempt_ground IS NULL AND \
-                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
-                agenda_public!()
-            )
-        };
+        let public = visibility::for_audience(audience, visibility::item("i"));
         let rows = self
             .fetch_all(
                 format!(
@@ -686,19 +653,19 @@ impl Store for SqliteStore {
     }
 
     async fn issue_record(&self, id: IssueId, audience: Audience) -> Result<IssueRecord> {
-        let issue = sqlx::query("SELECT * FROM issues WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error("issue"))?
-            .as_ref()
-            .map(decode::issue)
-            .ok_or_else(|| StoreError::not_found("issue", id))??;
-        let public_docs = if audience.sees_exempt() {
-            ""
-        } else {
-            " AND d.exempt_ground IS NULL"
-        };
+        // An issue the public may not see is not there for it, title and all.
+        let issue = sqlx::query(AssertSqlSafe(format!(
+            "SELECT * FROM issues iss WHERE iss.id = ?1{}",
+            visibility::for_audience(audience, visibility::issue("iss"))
+        )))
+        .bind(id.get())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error("issue"))?
+        .as_ref()
+        .map(decode::issue)
+        .ok_or_else(|| StoreError::not_found("issue", id))??;
+        let public_docs = visibility::for_audience(audience, visibility::document("d"));
         let documents = self
             .fetch_all(
                 format!("SELECT d.* FROM documents d WHERE d.issue_id = ?1 AND d.item_id IS NULL{public_docs} ORDER BY d.id"),
@@ -778,15 +745,7 @@ impl Store for SqliteStore {
             Direction::Awaiting => "e.to_committee_id = ?1 AND e.state <> 'considered'",
             Direction::Received => "e.to_committee_id = ?1",
         };
-        let public = if audience.sees_exempt() {
-            ""
-        } else {
-            concat!(
-                " AND fi.exempt_ground IS NULL AND \
-                 (SELECT status FROM meetings WHERE id = fi.meeting_id) ",
-                agenda_public!()
-            )
-        };
+        let public = visibility::for_audience(audience, visibility::escalation("e"));
         let rows = self
             .fetch_all(
                 format!(
@@ -806,16 +765,7 @@ impl Store for SqliteStore {
         page: Page,
         audience: Audience,
     ) -> Result<Vec<DecisionRecord>> {
-        let public = if audience.sees_exempt() {
-            ""
-        } else {
-            concat!(
-                " AND i.exempt_ground IS NULL AND (i.id IS NULL OR \
-                 (SELECT status FROM meetings WHERE id = i.meeting_id) ",
-                agenda_public!(),
-                ")"
-            )
-        };
+        let public = visibility::for_audience(audience, visibility::decision("d"));
         let sql = format!(
             "SELECT d.*, c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, \
              i.meeting_id AS meeting_id, i.number AS item_number, i.title AS item_title \

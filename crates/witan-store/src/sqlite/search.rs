@@ -3,8 +3,8 @@
 
 use super::decode::{self, string};
 use super::{SqliteStore, db_error};
-use crate::search_log;
 use crate::*;
+use crate::{search_log, visibility};
 use sqlx::{AssertSqlSafe, Row};
 use witan_domain::Term;
 
@@ -12,26 +12,24 @@ use witan_domain::Term;
 const ORGANISATIONS: &str = "COALESCE((SELECT group_concat(o.slug, ' ') FROM committee_owners co \
      JOIN organisations o ON o.id = co.organisation_id WHERE co.committee_id = c.id), '') AS organisations";
 
-/// Whether the public may see what was recorded at meeting `m` about item `i`.
-const ITEM_PUBLIC: &str = concat!(
-    "(i.exempt_ground IS NULL AND m.status ",
-    agenda_public!(),
-    ")"
-);
-/// Whether the agenda of a meeting is public, after its status.
-const AGENDA_PUBLIC: &str = agenda_public!();
-
 /// The SELECT for one kind, with `{id}` the record's id column: every kind answers with the same
 /// columns.
 fn select(kind: SearchKind) -> String {
     let latest_minutes = "LEFT JOIN item_minutes mm ON mm.item_id = i.id \
          AND mm.version = (SELECT MAX(x.version) FROM item_minutes x WHERE x.item_id = i.id)";
+    // Whether the public may find a record is the store's one definition (visibility.rs).
+    let item_public = visibility::item("i");
+    let issue_public = visibility::issue("iss");
+    let agenda_m2 = visibility::agenda("m2");
+    let decision_public = visibility::decision("d");
+    let action_public = visibility::action("a");
+    let document_public = visibility::document("d");
     match kind {
         SearchKind::Item => format!(
             "SELECT i.id, i.title, trim(COALESCE(mm.text, '') || ' ' || COALESCE(mm.resolution_text, '') || ' ' || \
                COALESCE((SELECT group_concat(p.value, ' ') FROM json_each(mm.resolution_points) p), '')) AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
-             m.starts_at, NULL AS on_date, 0 AS key_decision, {ITEM_PUBLIC} AS public, \
+             m.starts_at, NULL AS on_date, 0 AS key_decision, {item_public} AS public, \
              i.meeting_id, i.number AS item_number, i.issue_id \
              FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
              JOIN committees c ON c.id = m.committee_id {latest_minutes}"
@@ -39,12 +37,12 @@ fn select(kind: SearchKind) -> String {
         SearchKind::Issue => format!(
             "SELECT iss.id AS id, iss.title, trim(COALESCE(iss.reference, '') || ' ' || iss.summary) AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
-             m.starts_at, NULL AS on_date, 0 AS key_decision, 1 AS public, \
+             m.starts_at, NULL AS on_date, 0 AS key_decision, {issue_public} AS public, \
              NULL AS meeting_id, NULL AS item_number, iss.id AS issue_id \
              FROM issues iss \
              LEFT JOIN agenda_items i ON i.id = (SELECT i2.id FROM agenda_items i2 \
                JOIN meetings m2 ON m2.id = i2.meeting_id WHERE i2.issue_id = iss.id \
-               AND m2.status {AGENDA_PUBLIC} \
+               AND {agenda_m2} \
                ORDER BY m2.starts_at DESC LIMIT 1) \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
              LEFT JOIN committees c ON c.id = m.committee_id"
@@ -53,7 +51,7 @@ fn select(kind: SearchKind) -> String {
             "SELECT d.id AS id, d.title, d.text AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              NULL AS starts_at, d.decided_on AS on_date, d.key_decision, \
-             (i.id IS NULL OR {ITEM_PUBLIC}) AS public, \
+             {decision_public} AS public, \
              i.meeting_id, i.number AS item_number, i.issue_id \
              FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
@@ -64,7 +62,7 @@ fn select(kind: SearchKind) -> String {
                COALESCE((SELECT group_concat(u.text, ' ') FROM action_updates u WHERE u.action_id = a.id), '') AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL AS on_date, 0 AS key_decision, \
-             ((i.id IS NULL OR i.exempt_ground IS NULL) AND m.status {AGENDA_PUBLIC}) AS public, \
+             {action_public} AS public, \
              a.meeting_id, i.number AS item_number, i.issue_id \
              FROM actions a JOIN meetings m ON m.id = a.meeting_id \
              JOIN committees c ON c.id = m.committee_id \
@@ -74,7 +72,7 @@ fn select(kind: SearchKind) -> String {
             "SELECT d.id AS id, d.name AS title, d.text AS body, \
              c.id AS committee_id, c.slug AS committee_slug, c.name AS committee_name, {ORGANISATIONS}, \
              m.starts_at, NULL AS on_date, 0 AS key_decision, \
-             (d.exempt_ground IS NULL AND (i.id IS NULL OR {ITEM_PUBLIC})) AS public, \
+             {document_public} AS public, \
              i.meeting_id, i.number AS item_number, COALESCE(d.issue_id, i.issue_id) AS issue_id \
              FROM documents d LEFT JOIN agenda_items i ON i.id = d.item_id \
              LEFT JOIN meetings m ON m.id = i.meeting_id \
@@ -120,6 +118,16 @@ impl SqliteStore {
                 .fetch_all(self.pool())
                 .await
             }
+            SearchSelection::OfIssues(ids) if kind == SearchKind::Document => {
+                let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+                sqlx::query(AssertSqlSafe(format!(
+                    "{base} WHERE d.item_id IS NULL AND d.issue_id IN (SELECT value FROM json_each(?1)) ORDER BY {id}"
+                )))
+                .bind(list)
+                .fetch_all(self.pool())
+                .await
+            }
+            SearchSelection::OfIssues(_) => return Ok(Vec::new()),
         }
         .map_err(db_error("search document"))?;
         rows.iter()

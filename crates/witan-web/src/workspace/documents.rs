@@ -12,7 +12,12 @@ pub async fn document(
         .store
         .document(parse_id(&id)?, reader.user.audience())
         .await?;
-    crate::downloads::send(&state, &document, "no-store, private").await
+    crate::downloads::send(
+        state.workspace.files.as_deref(),
+        &document,
+        "no-store, private",
+    )
+    .await
 }
 
 /// Uploads a document to an item: public, or exempt under a paragraph of Schedule 12A.
