@@ -47,15 +47,81 @@ pub fn read(path: &std::path::Path) -> Result<Extracted, String> {
     extract(&path.to_string_lossy(), &bytes)
 }
 
+const PDF: &str = "application/pdf";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const ODT: &str = "application/vnd.oasis.opendocument.text";
+
+/// The media type of a file fetched over HTTP, from its bytes and the answer's `Content-Type`,
+/// never from its URL or from what the object linking to it claims (a harvested endpoint writes
+/// both). PDF is known by `%PDF-`, DOCX and ODT by being zip archives holding their body entry;
+/// anything else is plain text when the server says `text/plain` (or says nothing useful and the
+/// bytes are UTF-8 text), else the server's type, which witan reads no text from. A server that
+/// calls other bytes PDF, DOCX, ODT or zip gets `application/octet-stream`.
+pub fn fetched_media_type(content_type: Option<&str>, bytes: &[u8]) -> String {
+    if bytes.starts_with(b"%PDF-") {
+        return PDF.to_owned();
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return archive_kind(bytes).to_owned();
+    }
+    let declared = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty());
+    let text = std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0);
+    match declared.as_deref() {
+        Some("text/plain") => "text/plain".to_owned(),
+        None | Some("application/octet-stream") if text => "text/plain".to_owned(),
+        Some(PDF | DOCX | ODT | "application/zip") | None => "application/octet-stream".to_owned(),
+        Some(declared) if is_media_type(declared) => declared.to_owned(),
+        Some(_) => "application/octet-stream".to_owned(),
+    }
+}
+
+/// What a zip archive is, by the entry that holds its text.
+fn archive_kind(bytes: &[u8]) -> &'static str {
+    let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return "application/zip";
+    };
+    if archive.index_for_name("word/document.xml").is_some() {
+        DOCX
+    } else if archive.index_for_name("content.xml").is_some() {
+        ODT
+    } else {
+        "application/zip"
+    }
+}
+
+/// `type/subtype` of token characters, short enough to show.
+fn is_media_type(value: &str) -> bool {
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    value.len() <= 100
+        && value
+            .split_once('/')
+            .is_some_and(|(t, s)| token(t) && token(s))
+}
+
+/// Reads a fetched file's digest, size and text, its media type from its bytes and the answer's
+/// `Content-Type` ([`fetched_media_type`]).
+pub fn extract_fetched(content_type: Option<&str>, bytes: &[u8]) -> Result<Extracted, String> {
+    extract_as(fetched_media_type(content_type, bytes), bytes)
+}
+
 /// Reads a document's digest and size, and its text where the type has text witan can read.
 pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, String> {
-    let media_type = media_type(name, bytes);
-    let text = match media_type {
-        "application/pdf" => pdf_text(bytes)?,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
-            archive_text(bytes, "word/document.xml", "p")?
-        }
-        "application/vnd.oasis.opendocument.text" => archive_text(bytes, "content.xml", "p")?,
+    extract_as(media_type(name, bytes).to_owned(), bytes)
+}
+
+fn extract_as(media_type: String, bytes: &[u8]) -> Result<Extracted, String> {
+    let text = match media_type.as_str() {
+        PDF => pdf_text(bytes)?,
+        DOCX => archive_text(bytes, "word/document.xml", "p")?,
+        ODT => archive_text(bytes, "content.xml", "p")?,
         "text/plain" => String::from_utf8_lossy(bytes).into_owned(),
         _ => String::new(),
     };
@@ -63,7 +129,7 @@ pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, String> {
     Ok(Extracted {
         sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
         size_bytes: bytes.len() as u64,
-        media_type: media_type.to_owned(),
+        media_type,
         text: tidy(&text),
     })
 }

@@ -3,11 +3,22 @@
 //! ask only for what changed (`modified_since`) since the last complete harvest, which witan
 //! remembers per endpoint. Each page is a unit like a file: it lands whole or not at all.
 //!
+//! Every URL the endpoint names (a list, a `links.next`, a File's `accessUrl`, a redirect's
+//! `Location`) is checked by the harvest's [`Scope`] before it is asked for: the harvested origin
+//! and the hosts the operator allowed, nothing else (see [`crate::scope`]). Redirects are
+//! followed here, at most [`MAX_REDIRECTS`], each hop checked again.
+//!
+//! Pages are applied as they arrive (with the report files they link to), so a harvest holds one
+//! page at a time, not the endpoint. A record two pages describe differently (a File a paper
+//! and a meeting both embed) is written as each page describes it in turn, the later page last.
+//!
 //! Fetching is behind [`Fetch`] so the binary brings the HTTP client (and TLS) and the library
-//! stays free of them. Real servers' paging is not trusted: a page seen before ends the list, and a
-//! list stops after [`MAX_PAGES`] pages.
+//! stays free of them; a fetcher is handed only [`Permitted`] URLs, and must hold the addresses
+//! it connects to to the URL's [`crate::scope::AddressRule`]. Real servers' paging is not
+//! trusted: a page seen before ends the list, and a list stops after [`MAX_PAGES`] pages.
 
-use crate::{ImportError, Loaded, Options, Progress, Report, oparl};
+use crate::scope::{AllowedHost, Permitted, Refusal, Scope};
+use crate::{ImportError, Loaded, Options, Problem, Progress, Report, Sink, oparl};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -16,22 +27,79 @@ use witan_store::{ImportSource, Store, StoreError};
 
 /// Pages read from one list at most.
 pub const MAX_PAGES: usize = 10_000;
-
-/// Gets a URL's body, or says why not.
-pub trait Fetch {
-    fn get(&self, url: &str) -> Result<String, String>;
-    /// A file's bytes (a report to read the text of), at most [`crate::MAX_FILE_BYTES`].
-    fn get_bytes(&self, url: &str) -> Result<Vec<u8>, String>;
-}
-
 /// Report files fetched in one harvest at most; the rest keep their link without text.
 pub const MAX_DOWNLOADS: usize = 10_000;
+/// Redirects followed from one URL at most.
+pub const MAX_REDIRECTS: usize = 5;
+/// Lists (a body's organisations, people, papers or meetings) read in one harvest at most: four
+/// for each of a thousand bodies.
+pub const MAX_LISTS: usize = 4_000;
+/// Text the documents of one page may bring in, at most: a page is applied whole, so this bounds
+/// what it holds; documents past it keep their link without text.
+pub const MAX_PAGE_TEXT_BYTES: usize = 64 * 1024 * 1024;
+
+/// One answer to a GET.
+#[derive(Debug)]
+pub enum Answer {
+    /// A successful answer: its `Content-Type` and body.
+    Body {
+        content_type: Option<String>,
+        bytes: Vec<u8>,
+    },
+    /// A redirect (301, 302, 303, 307, 308) and its `Location`, not followed.
+    Redirect { location: String },
+}
+
+/// Why a GET brought nothing.
+#[derive(Debug)]
+pub enum FetchError {
+    /// The fetcher would not connect: the host's addresses broke the address rule.
+    Refused(Refusal),
+    /// The server could not be reached, answered an error, or sent more than the limit.
+    Failed(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(refusal) => write!(f, "{refusal}"),
+            Self::Failed(e) => write!(f, "could not be fetched: {e}"),
+        }
+    }
+}
+
+impl FetchError {
+    /// The reason, naming `url` (what was asked for) unless a refusal names the URL already.
+    fn about(&self, url: &str) -> String {
+        match self {
+            Self::Refused(refusal) => refusal.to_string(),
+            Self::Failed(e) => format!("{url}: could not be fetched: {e}"),
+        }
+    }
+}
+
+impl From<Refusal> for FetchError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+/// Makes one GET, following no redirect.
+pub trait Fetch {
+    /// GETs `url`, sending `accept`, and connects only to the addresses its
+    /// [`Permitted::addresses`] rule keeps. A 2xx answer's body is read up to `limit` bytes (more
+    /// is an error); a redirect is returned unfollowed; any other status is an error.
+    fn get(&self, url: &Permitted, accept: &str, limit: u64) -> Result<Answer, FetchError>;
+}
 
 /// What to harvest.
 #[derive(Debug, Clone)]
 pub struct Harvest {
     /// The System URL (or a Body list URL).
     pub url: String,
+    /// Hosts fetched from besides the URL's origin (report files on another server, a server on
+    /// the operator's own network).
+    pub allowed: Vec<AllowedHost>,
     /// Ask for objects modified since this instant; `None` uses the time of the last complete
     /// harvest of this endpoint, or harvests everything the first time.
     pub since: Option<DateTime<Utc>>,
@@ -64,31 +132,94 @@ fn parse_json(text: &str) -> Result<Value, ImportError> {
     })
 }
 
-/// Every page of a list, in order: (page URL, page text).
-fn pages(fetch: &dyn Fetch, first: &str, report: &mut Report) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut next = Some(first.to_owned());
-    while let Some(url) = next.take() {
-        if !seen.insert(url.clone()) || out.len() >= MAX_PAGES {
-            break;
-        }
-        let text = match fetch.get(&url) {
-            Ok(text) => text,
-            Err(e) => {
-                report.failed.push(crate::Problem {
-                    at: url,
-                    message: format!("could not be fetched: {e}"),
+/// What a GET within the scope brought.
+struct Fetched {
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+/// GETs `url` within `scope`, following redirects that stay within it, at most
+/// [`MAX_REDIRECTS`], within [`crate::MAX_FILE_BYTES`].
+fn get(fetch: &dyn Fetch, scope: &Scope, url: &str, accept: &str) -> Result<Fetched, FetchError> {
+    let mut hop = scope.permit(url)?;
+    for _ in 0..=MAX_REDIRECTS {
+        match fetch.get(&hop, accept, crate::MAX_FILE_BYTES)? {
+            Answer::Body {
+                content_type,
+                bytes,
+            } => {
+                return Ok(Fetched {
+                    content_type,
+                    bytes,
                 });
-                break;
             }
-        };
-        next = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v["links"]["next"].as_str().map(str::to_owned));
-        out.push((url, text));
+            Answer::Redirect { location } => {
+                let next = hop.join(&location)?;
+                hop = scope
+                    .permit(&next)
+                    .map_err(|r| r.redirected_from(hop.as_str()))?;
+            }
+        }
     }
-    out
+    Err(FetchError::Failed(format!(
+        "more than {MAX_REDIRECTS} redirects"
+    )))
+}
+
+/// A page's text, or the problem that stops its list.
+fn get_page(fetch: &dyn Fetch, scope: &Scope, url: &str) -> Result<String, Problem> {
+    let problem = |message: String| Problem {
+        at: url.to_owned(),
+        message,
+    };
+    let fetched = get(fetch, scope, url, "application/json").map_err(|e| problem(e.to_string()))?;
+    String::from_utf8(fetched.bytes).map_err(|e| {
+        problem(format!(
+            "the page is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// The pages of one list, one at a time.
+struct List {
+    next: Option<String>,
+    seen: HashSet<String>,
+}
+
+impl List {
+    fn new(first: String) -> Self {
+        Self {
+            next: Some(first),
+            seen: HashSet::new(),
+        }
+    }
+
+    /// The next page's URL and text; `None` at the end of the list, or when a page could not be
+    /// had (then the report says why).
+    fn next(
+        &mut self,
+        fetch: &dyn Fetch,
+        scope: &Scope,
+        report: &mut Report,
+    ) -> Option<(String, String)> {
+        let url = self.next.take()?;
+        if self.seen.len() >= MAX_PAGES || !self.seen.insert(url.clone()) {
+            return None;
+        }
+        match get_page(fetch, scope, &url) {
+            Ok(text) => {
+                self.next = serde_json::from_str::<Value>(&text)
+                    .ok()
+                    .and_then(|v| v["links"]["next"].as_str().map(str::to_owned));
+                Some((url, text))
+            }
+            Err(problem) => {
+                report.failed.push(problem);
+                None
+            }
+        }
+    }
 }
 
 /// Harvests an endpoint into the store.
@@ -100,6 +231,16 @@ pub async fn harvest(
     progress: &mut dyn Progress,
 ) -> Result<Report, StoreError> {
     let mut report = Report::default();
+    let scope = match Scope::new(&target.url, &target.allowed) {
+        Ok(scope) => scope,
+        Err(refusal) => {
+            report.failed.push(Problem {
+                at: target.url.clone(),
+                message: refusal.to_string(),
+            });
+            return Ok(report);
+        }
+    };
     let since = match target.since {
         Some(since) => Some(since),
         None => {
@@ -112,13 +253,10 @@ pub async fn harvest(
                 .map(|t| t.with_timezone(&Utc))
         }
     };
-    let entry = match fetch.get(&target.url) {
+    let entry = match get_page(fetch, &scope, &target.url) {
         Ok(text) => text,
-        Err(e) => {
-            report.failed.push(crate::Problem {
-                at: target.url.clone(),
-                message: format!("could not be fetched: {e}"),
-            });
+        Err(problem) => {
+            report.failed.push(problem);
             return Ok(report);
         }
     };
@@ -131,14 +269,17 @@ pub async fn harvest(
             return Ok(report);
         }
     };
+    drop(entry);
     // A System names its body list; otherwise the URL is taken as the body list itself.
     let bodies_url = entry_json["body"]
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| target.url.clone());
-    let mut loaded: Vec<Loaded> = Vec::new();
+    let mut sink = Sink::new(store, options).await?;
+    let mut budget = MAX_DOWNLOADS;
     let mut lists: Vec<(u8, String)> = Vec::new();
-    for (url, text) in pages(fetch, &bodies_url, &mut report) {
+    let mut body_pages = List::new(bodies_url);
+    while let Some((url, text)) = body_pages.next(fetch, &scope, &mut report) {
         if let Ok(page) = parse_json(&text) {
             let bodies: Vec<&Value> = match &page["data"] {
                 Value::Array(items) => items.iter().collect(),
@@ -153,24 +294,55 @@ pub async fn harvest(
                     (4, "meeting"),
                 ] {
                     if let Some(list) = body[field].as_str() {
-                        lists.push((rank, list.to_owned()));
+                        if lists.len() < MAX_LISTS {
+                            lists.push((rank, list.to_owned()));
+                        } else {
+                            report.failed.push(Problem {
+                                at: list.to_owned(),
+                                message: format!(
+                                    "not read: a harvest reads at most {MAX_LISTS} lists"
+                                ),
+                            });
+                        }
                     }
                 }
             }
         }
-        load(&mut loaded, &mut report, url, &text, 0, options);
+        let page = load(&mut report, url, &text, 0, options);
+        drop(text);
+        apply_page(
+            &mut sink,
+            fetch,
+            &scope,
+            page,
+            &mut budget,
+            progress,
+            &mut report,
+        )
+        .await?;
     }
+    // Organisations before the people who sit on them, papers before the meetings that
+    // consider them, whichever body lists them.
     lists.sort();
+    lists.dedup();
     for (rank, list) in lists {
-        for (url, text) in pages(fetch, &with_since(&list, since), &mut report) {
-            load(&mut loaded, &mut report, url, &text, rank, options);
+        let mut pages = List::new(with_since(&list, since));
+        while let Some((url, text)) = pages.next(fetch, &scope, &mut report) {
+            let page = load(&mut report, url, &text, rank, options);
+            drop(text);
+            apply_page(
+                &mut sink,
+                fetch,
+                &scope,
+                page,
+                &mut budget,
+                progress,
+                &mut report,
+            )
+            .await?;
         }
     }
-    let mut budget = MAX_DOWNLOADS;
-    for page in &mut loaded {
-        download(fetch, &mut page.batch, &mut budget);
-    }
-    crate::apply_loaded(store, loaded, options, progress, &mut report).await?;
+    drop(sink);
     if report.failed.is_empty() && !options.dry_run {
         let mut writer = store.begin().await?;
         writer
@@ -186,70 +358,112 @@ pub async fn harvest(
     Ok(report)
 }
 
-/// Fetches the report files a page's documents link to and reads their digest, size and text
-/// (documents::extract), within [`MAX_DOWNLOADS`] a harvest; a file that cannot be fetched or read
-/// leaves its document with the link only, and is noted.
-fn download(fetch: &dyn Fetch, batch: &mut crate::model::Batch, budget: &mut usize) {
+/// Fetches the report files a parsed page links to, then applies the page.
+async fn apply_page(
+    sink: &mut Sink<'_>,
+    fetch: &dyn Fetch,
+    scope: &Scope,
+    page: Option<Loaded>,
+    budget: &mut usize,
+    progress: &mut dyn Progress,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let Some(mut page) = page else {
+        return Ok(());
+    };
+    download(fetch, scope, &mut page.batch, budget);
+    sink.apply(vec![page], None, progress, report).await
+}
+
+/// Fetches the report files a page's documents link to and reads their digest, size, media type
+/// and text (documents::extract_fetched), within [`MAX_DOWNLOADS`] a harvest and
+/// [`MAX_PAGE_TEXT_BYTES`] a page; a file that cannot be fetched or read leaves its document
+/// with the link only, and is noted.
+fn download(fetch: &dyn Fetch, scope: &Scope, batch: &mut crate::model::Batch, budget: &mut usize) {
+    let mut text_left = MAX_PAGE_TEXT_BYTES;
     for (index, url) in std::mem::take(&mut batch.downloads) {
-        if *budget == 0 {
-            batch.note(
-                String::new(),
-                format!("{url}: not fetched, {MAX_DOWNLOADS} files were fetched already"),
-            );
-            continue;
-        }
-        *budget -= 1;
         let at = batch
             .records
             .get(index)
             .map(|r| r.at.clone())
             .unwrap_or_default();
-        let read = fetch
-            .get_bytes(&url)
-            .and_then(|bytes| crate::documents::extract(&url, &bytes));
-        match (read, batch.records.get_mut(index).map(|r| &mut r.draft)) {
-            (
-                Ok(extracted),
-                Some(crate::model::Draft::Document {
-                    media_type,
-                    size_bytes,
-                    sha256,
-                    text,
-                    ..
-                }),
-            ) => {
-                *size_bytes = extracted.size_bytes;
-                *sha256 = Some(extracted.sha256);
-                if media_type == "application/octet-stream" {
-                    *media_type = extracted.media_type;
-                }
-                *text = extracted.text;
-            }
-            (Err(e), _) => batch.note(
+        if *budget == 0 {
+            batch.note(
                 at,
-                format!("{url}: {e}; the document keeps its link without text"),
-            ),
-            _ => {}
+                format!("{url}: not fetched, {MAX_DOWNLOADS} files were fetched already"),
+            );
+            continue;
+        }
+        if text_left == 0 {
+            batch.note(
+                at,
+                format!(
+                    "{url}: not fetched, this page's documents hold {} MiB of text already",
+                    MAX_PAGE_TEXT_BYTES / 1024 / 1024
+                ),
+            );
+            continue;
+        }
+        *budget -= 1;
+        let read = get(fetch, scope, &url, "*/*")
+            .map_err(|e| e.about(&url))
+            .and_then(|f| {
+                crate::documents::extract_fetched(f.content_type.as_deref(), &f.bytes)
+                    .map_err(|e| format!("{url}: {e}"))
+            });
+        let mut extracted = match read {
+            Ok(extracted) => extracted,
+            Err(e) => {
+                batch.note(at, format!("{e}; the document keeps its link without text"));
+                continue;
+            }
+        };
+        if extracted.text.len() > text_left {
+            extracted.text = String::new();
+            batch.note(
+                at,
+                format!(
+                    "{url}: its text was not kept, this page's documents hold {} MiB of text \
+                     already",
+                    MAX_PAGE_TEXT_BYTES / 1024 / 1024
+                ),
+            );
+        }
+        text_left -= extracted.text.len();
+        if let Some(crate::model::Draft::Document {
+            media_type,
+            size_bytes,
+            sha256,
+            text,
+            ..
+        }) = batch.records.get_mut(index).map(|r| &mut r.draft)
+        {
+            *size_bytes = extracted.size_bytes;
+            *sha256 = Some(extracted.sha256);
+            *media_type = extracted.media_type;
+            *text = extracted.text;
         }
     }
 }
 
 fn load(
-    loaded: &mut Vec<Loaded>,
     report: &mut Report,
     url: String,
     text: &str,
     rank: u8,
     options: &Options,
-) {
+) -> Option<Loaded> {
     match oparl::parse(text, None, options) {
-        Ok(batch) => loaded.push(Loaded {
+        Ok(batch) => Some(Loaded {
             path: PathBuf::from(&url),
             batch,
             order: (rank, None, None),
         }),
-        Err(e) => report
-            .failed
-            .push(crate::apply::problem(&url, &e.at, &e.message)),
+        Err(e) => {
+            report
+                .failed
+                .push(crate::apply::problem(&url, &e.at, &e.message));
+            None
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod legistar;
 pub mod minutes;
 pub mod model;
 pub mod oparl;
+pub mod scope;
 pub mod text;
 
 pub use apply::{Applier, Tally};
@@ -364,68 +365,109 @@ pub async fn run(
 /// Applies parsed files in the order given, in groups, into `report`.
 async fn apply_loaded(
     store: &dyn Store,
-    mut loaded: Vec<Loaded>,
+    loaded: Vec<Loaded>,
     options: &Options,
     progress: &mut dyn Progress,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    unify_shared_records(loaded.iter_mut().map(|l| &mut l.batch));
-    let mut applier = Applier::new(store, options.today).await?;
-    let mut dry_writer = if options.dry_run {
-        Some(store.begin().await?)
-    } else {
-        None
-    };
     let total = loaded.len();
-    let names: Vec<String> = loaded.iter().map(|l| display(&l.path)).collect();
-    let mut start = 0;
-    while start < total {
-        // A group of files shares a unit of work; a dry run goes file by file (in its one unit
-        // of work) so that a failure is the file's own.
-        let mut end = start + 1;
-        let mut records = loaded[start].batch.records.len();
-        while !options.dry_run
-            && end < total
-            && end - start < GROUP_FILES
-            && records + loaded[end].batch.records.len() <= GROUP_RECORDS
-        {
-            records += loaded[end].batch.records.len();
-            end += 1;
-        }
-        let group: Vec<(&str, &model::Batch)> = (start..end)
-            .map(|i| (names[i].as_str(), &loaded[i].batch))
-            .collect();
-        let results = match dry_writer.as_mut() {
-            Some(w) => vec![
-                applier
-                    .apply_within(&group, w.as_mut())
-                    .await
-                    .map(|mut t| t.pop().unwrap_or_default()),
-            ],
-            None => applier.apply_files(&group).await,
-        };
-        let mut stop = false;
-        for (i, result) in (start..end).zip(results) {
-            match result {
-                Ok(tally) => report.tally.add(tally),
-                Err(e) => {
-                    report.failed.push(Problem {
-                        at: names[i].clone(),
-                        message: format!("nothing of this file was imported: {e}"),
-                    });
-                    stop = options.dry_run;
-                }
-            }
-            report.files += 1;
-            progress.file_done(i + 1, total, &loaded[i].path);
-        }
-        if stop {
-            break;
-        }
-        start = end;
+    let mut sink = Sink::new(store, options).await?;
+    sink.apply(loaded, Some(total), progress, report).await
+}
+
+/// Applies parsed files as they come, in groups, into a report: a folder import hands it every
+/// file at once, a harvest one page at a time, so that no more than a page is held. A dry run
+/// applies everything in one unit of work that is never committed, so that a later page still
+/// finds what an earlier one would have created.
+struct Sink<'a> {
+    applier: Applier<'a>,
+    dry_writer: Option<Box<dyn witan_store::Writer>>,
+    options: &'a Options,
+    /// Files applied so far.
+    done: usize,
+    /// A dry run stops at its first failing file (its unit of work is then spoilt).
+    stopped: bool,
+}
+
+impl<'a> Sink<'a> {
+    async fn new(store: &'a dyn Store, options: &'a Options) -> Result<Self, StoreError> {
+        Ok(Self {
+            applier: Applier::new(store, options.today).await?,
+            dry_writer: if options.dry_run {
+                Some(store.begin().await?)
+            } else {
+                None
+            },
+            options,
+            done: 0,
+            stopped: false,
+        })
     }
-    drop(dry_writer);
-    Ok(())
+
+    /// Applies `loaded` in the order given; `total` is the number of files of the whole run
+    /// where it is known, for the progress bar.
+    async fn apply(
+        &mut self,
+        mut loaded: Vec<Loaded>,
+        total: Option<usize>,
+        progress: &mut dyn Progress,
+        report: &mut Report,
+    ) -> Result<(), StoreError> {
+        if self.stopped {
+            return Ok(());
+        }
+        unify_shared_records(loaded.iter_mut().map(|l| &mut l.batch));
+        let dry_run = self.options.dry_run;
+        let count = loaded.len();
+        let names: Vec<String> = loaded.iter().map(|l| display(&l.path)).collect();
+        let mut start = 0;
+        while start < count {
+            // A group of files shares a unit of work; a dry run goes file by file (in its one
+            // unit of work) so that a failure is the file's own.
+            let mut end = start + 1;
+            let mut records = loaded[start].batch.records.len();
+            while !dry_run
+                && end < count
+                && end - start < GROUP_FILES
+                && records + loaded[end].batch.records.len() <= GROUP_RECORDS
+            {
+                records += loaded[end].batch.records.len();
+                end += 1;
+            }
+            let group: Vec<(&str, &model::Batch)> = (start..end)
+                .map(|i| (names[i].as_str(), &loaded[i].batch))
+                .collect();
+            let results = match self.dry_writer.as_mut() {
+                Some(w) => vec![
+                    self.applier
+                        .apply_within(&group, w.as_mut())
+                        .await
+                        .map(|mut t| t.pop().unwrap_or_default()),
+                ],
+                None => self.applier.apply_files(&group).await,
+            };
+            for (i, result) in (start..end).zip(results) {
+                match result {
+                    Ok(tally) => report.tally.add(tally),
+                    Err(e) => {
+                        report.failed.push(Problem {
+                            at: names[i].clone(),
+                            message: format!("nothing of this file was imported: {e}"),
+                        });
+                        self.stopped = dry_run;
+                    }
+                }
+                report.files += 1;
+                self.done += 1;
+                progress.file_done(self.done, total.unwrap_or(self.done), &loaded[i].path);
+            }
+            if self.stopped {
+                break;
+            }
+            start = end;
+        }
+        Ok(())
+    }
 }
 
 /// A record several files describe (the committee every set of minutes names, a person at many

@@ -40,8 +40,18 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
     /// Harvest a live OParl endpoint (its System URL, or a Body list URL) instead of files.
+    /// witan fetches only from this URL's origin (scheme, host and port) and from the hosts
+    /// allowed with --allow-host, follows at most 5 redirects, each checked again, and connects
+    /// to no loopback, private, link-local or other non-public address, unless the URL gives the
+    /// address itself or the host is allowed with --allow-host.
     #[arg(long, value_name = "URL", conflicts_with = "paths")]
     pub url: Option<String>,
+    /// With --url: also fetch from this host (report files on another server), whatever its
+    /// addresses, so also a server on your own network or this machine (--allow-host
+    /// 127.0.0.1:8080). HOST alone means its ports 80 and 443; an IPv6 address in brackets,
+    /// [::1]:8080. Repeat for more hosts.
+    #[arg(long, value_name = "HOST[:PORT]", requires = "url")]
+    pub allow_host: Vec<witan_import::scope::AllowedHost>,
     /// With --url: ask only for objects modified since this instant (RFC 3339, e.g.
     /// 2026-01-01T00:00:00Z). By default the time of the last complete harvest of the endpoint.
     #[arg(long, value_name = "INSTANT", requires = "url")]
@@ -51,41 +61,142 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 }
 
-/// Fetches over HTTP(S) with ureq (rustls), within the importer's size limit.
+/// Fetches over HTTP(S) with ureq (rustls), one hop at a time (the harvest follows redirects
+/// itself), connecting only to the addresses [`Guard`] kept.
 struct Http(ureq::Agent);
 
 impl Http {
-    /// The body of a successful GET, limited to what the importer reads.
-    fn body(&self, url: &str, accept: &str) -> Result<ureq::Body, String> {
-        let response = self
-            .0
-            .get(url)
-            .header("Accept", accept)
-            .call()
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("the server answered {status}"));
+    fn new(scope: witan_import::scope::Scope) -> Self {
+        use std::time::Duration;
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            // A proxy would resolve the host itself, past the address rule.
+            .proxy(None)
+            .timeout_resolve(Some(Duration::from_secs(10)))
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_recv_response(Some(Duration::from_secs(30)))
+            .timeout_global(Some(Duration::from_secs(120)))
+            .user_agent(concat!("witan/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Self(ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            Guard {
+                scope,
+                resolver: ureq::unversioned::resolver::DefaultResolver::default(),
+            },
+        ))
+    }
+}
+
+/// Resolves a host and keeps only the addresses the harvest's address rule allows, so that the
+/// connection goes to an address that was checked (a second look-up could be answered
+/// differently by a rebinding DNS server). ureq asks it for every new connection.
+#[derive(Debug)]
+struct Guard {
+    scope: witan_import::scope::Scope,
+    resolver: ureq::unversioned::resolver::DefaultResolver,
+}
+
+impl ureq::unversioned::resolver::Resolver for Guard {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let refused = |refusal: witan_import::scope::Refusal| {
+            ureq::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                refusal,
+            ))
+        };
+        let url = uri.to_string();
+        let scheme = uri.scheme_str().unwrap_or_default();
+        let host = uri.host().unwrap_or_default();
+        let port = uri
+            .port_u16()
+            .unwrap_or(if scheme == "https" { 443 } else { 80 });
+        let rule = self
+            .scope
+            .address_rule(&url, scheme, host, port)
+            .map_err(refused)?;
+        let resolved = self.resolver.resolve(uri, config, timeout)?;
+        let kept = rule.keep(&url, host, &resolved).map_err(refused)?;
+        let mut addresses = self.resolver.empty();
+        for address in kept {
+            addresses.push(address);
         }
-        Ok(response.into_body())
+        Ok(addresses)
     }
 }
 
 impl witan_import::harvest::Fetch for Http {
-    fn get(&self, url: &str) -> Result<String, String> {
-        self.body(url, "application/json")?
+    fn get(
+        &self,
+        url: &witan_import::scope::Permitted,
+        accept: &str,
+        limit: u64,
+    ) -> Result<witan_import::harvest::Answer, witan_import::harvest::FetchError> {
+        use witan_import::harvest::{Answer, FetchError};
+        let failed = |e: ureq::Error| match e {
+            ureq::Error::Io(e)
+                if e.get_ref()
+                    .is_some_and(|e| e.is::<witan_import::scope::Refusal>()) =>
+            {
+                match e
+                    .into_inner()
+                    .and_then(|e| e.downcast::<witan_import::scope::Refusal>().ok())
+                {
+                    Some(refusal) => FetchError::Refused(*refusal),
+                    None => FetchError::Failed("refused".to_owned()),
+                }
+            }
+            ureq::Error::BodyExceedsLimit(_) => {
+                FetchError::Failed(format!("the answer is larger than {limit} bytes"))
+            }
+            e => FetchError::Failed(e.to_string()),
+        };
+        let response = self
+            .0
+            .get(url.as_str())
+            .header("Accept", accept)
+            .call()
+            .map_err(failed)?;
+        let status = response.status();
+        if status.is_redirection() {
+            return match response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+            {
+                Some(location) => Ok(Answer::Redirect {
+                    location: location.to_owned(),
+                }),
+                None => Err(FetchError::Failed(format!(
+                    "the server answered {status} without a Location"
+                ))),
+            };
+        }
+        if !status.is_success() {
+            return Err(FetchError::Failed(format!("the server answered {status}")));
+        }
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|c| c.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response
+            .into_body()
             .with_config()
-            .limit(witan_import::MAX_FILE_BYTES)
-            .read_to_string()
-            .map_err(|e| e.to_string())
-    }
-
-    fn get_bytes(&self, url: &str) -> Result<Vec<u8>, String> {
-        self.body(url, "*/*")?
-            .with_config()
-            .limit(witan_import::MAX_FILE_BYTES)
+            .limit(limit)
             .read_to_vec()
-            .map_err(|e| e.to_string())
+            .map_err(failed)?;
+        Ok(Answer::Body {
+            content_type,
+            bytes,
+        })
     }
 }
 
@@ -123,21 +234,17 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     };
     let report = match &args.url {
         Some(url) => {
-            let agent = ureq::Agent::new_with_config(
-                ureq::Agent::config_builder()
-                    .http_status_as_error(false)
-                    .timeout_global(Some(std::time::Duration::from_secs(60)))
-                    .user_agent(concat!("witan/", env!("CARGO_PKG_VERSION")))
-                    .build(),
-            );
             let target = witan_import::harvest::Harvest {
                 url: url.clone(),
+                allowed: args.allow_host.clone(),
                 since: args.since,
                 now: chrono::Utc::now(),
             };
+            let scope = witan_import::scope::Scope::new(url, &args.allow_host)
+                .map_err(|refusal| anyhow::anyhow!("{refusal}"))?;
             witan_import::harvest::harvest(
                 store.as_ref(),
-                &Http(agent),
+                &Http::new(scope),
                 &target,
                 &options,
                 &mut progress,

@@ -539,91 +539,158 @@ fn imported_minutes_appear_on_the_site_and_a_second_import_changes_nothing() {
     assert!(first.to_string().contains("ICS Board"), "{beds}");
 }
 
-/// A small OParl server on 127.0.0.1 for the harvest test: a System, one Body, its organisations
-/// and two pages of meetings; lists asked with `modified_since` are empty (nothing changed). It
-/// records the paths asked for, answers at most 100 requests and stops when dropped.
-struct OparlServer {
-    base: String,
-    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+/// What a [`TinyServer`] answers to one request.
+struct Reply {
+    status: &'static str,
+    headers: String,
+    body: String,
 }
 
-impl Drop for OparlServer {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        let _ = std::net::TcpStream::connect(self.base.trim_start_matches("http://"));
+impl Reply {
+    fn json(value: serde_json::Value) -> Self {
+        Self {
+            status: "200 OK",
+            headers: "Content-Type: application/json\r\n".to_owned(),
+            body: value.to_string(),
+        }
+    }
+
+    fn text(body: &str) -> Self {
+        Self {
+            status: "200 OK",
+            headers: "Content-Type: text/plain; charset=utf-8\r\n".to_owned(),
+            body: body.to_owned(),
+        }
+    }
+
+    fn redirect(location: &str) -> Self {
+        Self {
+            status: "302 Found",
+            headers: format!("Location: {location}\r\n"),
+            body: String::new(),
+        }
     }
 }
 
-fn oparl_server() -> OparlServer {
+/// A tiny HTTP server on 127.0.0.1 for the harvest tests: `route` answers each request from the
+/// server's base URL (`http://HOST:PORT`, with the host name given) and the path asked for. It
+/// records the paths asked for and counts connections, answers at most 100, waits at most five
+/// seconds for a request, and stops when dropped.
+struct TinyServer {
+    base: String,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    address: std::net::SocketAddr,
+}
+
+impl Drop for TinyServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.address);
+    }
+}
+
+impl TinyServer {
+    fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+fn tiny_server(host: &str, route: impl Fn(&str, &str) -> Reply + Send + 'static) -> TinyServer {
     use std::io::{Read, Write};
+    use std::sync::atomic::Ordering::SeqCst;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let (b, a, s) = (base.clone(), asked.clone(), stop.clone());
+    let address = listener.local_addr().expect("addr");
+    let base = format!("http://{host}:{}", address.port());
+    let server = TinyServer {
+        base: base.clone(),
+        asked: Default::default(),
+        connections: Default::default(),
+        stop: Default::default(),
+        address,
+    };
+    let (asked, connections, stop) = (
+        server.asked.clone(),
+        server.connections.clone(),
+        server.stop.clone(),
+    );
     std::thread::spawn(move || {
-        let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
         for stream in listener.incoming().take(100) {
-            if s.load(std::sync::atomic::Ordering::SeqCst) {
+            if stop.load(SeqCst) {
                 break;
             }
+            connections.fetch_add(1, SeqCst);
             let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
             let mut head = Vec::new();
             let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+            while !head.ends_with(b"\r\n\r\n")
+                && head.len() < 16 * 1024
+                && stream.read(&mut byte).is_ok_and(|n| n == 1)
+            {
                 head.push(byte[0]);
             }
             let head = String::from_utf8_lossy(&head).into_owned();
             let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            a.lock().expect("lock").push(path.clone());
-            let changed_only = path.contains("modified_since=");
-            let route = path.split('?').next().unwrap_or_default();
-            let meeting = |id: u32| {
-                serde_json::json!({"id": format!("{b}/meeting/{id}"), "type": t("Meeting"),
-                    "start": "2021-10-11T10:00:00+01:00",
-                    "organization": [format!("{b}/organization/1")],
-                    "agendaItem": [{"id": format!("{b}/agendaitem/{id}"), "type": t("AgendaItem"),
-                        "number": "1", "name": format!("Harvested item {id}"),
-                        "auxiliaryFile": [{"id": format!("{b}/file/{id}"), "type": t("File"),
-                            "name": "Winter report", "mimeType": "text/plain",
-                            "accessUrl": format!("{b}/files/report-{id}.txt")}]}]})
-            };
-            let body = match (route, changed_only) {
-                (file, _) if file.starts_with("/files/") => {
-                    "Forty one step down beds are planned for the winter."
-                        .to_owned()
-                        .into()
-                }
-                ("/system", _) => serde_json::json!({"id": format!("{b}/system"),
-                    "type": t("System"), "body": format!("{b}/bodies")}),
-                ("/bodies", _) => serde_json::json!({"data": [{"id": format!("{b}/body/1"),
-                    "type": t("Body"), "name": "Harvest Council",
-                    "organization": format!("{b}/organizations"),
-                    "meeting": format!("{b}/meetings")}], "links": {}}),
-                (_, true) => serde_json::json!({"data": [], "links": {}}),
-                ("/organizations", false) => serde_json::json!({"data": [{
-                    "id": format!("{b}/organization/1"), "type": t("Organization"),
-                    "body": format!("{b}/body/1"), "name": "Harvest Committee"}], "links": {}}),
-                ("/meetings", false) if path.contains("page=2") => {
-                    serde_json::json!({"data": [meeting(2)], "links": {}})
-                }
-                ("/meetings", false) => serde_json::json!({"data": [meeting(1)],
-                    "links": {"next": format!("{b}/meetings?page=2")}}),
-                _ => serde_json::json!({"error": "not found"}),
-            };
-            let body = match body {
-                serde_json::Value::String(text) => text,
-                json => json.to_string(),
-            };
+            asked.lock().expect("lock").push(path.clone());
+            let reply = route(&base, &path);
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
+                "HTTP/1.1 {}\r\n{}Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+                reply.status,
+                reply.headers,
+                reply.body.len(),
+                reply.body
             );
         }
     });
-    OparlServer { base, asked, stop }
+    server
+}
+
+fn oparl_type(kind: &str) -> String {
+    format!("https://schema.oparl.org/1.1/{kind}")
+}
+
+/// A small OParl server for the harvest test: a System, one Body, its organisations and two
+/// pages of meetings; lists asked with `modified_since` are empty (nothing changed).
+fn oparl_server() -> TinyServer {
+    let t = oparl_type;
+    tiny_server("127.0.0.1", move |b, path| {
+        let changed_only = path.contains("modified_since=");
+        let route = path.split('?').next().unwrap_or_default();
+        let meeting = |id: u32| {
+            serde_json::json!({"id": format!("{b}/meeting/{id}"), "type": t("Meeting"),
+                "start": "2021-10-11T10:00:00+01:00",
+                "organization": [format!("{b}/organization/1")],
+                "agendaItem": [{"id": format!("{b}/agendaitem/{id}"), "type": t("AgendaItem"),
+                    "number": "1", "name": format!("Harvested item {id}"),
+                    "auxiliaryFile": [{"id": format!("{b}/file/{id}"), "type": t("File"),
+                        "name": "Winter report", "mimeType": "text/plain",
+                        "accessUrl": format!("{b}/files/report-{id}.txt")}]}]})
+        };
+        Reply::json(match (route, changed_only) {
+            (file, _) if file.starts_with("/files/") => {
+                return Reply::text("Forty one step down beds are planned for the winter.");
+            }
+            ("/system", _) => serde_json::json!({"id": format!("{b}/system"),
+                "type": t("System"), "body": format!("{b}/bodies")}),
+            ("/bodies", _) => serde_json::json!({"data": [{"id": format!("{b}/body/1"),
+                "type": t("Body"), "name": "Harvest Council",
+                "organization": format!("{b}/organizations"),
+                "meeting": format!("{b}/meetings")}], "links": {}}),
+            (_, true) => serde_json::json!({"data": [], "links": {}}),
+            ("/organizations", false) => serde_json::json!({"data": [{
+                "id": format!("{b}/organization/1"), "type": t("Organization"),
+                "body": format!("{b}/body/1"), "name": "Harvest Committee"}], "links": {}}),
+            ("/meetings", false) if path.contains("page=2") => {
+                serde_json::json!({"data": [meeting(2)], "links": {}})
+            }
+            ("/meetings", false) => serde_json::json!({"data": [meeting(1)],
+                "links": {"next": format!("{b}/meetings?page=2")}}),
+            _ => serde_json::json!({"error": "not found"}),
+        })
+    })
 }
 
 #[test]
@@ -680,6 +747,163 @@ fn an_oparl_endpoint_is_harvested_and_a_second_harvest_asks_only_for_changes() {
         |v| v["total"].as_u64().unwrap_or(0) > 0,
     );
     assert!(found.to_string().contains("Winter report"), "{found}");
+}
+
+/// A harvested endpoint that names another server: a list of papers there, a `links.next` to it,
+/// a File whose `accessUrl` is there, and a redirect to it. The other server stands for a cloud
+/// metadata service or an intranet page: witan must never connect to it, must say what it
+/// refused, and nothing of it may become searchable. Before, witan followed all four and
+/// published the answers as document text.
+#[test]
+fn harvest_does_not_follow_links_or_redirects_to_other_hosts() {
+    let secret = "metadata credential zebra quartz";
+    let elsewhere = tiny_server("127.0.0.1", move |_, _| Reply::text(secret));
+    let e = elsewhere.base.clone();
+    let t = oparl_type;
+    let endpoint = tiny_server("127.0.0.1", move |b, path| match path {
+        "/system" => Reply::json(serde_json::json!({"id": format!("{b}/system"),
+            "type": t("System"), "body": format!("{b}/bodies")})),
+        "/bodies" => Reply::json(serde_json::json!({"data": [{"id": format!("{b}/body/1"),
+            "type": t("Body"), "name": "Hostile Council",
+            "organization": format!("{b}/organizations"),
+            "paper": format!("{e}/papers"),
+            "meeting": format!("{b}/meetings")}], "links": {}})),
+        "/organizations" => Reply::json(serde_json::json!({"data": [{
+            "id": format!("{b}/organization/1"), "type": t("Organization"),
+            "body": format!("{b}/body/1"), "name": "Hostile Committee"}], "links": {}})),
+        "/meetings" => Reply::json(serde_json::json!({"data": [{
+            "id": format!("{b}/meeting/1"), "type": t("Meeting"),
+            "start": "2021-10-11T10:00:00+01:00",
+            "organization": [format!("{b}/organization/1")],
+            "agendaItem": [{"id": format!("{b}/agendaitem/1"), "type": t("AgendaItem"),
+                "number": "1", "name": "Harvested item",
+                "auxiliaryFile": [
+                    {"id": format!("{b}/file/1"), "type": t("File"), "name": "Credentials",
+                        "mimeType": "text/plain", "accessUrl": format!("{e}/latest/meta-data")},
+                    {"id": format!("{b}/file/2"), "type": t("File"), "name": "Moved",
+                        "mimeType": "text/plain", "accessUrl": format!("{b}/moved")},
+                    {"id": format!("{b}/file/3"), "type": t("File"), "name": "Winter report",
+                        "mimeType": "application/pdf", "accessUrl": format!("{b}/report")}]}]}],
+            "links": {"next": format!("{e}/meetings?page=2")}})),
+        "/moved" => Reply::redirect(&format!("{e}/latest/user-data")),
+        "/report" => Reply::text("Forty one step down beds are planned for the winter."),
+        _ => Reply::json(serde_json::json!({"error": "not found"})),
+    });
+    let e = elsewhere.base.clone();
+    let port = endpoint.base.trim_start_matches("http://127.0.0.1:");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let output = witan()
+        .args([
+            "import",
+            "--json",
+            "--url",
+            &format!("{}/system", endpoint.base),
+        ])
+        .args(["--allow-host", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(&data)
+        .output()
+        .expect("run import --url");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+
+    assert_eq!(elsewhere.connections(), 0, "the other server was reached");
+    // The harvest is incomplete, so it says so and is not remembered as complete.
+    assert!(!output.status.success(), "{stderr}");
+    let refused = |at: &str, then: &str| {
+        let expected = format!(
+            "refused {at}{then}: not the harvested origin ({}) nor a host allowed with \
+             --allow-host",
+            endpoint.base
+        );
+        assert!(
+            report.to_string().contains(&expected),
+            "{expected}\n{report:#}"
+        );
+    };
+    refused(&format!("{e}/papers"), "");
+    refused(&format!("{e}/meetings?page=2"), "");
+    refused(&format!("{e}/latest/meta-data"), "");
+    refused(
+        &format!("{e}/latest/user-data"),
+        &format!(" (redirected from {}/moved)", endpoint.base),
+    );
+    let failed: Vec<&str> = report["failed"]
+        .as_array()
+        .expect("failed")
+        .iter()
+        .filter_map(|p| p["at"].as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [format!("{e}/papers"), format!("{e}/meetings?page=2")],
+        "{report:#}"
+    );
+    // What the endpoint itself serves did land: the meeting, its item and the report's text.
+    assert_eq!(report["tally"]["created"]["meeting"], 1, "{report:#}");
+    assert_eq!(report["tally"]["created"]["document"], 3, "{report:#}");
+
+    let site = serve(&data);
+    let found = wait_for_json(
+        &agent(),
+        &format!("{}/api/v1/search?q=forty+one+step+down+beds", site.base),
+        |v| v["total"].as_u64().unwrap_or(0) > 0,
+    );
+    assert!(found.to_string().contains("Winter report"), "{found}");
+    let (status, body) = fetch(
+        &agent(),
+        &format!("{}/api/v1/search?q=zebra+quartz", site.base),
+    );
+    assert_eq!(status, 200, "{body}");
+    let leaked: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(leaked["total"], 0, "{leaked}");
+    assert_eq!(elsewhere.connections(), 0, "the other server was reached");
+}
+
+/// An endpoint named by a host name is held to the address rule like any other host: its owner
+/// answers for the name and could point it at a loopback or link-local address. Named on the
+/// command line with --allow-host, the same server is harvested.
+#[test]
+fn a_harvest_connects_to_a_named_loopback_host_only_when_allowed() {
+    let server = tiny_server("localhost", |b, path| match path {
+        "/bodies" => Reply::json(serde_json::json!({"data": [{"id": format!("{b}/body/1"),
+            "type": oparl_type("Body"), "name": "Local Council"}], "links": {}})),
+        _ => Reply::json(serde_json::json!({"error": "not found"})),
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let url = format!("{}/bodies", server.base);
+    let host = server.base.trim_start_matches("http://");
+    let refused = witan()
+        .args(["import", "--url", &url, "--data"])
+        .arg(&data)
+        .output()
+        .expect("run import --url");
+    let summary = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{summary}");
+    assert!(
+        summary.contains(&format!("refused {url}: localhost resolves to"))
+            && summary.contains("a loopback address, and is not a host allowed with --allow-host"),
+        "{summary}"
+    );
+    assert_eq!(server.connections(), 0, "{summary}");
+
+    let allowed = witan()
+        .args(["import", "--url", &url, "--allow-host", host, "--data"])
+        .arg(&data)
+        .output()
+        .expect("run import --url");
+    let summary = String::from_utf8_lossy(&allowed.stderr);
+    assert!(allowed.status.success(), "{summary}");
+    assert!(server.connections() > 0, "{summary}");
+
+    let help = witan()
+        .args(["import", "--help"])
+        .output()
+        .expect("run import --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--allow-host <HOST[:PORT]>"), "{help}");
 }
 
 /// The clerk's main journey through the workspace, in headless Chromium with JavaScript switched
