@@ -47,7 +47,9 @@ const browser = await chromium.launch({
   ],
 });
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // witan's Content-Security-Policy allows no scripts; axe-core is the test's own, so these
+  // pages let it in (journey.mjs browses with the policy in force).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
   return context.newPage();

@@ -40,9 +40,12 @@ const fixed = {
 
 const profile = mkdtempSync(join(tmpdir(), 'witan-chromium-'));
 // A fresh profile each run, so Chromium does not stall on a closed network.
+// witan's Content-Security-Policy allows no scripts; axe-core is the test's own, so this
+// browser lets it in (journey.mjs browses with the policy in force).
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  bypassCSP: true,
   args: [
     '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',

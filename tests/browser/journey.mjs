@@ -62,12 +62,19 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   ],
 });
+// What witan's Content-Security-Policy refused (a stylesheet, a form target): the journey runs
+// with the policy in force, so a page it breaks fails here.
+const refused = [];
 // Each context is a reader of its own: its own cookies and its own HTTP cache.
 async function reader() {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
-  return context.newPage();
+  const p = await context.newPage();
+  p.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(`${p.url()}: ${message.text()}`);
+  });
+  return p;
 }
 async function cleanUp() {
   await browser.close().catch(() => {});
@@ -380,6 +387,10 @@ await step('8. sign out', async () => {
   check(new URL(page.url()).pathname === '/login', 'signing out does not lead to /login');
   await open('/workspace');
   check(new URL(page.url()).pathname === '/login', 'the workspace is still open after signing out');
+});
+
+await step('9. nothing was refused by the Content-Security-Policy', async () => {
+  check(refused.length === 0, `refused: ${refused.slice(0, 5).join('; ')}`);
 });
 
 await cleanUp();

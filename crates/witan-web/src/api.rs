@@ -41,9 +41,14 @@ struct ErrorBody {
 
 #[derive(Debug)]
 pub enum Failure {
-    BadParameter { parameter: String, message: String },
+    BadParameter {
+        parameter: String,
+        message: String,
+    },
     NotFound,
     Store(StoreError),
+    /// Too many requests at once, or one that took too long (see `edge`).
+    Busy,
 }
 
 impl From<StoreError> for Failure {
@@ -88,6 +93,12 @@ impl IntoResponse for Failure {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "the service is briefly unavailable; try again in a moment".to_owned(),
+                None,
+            ),
+            Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "witan is busy; try again in a few seconds".to_owned(),
                 None,
             ),
             Self::Store(e) => {
@@ -753,6 +764,68 @@ impl Record for Document {
     }
 }
 
+/// A document as a list shows it: the text cut to an excerpt, so that a page of documents stays
+/// small whatever the documents hold. The whole text is in the document's own answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentEntry {
+    id: i64,
+    name: String,
+    media_type: String,
+    size_bytes: u64,
+    sha256: Option<String>,
+    /// The first characters of the text read from the file (at most 500, cut at a word and
+    /// ended with "…" when the text is longer); `/api/v1/documents/{id}` has the whole text.
+    excerpt: String,
+    /// Whether the excerpt is the whole text.
+    text_complete: bool,
+    item: Option<i64>,
+    issue: Option<i64>,
+    download_url: String,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
+}
+
+/// Characters of a document's text a list entry carries at most.
+const EXCERPT_CHARS: usize = 500;
+
+/// The first `max` characters of `text`, cut after the last whole word and ended with "…", and
+/// whether that is the whole text.
+fn excerpt(text: &str, max: usize) -> (String, bool) {
+    let text = text.trim();
+    let Some((cut, _)) = text.char_indices().nth(max) else {
+        return (text.to_owned(), true);
+    };
+    let head = &text[..cut];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &head[..space],
+        _ => head,
+    };
+    (format!("{}…", head.trim_end()), false)
+}
+
+impl Record for DocumentEntry {
+    const KIND: PublishedKind = PublishedKind::Document;
+    async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
+        let d = Document::read(store, stamp).await?;
+        let (excerpt, text_complete) = excerpt(&d.text, EXCERPT_CHARS);
+        Ok(Self {
+            id: d.id,
+            name: d.name,
+            media_type: d.media_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            excerpt,
+            text_complete,
+            item: d.item,
+            issue: d.issue,
+            download_url: d.download_url,
+            created: d.created,
+            modified: d.modified,
+        })
+    }
+}
+
 impl Record for Decision {
     const KIND: PublishedKind = PublishedKind::Decision;
     async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
@@ -924,13 +997,17 @@ async fn one<T: Record>(store: &PublicStore, raw: &str) -> Answer {
 
 macro_rules! collection {
     ($list:ident, $one:ident, $record:ty, $page:ident, $path:tt, $path_one:tt, $tag:tt, $what:tt) => {
+        collection!($list, $one, $record, $record, $page, $path, $path_one, $tag, $what);
+    };
+    // A list whose entries are a shorter form of the record (`$entry`).
+    ($list:ident, $one:ident, $entry:ty, $record:ty, $page:ident, $path:tt, $path_one:tt, $tag:tt, $what:tt) => {
         /// The shape of a page of this kind (the handler serialises the same fields).
         #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
         #[allow(dead_code)]
         #[doc = concat!("A page of ", $what, ".")]
         pub struct $page {
-            data: Vec<$record>,
+            data: Vec<$entry>,
             /// Pass as `cursor` for the next page; absent on the last page.
             next_cursor: Option<String>,
             /// The next page's address, with the same filters; absent on the last page.
@@ -952,7 +1029,7 @@ macro_rules! collection {
             params: Result<Query<ListParams>, QueryRejection>,
             axum::extract::RawQuery(raw): axum::extract::RawQuery,
         ) -> Answer {
-            list::<$record>(&state.store, $path, params, raw.as_deref()).await
+            list::<$entry>(&state.store, $path, params, raw.as_deref()).await
         }
 
         #[utoipa::path(
@@ -1024,12 +1101,13 @@ collection!(
 collection!(
     documents,
     document,
+    DocumentEntry,
     Document,
     DocumentPage,
     "/api/v1/documents",
     "/api/v1/documents/{id}",
     "documents",
-    "Documents with their text"
+    "Documents with an excerpt of their text (each document's own answer has the whole text)"
 );
 collection!(
     decisions,
@@ -1163,4 +1241,24 @@ pub async fn not_found() -> Response {
 /// The OpenAPI document as the server publishes it, for tests and tools.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn an_excerpt_ends_at_a_word_and_says_when_it_is_whole() {
+        assert_eq!(
+            excerpt("  Budget 2024  ", 500),
+            ("Budget 2024".to_owned(), true)
+        );
+        assert_eq!(
+            excerpt("The budget consultation ends", 15),
+            ("The budget…".to_owned(), false)
+        );
+        // A cut inside one long word keeps its characters whole.
+        let (cut, whole) = excerpt(&"é".repeat(20), 5);
+        assert_eq!((cut.as_str(), whole), ("ééééé…", false));
+    }
 }

@@ -1,9 +1,12 @@
 //! HTTP caching. Every successful page carries an ETag made from its body, and a request that
 //! sends the same tag back gets 304 Not Modified with no body. Rendered pages are kept in a page
 //! cache while the store's generation is unchanged, so a repeated page costs a lookup.
+//!
+//! Only bodies known to be small are held: an answer larger than [`MAX_TAGGED_BYTES`], or one
+//! whose size is not known in advance, streams past both untagged and uncached.
 
 use crate::PublicSite;
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -16,6 +19,29 @@ use witan_store::{PublicStore, StoreError};
 /// Bodies larger than this are passed through untagged rather than held in memory.
 const MAX_TAGGED_BYTES: usize = 8 << 20;
 
+/// A response body, held whole when it is known to be small enough to tag and keep.
+enum Held {
+    Whole(Bytes),
+    Streaming(Body),
+}
+
+/// Holds `body` whole when its size is known to be at most [`MAX_TAGGED_BYTES`]; otherwise hands
+/// it back to stream to the reader as it is.
+async fn hold(body: Body) -> Result<Held, axum::Error> {
+    match body.size_hint().upper() {
+        Some(size) if size <= MAX_TAGGED_BYTES as u64 => {
+            to_bytes(body, MAX_TAGGED_BYTES).await.map(Held::Whole)
+        }
+        _ => Ok(Held::Streaming(body)),
+    }
+}
+
+/// A body that failed while it was being read (a handler's stream broke): logged, and a 500.
+fn broken_body(error: &axum::Error) -> Response {
+    tracing::error!(%error, "reading a response body failed");
+    crate::AppError::Internal("the answer could not be read".to_owned()).into_response()
+}
+
 pub async fn etag(request: Request, next: Next) -> Response {
     let conditional = (request.method() == Method::GET)
         .then(|| request.headers().get(header::IF_NONE_MATCH).cloned())
@@ -26,8 +52,10 @@ pub async fn etag(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_TAGGED_BYTES).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match hold(body).await {
+        Ok(Held::Whole(bytes)) => bytes,
+        Ok(Held::Streaming(body)) => return Response::from_parts(parts, body),
+        Err(e) => return broken_body(&e),
     };
     let digest = sha2::Sha256::digest(&bytes);
     let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
@@ -193,14 +221,19 @@ pub async fn page_cache(
     mut request: Request,
     next: Next,
 ) -> Response {
-    // Open data names the host in its ids (when no public address is configured), so the host
-    // is part of the key.
+    // Open data and feeds name the host and scheme in their links (when no public address is
+    // configured), so both are part of the key.
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    let key = format!("{host}{}", request.uri());
+    let scheme = if crate::auth::came_over_tls(request.headers()) {
+        "https://"
+    } else {
+        "http://"
+    };
+    let key = format!("{scheme}{host}{}", request.uri());
     let cacheable = request.method() == Method::GET
         && request.uri().path() != "/healthz"
         // Search answers from the index, which follows the store a moment later.
@@ -238,8 +271,10 @@ pub async fn page_cache(
         return response;
     }
     let (parts, body) = response.into_parts();
-    let Ok(body) = to_bytes(body, MAX_TAGGED_BYTES).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let body = match hold(body).await {
+        Ok(Held::Whole(bytes)) => bytes,
+        Ok(Held::Streaming(body)) => return Response::from_parts(parts, body),
+        Err(e) => return broken_body(&e),
     };
     let page = Arc::new(CachedPage {
         version,

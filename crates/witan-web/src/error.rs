@@ -26,6 +26,10 @@ pub enum AppError {
     BadForm,
     #[error("the form's CSRF token did not match the session")]
     ExpiredForm,
+    /// More requests than the server takes at once, or one that took too long; not logged here,
+    /// as a flood would fill the log (the edge logs it once a second).
+    #[error("too busy to answer")]
+    Busy,
 }
 
 impl From<witan_app::Error> for AppError {
@@ -94,13 +98,18 @@ impl IntoResponse for AppError {
                 "Service unavailable",
                 "witan cannot reach its database just now. Please try again in a minute.",
             ),
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "witan is busy",
+                "Too many people are using witan just now. Please try again in a few seconds.",
+            ),
             _ => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "Something went wrong on our side. It has been logged; please try again later.",
             ),
         };
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, AppError::Busy) {
             tracing::error!(error = %self, "request failed");
         }
         let body = ErrorPage {
@@ -111,8 +120,10 @@ impl IntoResponse for AppError {
         .render()
         .unwrap_or_else(|_| message.to_owned());
         let mut response = (status, Html(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // Browsers and crawlers come back rather than treat the page as gone.
+        if let AppError::Store(StoreError::Unavailable(_)) = self {
+            // Browsers and crawlers come back rather than treat the page as gone; a database
+            // takes longer to return than a busy moment takes to pass (the edge gives every
+            // other 503 its Retry-After).
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("10"),

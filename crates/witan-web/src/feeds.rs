@@ -1,9 +1,10 @@
 //! Feeds: iCalendar (RFC 5545) for meetings, Atom (RFC 4287) for decisions.
 
+use crate::oparl::Base;
 use crate::{AppError, PublicSite};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use witan_domain::MeetingStatus;
@@ -12,19 +13,6 @@ use witan_store::{DecisionFilter, MeetingSummary, Page, When};
 /// How far back a calendar reaches, and how many meetings it holds at most.
 const CALENDAR_DAYS_BACK: i64 = 365;
 const CALENDAR_LIMIT: u32 = 500;
-
-/// The site's address as the client reached it, for the absolute links feeds need.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
 
 /// Escapes a TEXT value (RFC 5545 3.3.11).
 fn ics_text(value: &str) -> String {
@@ -79,7 +67,7 @@ fn calendar(name: &str, meetings: &[MeetingSummary], base: &str) -> Response {
         let meeting = &m.meeting;
         let start = meeting.times.start();
         let end = meeting.times.end().unwrap_or(start + Duration::hours(2));
-        let host = base.trim_start_matches("http://");
+        let host = base.split_once("://").map_or(base, |(_, host)| host);
         ics_line(&mut out, "BEGIN:VEVENT");
         ics_line(
             &mut out,
@@ -122,20 +110,20 @@ fn calendar(name: &str, meetings: &[MeetingSummary], base: &str) -> Response {
 /// Meetings of every committee from a year ago onwards.
 pub async fn all_meetings(
     State(state): State<PublicSite>,
-    headers: HeaderMap,
+    Base(base): Base,
 ) -> Result<Response, AppError> {
     let since = Utc::now() - Duration::days(CALENDAR_DAYS_BACK);
     let meetings = state
         .store
         .meetings(None, When::From(since), Page::first(CALENDAR_LIMIT))
         .await?;
-    Ok(calendar("Meetings", &meetings, &base_url(&headers)))
+    Ok(calendar("Meetings", &meetings, &base))
 }
 
 pub async fn committee_meetings(
     State(state): State<PublicSite>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    Base(base): Base,
 ) -> Result<Response, AppError> {
     let committee = state.store.committee_by_slug(&slug).await?;
     let since = Utc::now() - Duration::days(CALENDAR_DAYS_BACK);
@@ -147,11 +135,7 @@ pub async fn committee_meetings(
             Page::first(CALENDAR_LIMIT),
         )
         .await?;
-    Ok(calendar(
-        committee.name.as_str(),
-        &meetings,
-        &base_url(&headers),
-    ))
+    Ok(calendar(committee.name.as_str(), &meetings, &base))
 }
 
 struct Entry {
@@ -175,9 +159,8 @@ struct DecisionsFeed {
 /// The latest public decisions.
 pub async fn decisions(
     State(state): State<PublicSite>,
-    headers: HeaderMap,
+    Base(base): Base,
 ) -> Result<Response, AppError> {
-    let base = base_url(&headers);
     let records = state
         .store
         .decisions(&DecisionFilter::default(), Page::first(50))

@@ -8,6 +8,7 @@ pub mod api;
 mod auth;
 mod caching;
 mod downloads;
+mod edge;
 mod error;
 mod feeds;
 mod forms;
@@ -28,6 +29,7 @@ use witan_search::{PublicSearch, SearchIndex};
 use witan_store::{PublicStore, Store};
 
 pub use caching::PageCache;
+pub use edge::{EdgeSettings, RETRY_AFTER_SECS};
 pub use error::AppError;
 
 /// What every handler can reach.
@@ -43,6 +45,8 @@ pub struct AppState {
     /// The site's public address (`https://meetings.example.gov.uk`), which open data uses in
     /// its ids; without it, the host each request names.
     pub public_url: Option<String>,
+    /// The limits on requests and the security headers of every answer.
+    pub edge: EdgeSettings,
 }
 
 impl AppState {
@@ -59,6 +63,7 @@ impl AppState {
             workspace: witan_app::Workspace::new(store.clone()),
             secure_cookies: false,
             public_url: None,
+            edge: EdgeSettings::default(),
             store,
         }
     }
@@ -94,6 +99,8 @@ impl From<&AppState> for PublicSite {
 /// The whole site: the public routes of [`routes::PUBLIC`] with the page cache, then public
 /// downloads and the workspace outside it.
 pub fn router(state: AppState) -> Router {
+    let limiter = Arc::new(edge::Limiter::new(&state.edge));
+    let settings = Arc::new(state.edge.clone());
     let site = PublicSite::from(&state);
     let (cached, uncached) = routes::public();
     cached
@@ -108,6 +115,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(site)
         // The workspace shows exempt material to signed-in readers: outside the page cache.
         .merge(workspace_routes().with_state(state))
+        // Every answer, the workspace's and the downloads' included, passes the limits and
+        // carries the security headers; a request turned away at the limit carries them too.
+        .layer(axum::middleware::from_fn_with_state(limiter, edge::limit))
+        .layer(axum::middleware::from_fn_with_state(
+            settings,
+            edge::security_headers,
+        ))
 }
 
 /// Sign-in and the clerk's workspace.

@@ -43,6 +43,8 @@ pub enum OParlError {
     },
     NotFound,
     Store(StoreError),
+    /// Too many requests at once, or one that took too long (see `edge`).
+    Busy,
 }
 
 impl From<StoreError> for OParlError {
@@ -60,6 +62,7 @@ impl std::fmt::Display for OParlError {
             Self::BadParameter { parameter, message } => write!(f, "{parameter}: {message}"),
             Self::NotFound => f.write_str("no such object"),
             Self::Store(e) => write!(f, "{e}"),
+            Self::Busy => f.write_str("too busy to answer"),
         }
     }
 }
@@ -81,6 +84,11 @@ impl IntoResponse for OParlError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The service is briefly unavailable; try again in a moment.".to_owned(),
                 "database unavailable".to_owned(),
+            ),
+            Self::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "witan is busy; try again in a few seconds.".to_owned(),
+                "busy".to_owned(),
             ),
             Self::Store(e) => {
                 tracing::error!(error = %e, "OParl request failed");
@@ -146,6 +154,11 @@ pub struct Objects<'a> {
     pub store: &'a PublicStore,
     /// The site's address, without a trailing slash.
     pub site: &'a str,
+    /// Whether every File object carries the whole text read from its file (the dump, which
+    /// importers read back). Otherwise only a File's own answer does, and Files in lists and
+    /// embedded in agenda items and papers carry none: a list page or a meeting then stays small
+    /// whatever its documents hold.
+    pub whole_texts: bool,
 }
 
 /// The lists a Body links to, and the System's list of bodies.
@@ -371,15 +384,21 @@ impl Objects<'_> {
             .ok_or(OParlError::NotFound)
     }
 
-    /// The object of a published record of `kind`.
-    async fn by_kind(&self, kind: PublishedKind, stamp: &Stamp) -> Result<Value, OParlError> {
+    /// The object of a published record of `kind`; `own` when it is the answer itself rather
+    /// than an entry of a list.
+    async fn by_kind(
+        &self,
+        kind: PublishedKind,
+        stamp: &Stamp,
+        own: bool,
+    ) -> Result<Value, OParlError> {
         match kind {
             PublishedKind::Organisation => self.body(Id::new(stamp.id), stamp).await,
             PublishedKind::Committee => self.organization(Id::new(stamp.id), stamp).await,
             PublishedKind::Person => self.person(Id::new(stamp.id), stamp).await,
             PublishedKind::Meeting => self.meeting(Id::new(stamp.id), stamp).await,
             PublishedKind::Issue => self.paper(Id::new(stamp.id), stamp).await,
-            PublishedKind::Document => self.file(Id::new(stamp.id), stamp).await,
+            PublishedKind::Document => self.file(Id::new(stamp.id), stamp, own).await,
             _ => Err(OParlError::NotFound),
         }
     }
@@ -449,7 +468,7 @@ impl Objects<'_> {
         let (stamps, next) = open_data::page(self.store, kind, scope, window, after, limit).await?;
         let mut data = Vec::with_capacity(stamps.len());
         for stamp in &stamps {
-            let mut object = self.by_kind(kind, stamp).await?;
+            let mut object = self.by_kind(kind, stamp, false).await?;
             if omit {
                 omit_internal(&mut object);
             }
@@ -846,7 +865,7 @@ impl Objects<'_> {
                 record
                     .documents
                     .iter()
-                    .map(|d| self.file_object(d, None))
+                    .map(|d| self.file_object(d, None, false))
                     .collect::<Vec<_>>()
                     .into(),
             );
@@ -977,7 +996,7 @@ impl Objects<'_> {
                 record
                     .documents
                     .iter()
-                    .map(|d| self.file_object(d, None))
+                    .map(|d| self.file_object(d, None, false))
                     .collect::<Vec<_>>()
                     .into(),
             );
@@ -1031,15 +1050,22 @@ impl Objects<'_> {
         ))
     }
 
-    pub async fn file(&self, id: DocumentId, stamp: &Stamp) -> Result<Value, OParlError> {
+    pub async fn file(
+        &self,
+        id: DocumentId,
+        stamp: &Stamp,
+        own: bool,
+    ) -> Result<Value, OParlError> {
         let document = self.store.document(id).await?;
-        Ok(self.file_object(&document, Some(stamp)))
+        Ok(self.file_object(&document, Some(stamp), own))
     }
 
+    /// A File; `own` when it is the answer itself, the one place the server gives its text.
     fn file_object(
         &self,
         document: &witan_store::Stored<witan_domain::Document>,
         stamp: Option<&Stamp>,
+        own: bool,
     ) -> Value {
         let mut object = self.object("File", &format!("/file/{}", document.id), stamp);
         object.insert("name".into(), document.name.as_str().into());
@@ -1049,7 +1075,9 @@ impl Objects<'_> {
         );
         object.insert("mimeType".into(), document.media_type.as_str().into());
         object.insert("size".into(), document.size_bytes.into());
-        object.insert("text".into(), document.text.as_str().into());
+        if own || self.whole_texts {
+            object.insert("text".into(), document.text.as_str().into());
+        }
         let access = self.web(&format!("/documents/{}", document.id));
         object.insert("accessUrl".into(), access.clone().into());
         object.insert("downloadUrl".into(), access.into());
@@ -1111,6 +1139,7 @@ fn objects<'a>(state: &'a PublicSite, site: &'a str) -> Objects<'a> {
     Objects {
         store: &state.store,
         site,
+        whole_texts: false,
     }
 }
 
@@ -1215,7 +1244,7 @@ pub async fn object(
     };
     let id: Id<()> = id_of(&id)?;
     let stamp = o.stamp(kind, id.get()).await?;
-    Ok(ok(&o.by_kind(kind, &stamp).await?))
+    Ok(ok(&o.by_kind(kind, &stamp, true).await?))
 }
 
 pub async fn membership(

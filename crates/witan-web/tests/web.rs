@@ -2,6 +2,8 @@
 
 #[path = "web/api.rs"]
 mod api;
+#[path = "web/edge.rs"]
+mod edge;
 #[path = "web/leak.rs"]
 mod leak;
 #[path = "web/leak_random.rs"]

@@ -8,6 +8,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use witan_store::Store;
 
 pub const DEFAULT_DATA: &str = "./witan-data";
@@ -34,6 +35,37 @@ pub struct StoreArgs {
     pub search_index: Option<PathBuf>,
 }
 
+/// The limits of `witan serve` a deployment may set, as flags or `WITAN_*` variables; the same
+/// names in witan.toml fill what they leave unset.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LimitArgs {
+    /// Connections open at once (default 512); more wait to be accepted.
+    #[arg(long, env = "WITAN_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Requests handled at once (default 64); more are answered 503 with Retry-After at once.
+    #[arg(long, env = "WITAN_MAX_CONCURRENT_REQUESTS", value_name = "N")]
+    pub max_concurrent_requests: Option<usize>,
+    /// Seconds a request may take until its answer begins, an upload included (default 60).
+    #[arg(long, env = "WITAN_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// Seconds a client has to send a request's header, and an idle connection stays open
+    /// (default 10).
+    #[arg(long, env = "WITAN_HEADER_READ_TIMEOUT_SECS", value_name = "SECS")]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Send Strict-Transport-Security (default: when public_url is https).
+    #[arg(long, env = "WITAN_HSTS", value_name = "BOOL")]
+    pub hsts: Option<bool>,
+}
+
+/// The resolved limits of `witan serve`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub max_connections: usize,
+    pub header_read_timeout: Duration,
+    /// The limits on requests and the headers, which the router applies.
+    pub edge: witan_web::EdgeSettings,
+}
+
 /// The settings a witan.toml file may hold.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +80,11 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     /// The site's public address (https://meetings.example.gov.uk), used in open data ids.
     public_url: Option<String>,
+    max_connections: Option<usize>,
+    max_concurrent_requests: Option<usize>,
+    request_timeout_secs: Option<u64>,
+    header_read_timeout_secs: Option<u64>,
+    hsts: Option<bool>,
 }
 
 /// The resolved settings.
@@ -59,6 +96,8 @@ pub struct Config {
     pub call_in_working_days: u32,
     pub secure_cookies: bool,
     pub public_url: Option<String>,
+    /// The limits witan.toml sets; `limits` lays flags and variables over them.
+    file_limits: LimitArgs,
 }
 
 impl fmt::Debug for Config {
@@ -122,6 +161,65 @@ impl Config {
                 .public_url
                 .map(|u| check_public_url(&u))
                 .transpose()?,
+            file_limits: LimitArgs {
+                max_connections: from_file.max_connections,
+                max_concurrent_requests: from_file.max_concurrent_requests,
+                request_timeout_secs: from_file.request_timeout_secs,
+                header_read_timeout_secs: from_file.header_read_timeout_secs,
+                hsts: from_file.hsts,
+            },
+        })
+    }
+
+    /// The limits of `witan serve`: `args` (flags and `WITAN_*`), then witan.toml, then the
+    /// defaults. A zero or an absurd value is refused with the setting's name.
+    pub fn limits(&self, args: &LimitArgs) -> anyhow::Result<Limits> {
+        let file = &self.file_limits;
+        let max_connections = within(
+            "max_connections",
+            args.max_connections.or(file.max_connections).unwrap_or(512),
+            1,
+            100_000,
+        )?;
+        let max_concurrent_requests = within(
+            "max_concurrent_requests",
+            args.max_concurrent_requests
+                .or(file.max_concurrent_requests)
+                .unwrap_or(64),
+            1,
+            100_000,
+        )?;
+        let request_timeout = within(
+            "request_timeout_secs",
+            args.request_timeout_secs
+                .or(file.request_timeout_secs)
+                .unwrap_or(60),
+            1,
+            3600,
+        )?;
+        let header_read_timeout = within(
+            "header_read_timeout_secs",
+            args.header_read_timeout_secs
+                .or(file.header_read_timeout_secs)
+                .unwrap_or(10),
+            1,
+            3600,
+        )?;
+        // witan speaks plain HTTP behind a proxy that ends TLS; an https public address says
+        // every reader arrives over TLS, and a deployment can say so (or not) itself.
+        let hsts = args.hsts.or(file.hsts).unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://"))
+        });
+        Ok(Limits {
+            max_connections,
+            header_read_timeout: Duration::from_secs(header_read_timeout),
+            edge: witan_web::EdgeSettings {
+                max_concurrent_requests,
+                request_timeout: Duration::from_secs(request_timeout),
+                hsts,
+            },
         })
     }
 
@@ -154,6 +252,17 @@ impl Config {
             .await
             .with_context(|| format!("cannot open {}", self.database_url_redacted()))
     }
+}
+
+/// `value` when it lies within `low..=high`, otherwise an error naming the setting.
+fn within<T>(name: &str, value: T, low: T, high: T) -> anyhow::Result<T>
+where
+    T: PartialOrd + fmt::Display + Copy,
+{
+    if value < low || value > high {
+        bail!("{name}: {value} is not from {low} to {high}");
+    }
+    Ok(value)
 }
 
 /// A database URL with its user and password replaced, for messages and logs.

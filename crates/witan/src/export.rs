@@ -262,9 +262,11 @@ async fn oparl(config_file: Option<&Path>, args: OparlArgs) -> anyhow::Result<()
             .unwrap_or_else(|| format!("http://{}", config.bind)),
     };
     let store = PublicStore::new(config.open_store().await?);
+    // The dump is read back by importers, so its Files keep their whole text.
     let objects = witan_web::oparl::Objects {
         store: &store,
         site: &site,
+        whole_texts: true,
     };
     let done = args.out.join("oparl");
     let partial = args.out.join("oparl.partial");

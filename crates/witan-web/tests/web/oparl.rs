@@ -235,11 +235,22 @@ async fn crawl(site: &Site, schemas: &Schemas, start: &str) -> Crawl {
             }
         }
     }
-    // An embedded copy says what the object at its address says.
+    // An embedded copy says what the object at its address says, except a File's text, which
+    // only the File's own answer carries (a list page or a meeting stays small).
     let mut checked = 0;
     for (id, copy) in copies {
-        let (status, standalone, _) = fetch(site, &id).await;
+        let (status, mut standalone, _) = fetch(site, &id).await;
         checked += 1;
+        if copy["type"] == format!("{SCHEMA}File") {
+            if copy.get("text").is_some() {
+                report
+                    .failures
+                    .push(format!("{id}: a listed or embedded File carries its text"));
+            }
+            if let Value::Object(map) = &mut standalone {
+                map.remove("text");
+            }
+        }
         if status != StatusCode::OK {
             report
                 .failures
