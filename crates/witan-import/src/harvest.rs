@@ -168,7 +168,7 @@ pub async fn harvest(
     }
     let mut budget = MAX_DOWNLOADS;
     for page in &mut loaded {
-        download(fetch, &mut page.batch, &mut budget);
+        download(fetch, &mut page.batch, &mut budget, &options.extractor);
     }
     crate::apply_loaded(store, loaded, options, progress, &mut report).await?;
     if report.failed.is_empty() && !options.dry_run {
@@ -187,9 +187,15 @@ pub async fn harvest(
 }
 
 /// Fetches the report files a page's documents link to and reads their digest, size and text
-/// (documents::extract), within [`MAX_DOWNLOADS`] a harvest; a file that cannot be fetched or read
-/// leaves its document with the link only, and is noted.
-fn download(fetch: &dyn Fetch, batch: &mut crate::model::Batch, budget: &mut usize) {
+/// (the text through the options' extractor), within [`MAX_DOWNLOADS`] a harvest; a file that
+/// cannot be fetched leaves its document with the link only, one whose text cannot be read is
+/// kept without text, and both are noted.
+fn download(
+    fetch: &dyn Fetch,
+    batch: &mut crate::model::Batch,
+    budget: &mut usize,
+    extractor: &crate::extract::Extractor,
+) {
     for (index, url) in std::mem::take(&mut batch.downloads) {
         if *budget == 0 {
             batch.note(
@@ -204,32 +210,40 @@ fn download(fetch: &dyn Fetch, batch: &mut crate::model::Batch, budget: &mut usi
             .get(index)
             .map(|r| r.at.clone())
             .unwrap_or_default();
-        let read = fetch
+        let file = fetch
             .get_bytes(&url)
-            .and_then(|bytes| crate::documents::extract(&url, &bytes));
-        match (read, batch.records.get_mut(index).map(|r| &mut r.draft)) {
-            (
-                Ok(extracted),
-                Some(crate::model::Draft::Document {
-                    media_type,
-                    size_bytes,
-                    sha256,
-                    text,
-                    ..
-                }),
-            ) => {
-                *size_bytes = extracted.size_bytes;
-                *sha256 = Some(extracted.sha256);
-                if media_type == "application/octet-stream" {
-                    *media_type = extracted.media_type;
-                }
-                *text = extracted.text;
+            .map(|bytes| crate::documents::DocumentFile::new(&url, bytes));
+        let file = match file {
+            Ok(file) => file,
+            Err(e) => {
+                batch.note(
+                    at,
+                    format!("{url}: {e}; the document keeps its link without text"),
+                );
+                continue;
             }
-            (Err(e), _) => batch.note(
-                at,
-                format!("{url}: {e}; the document keeps its link without text"),
-            ),
-            _ => {}
+        };
+        let read = file.text(extractor);
+        if let Err(e) = &read {
+            batch.note(
+                at.clone(),
+                format!("{url}: text could not be read: {e}; the document is kept without text"),
+            );
+        }
+        if let Some(crate::model::Draft::Document {
+            media_type,
+            size_bytes,
+            sha256,
+            text,
+            ..
+        }) = batch.records.get_mut(index).map(|r| &mut r.draft)
+        {
+            *size_bytes = file.size_bytes();
+            if media_type == "application/octet-stream" {
+                file.media_type.clone_into(media_type);
+            }
+            *sha256 = Some(file.sha256);
+            *text = read.unwrap_or_default();
         }
     }
 }

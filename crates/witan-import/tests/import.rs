@@ -22,6 +22,7 @@ fn options(organisation: &str, committee: Option<&str>) -> Options {
         committee: committee.map(str::to_owned),
         dry_run: false,
         today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        extractor: witan_import::extract::Extractor::InProcess,
     }
 }
 
