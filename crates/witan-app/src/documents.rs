@@ -1,5 +1,7 @@
-//! Documents a clerk uploads: checked (size, type), hashed, their text read for search, the file
-//! kept under its digest in the files folder, and the record written with an audit entry.
+//! Documents a clerk uploads: checked (size, type), hashed, their text read for search (by the
+//! workspace's extractor, which bounds memory and time; a document whose text cannot be read is
+//! kept without it, and the clerk is told why), the file kept under its digest in the files
+//! folder, and the record written with an audit entry.
 //!
 //! The file is written before the record: a file without a record is harmless (the same upload
 //! again reuses it), a record without its file would not be.
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use witan_domain::{
     Document, DocumentId, ItemId, MediaType, Sha256, Text, Title, ValidationError, Visibility,
 };
+use witan_import::extract::Unread;
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -41,6 +44,14 @@ pub fn file_path(files: &Path, sha256: &str) -> PathBuf {
     files.join(&sha256[..2.min(sha256.len())]).join(sha256)
 }
 
+/// A document attached: its id, and why its text was not read, if it was not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    pub id: DocumentId,
+    /// The document is kept without text (search will not find its words) for this reason.
+    pub unread: Option<Unread>,
+}
+
 /// An uploaded file as the form gives it.
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -59,12 +70,11 @@ impl Workspace {
         item: ItemId,
         upload: Upload,
         now: DateTime<Utc>,
-    ) -> Result<DocumentId> {
+    ) -> Result<Attached> {
         self.item_for_edit(actor, item).await?;
-        let files = self
-            .files
-            .clone()
-            .ok_or_else(|| Error::Internal("this server keeps no files folder".into()))?;
+        let (Some(files), Some(extractor)) = (self.files.clone(), self.extractor.clone()) else {
+            return Err(Error::Internal("this server keeps no files folder".into()));
+        };
         if upload.bytes.is_empty() {
             return Err(ValidationError::new("file", "choose a file to upload").into());
         }
@@ -84,34 +94,36 @@ impl Workspace {
             Some(title) => title,
             None => Title::parse("title", &upload.file_name)?,
         };
-        let Upload {
-            file_name, bytes, ..
-        } = upload;
-        // Reading a PDF is CPU work (and the library may panic on a hostile file): off the
-        // async threads, and a failure is the upload's error, never the server's.
-        let (extracted, bytes) = tokio::task::spawn_blocking(move || {
-            let extracted = witan_import::documents::extract(&file_name, &bytes);
-            (extracted, bytes)
+        let bytes = upload.bytes;
+        let size_bytes = bytes.len() as u64;
+        // Reading text waits for a reader and then for the child process: off the async
+        // threads. The file is kept whatever became of its text.
+        let (sha256, text, kept) = tokio::task::spawn_blocking(move || {
+            let sha256 = witan_import::documents::sha256_hex(&bytes);
+            let text = extractor.text(kind, &bytes);
+            let path = file_path(&files, &sha256);
+            let kept = keep_file(&path, &bytes)
+                .map_err(|e| Error::Internal(format!("keeping {}: {e}", path.display())));
+            (sha256, text, kept)
         })
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
-        let extracted = extracted.map_err(|e| {
-            ValidationError::new("file", format!("the file could not be read: {e}"))
-        })?;
-        let path = file_path(&files, &extracted.sha256);
-        if !path.exists() {
-            write_file(&path, &bytes)
-                .await
-                .map_err(|e| Error::Internal(format!("keeping {}: {e}", path.display())))?;
-        }
+        kept?;
+        let (text, unread) = match text {
+            Ok(text) => (text, None),
+            Err(unread) => {
+                tracing::warn!(%unread, sha256, "an uploaded document is kept without its text");
+                (String::new(), Some(unread))
+            }
+        };
         let document = Document {
             item: Some(item),
             issue: None,
             name: title,
             media_type: MediaType::parse("media_type", kind)?,
-            size_bytes: extracted.size_bytes,
-            sha256: Some(Sha256::parse("sha256", &extracted.sha256)?),
-            text: Text::parse("text", &extracted.text)?,
+            size_bytes,
+            sha256: Some(Sha256::parse("sha256", &sha256)?),
+            text: Text::parse("text", &text)?,
             visibility: upload.visibility,
         };
         let mut w = self.store.begin().await?;
@@ -129,7 +141,7 @@ impl Workspace {
         )
         .await?;
         w.commit().await?;
-        Ok(id)
+        Ok(Attached { id, unread })
     }
 }
 
@@ -185,12 +197,24 @@ impl Workspace {
     }
 }
 
-/// Writes a file whole: to a temporary name beside it, then renamed into place.
-async fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await?;
+/// Keeps a file at `path` whole, unless a file is there already (files are named by their
+/// digest, so it holds the same bytes). The bytes go to a temporary file of a name of its own
+/// beside it, synced, then renamed into place: two uploads of one file at once each write their
+/// own and the second rename replaces like with like, and a reader never sees half a file.
+fn keep_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if path.is_file() {
+        return Ok(());
     }
-    let partial = path.with_extension("partial");
-    tokio::fs::write(&partial, bytes).await?;
-    tokio::fs::rename(&partial, path).await
+    let folder = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("a file path without a folder"))?;
+    std::fs::create_dir_all(folder)?;
+    let mut partial = tempfile::Builder::new()
+        .prefix(".partial-")
+        .tempfile_in(folder)?;
+    partial.write_all(bytes)?;
+    partial.as_file().sync_all()?;
+    partial.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

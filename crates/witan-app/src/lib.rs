@@ -94,6 +94,8 @@ pub struct Workspace {
     pub call_in_working_days: u32,
     /// Where uploaded files are kept (under their SHA-256); `None` refuses uploads.
     pub files: Option<std::path::PathBuf>,
+    /// How uploaded documents' text is read; set with `files`.
+    pub extractor: Option<witan_import::extract::Extractor>,
 }
 
 impl Workspace {
@@ -102,12 +104,19 @@ impl Workspace {
             store,
             call_in_working_days: 5,
             files: None,
+            extractor: None,
         }
     }
 
-    /// Keeps uploaded files in `dir`.
-    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
+    /// Keeps uploaded files in `dir`, their text read by `extractor` (a server passes
+    /// `Extractor::Subprocess`, so a hostile file cannot take its memory).
+    pub fn with_files(
+        mut self,
+        dir: std::path::PathBuf,
+        extractor: witan_import::extract::Extractor,
+    ) -> Self {
         self.files = Some(dir);
+        self.extractor = Some(extractor);
         self
     }
 

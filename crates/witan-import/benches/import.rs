@@ -120,6 +120,7 @@ fn options() -> Options {
         committee: None,
         dry_run: false,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        extractor: witan_import::extract::Extractor::InProcess,
     }
 }
 

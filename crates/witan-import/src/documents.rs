@@ -1,35 +1,91 @@
 //! Text from report documents, for search: PDF (pdf-extract, over lopdf), DOCX and ODT (both are
 //! zip archives of XML: the zip crate, with only deflate, and quick-xml reading the one entry that
-//! holds the body text). Hostile files are bounded: the archive entry is read through a limit, so a
-//! zip bomb stops at [`MAX_XML_BYTES`]; a PDF the library cannot parse (or panics on) is an error
-//! for that document, never a crash; the text kept is capped at [`MAX_TEXT_CHARS`].
+//! holds the body text).
+//!
+//! The readers here run in whichever process calls them; files from outside reach them through
+//! an [`Extractor`](crate::extract::Extractor), which runs them in a child process under limits
+//! of memory and time. Within them, hostile files are bounded too: the archive entry is read
+//! through a limit, so a zip bomb stops at [`MAX_XML_BYTES`]; a PDF the library cannot parse (or
+//! panics on) is an error for that document; the text kept is capped at [`MAX_TEXT_CHARS`].
 
+use crate::extract::{Extractor, Unread};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
 /// The most an archive's XML may expand to.
 pub const MAX_XML_BYTES: u64 = 16 * 1024 * 1024;
-/// The most text kept from one document (what a record's text holds).
+/// The most text kept from one document, in bytes (what a record's text holds).
 pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
-/// A document file as read: its digest, size, media type and text.
+const PDF: &str = "application/pdf";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const ODT: &str = "application/vnd.oasis.opendocument.text";
+
+/// A document file as read: its bytes, digest and media type. Its text is read on request
+/// ([`DocumentFile::text`]), since a record may carry its text already.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Extracted {
+pub struct DocumentFile {
+    pub bytes: Vec<u8>,
     pub sha256: String,
-    pub size_bytes: u64,
-    pub media_type: String,
-    pub text: String,
+    pub media_type: &'static str,
+}
+
+impl DocumentFile {
+    /// A fetched file whose media type was decided from its bytes and the server's answer
+    /// ([`fetched_media_type`]); a type witan reads no text from is read as none.
+    pub fn typed(media_type: &str, bytes: Vec<u8>) -> Self {
+        let media_type = match media_type {
+            PDF => PDF,
+            DOCX => DOCX,
+            ODT => ODT,
+            "text/plain" => "text/plain",
+            _ => "application/octet-stream",
+        };
+        Self {
+            sha256: sha256_hex(&bytes),
+            media_type,
+            bytes,
+        }
+    }
+
+    /// A file named `name` (a path or URL, for its extension) with these bytes.
+    pub fn new(name: &str, bytes: Vec<u8>) -> Self {
+        Self {
+            sha256: sha256_hex(&bytes),
+            media_type: media_type(name, &bytes),
+            bytes,
+        }
+    }
+
+    /// Reads a document file within [`crate::MAX_FILE_BYTES`].
+    pub fn read(path: &std::path::Path) -> Result<Self, String> {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        if size > crate::MAX_FILE_BYTES {
+            return Err(format!("it is larger than {} bytes", crate::MAX_FILE_BYTES));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        Ok(Self::new(&path.to_string_lossy(), bytes))
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    /// The file's text where its type has text witan can read (empty where it has none).
+    pub fn text(&self, extractor: &Extractor) -> Result<String, Unread> {
+        extractor.text(self.media_type, &self.bytes)
+    }
 }
 
 /// The media type of a document from its name and first bytes.
 pub fn media_type(name: &str, bytes: &[u8]) -> &'static str {
     let lower = name.to_ascii_lowercase();
     if bytes.starts_with(b"%PDF") || lower.ends_with(".pdf") {
-        "application/pdf"
+        PDF
     } else if lower.ends_with(".docx") {
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        DOCX
     } else if lower.ends_with(".odt") {
-        "application/vnd.oasis.opendocument.text"
+        ODT
     } else if lower.ends_with(".txt") {
         "text/plain"
     } else {
@@ -37,19 +93,11 @@ pub fn media_type(name: &str, bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Reads a document file within [`crate::MAX_FILE_BYTES`] and extracts it.
-pub fn read(path: &std::path::Path) -> Result<Extracted, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > crate::MAX_FILE_BYTES {
-        return Err(format!("it is larger than {} bytes", crate::MAX_FILE_BYTES));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    extract(&path.to_string_lossy(), &bytes)
+/// Whether reading a document of this type means parsing a structure (PDF, DOCX, ODT), whose
+/// cost a hostile file can blow up, rather than a pass over its bytes.
+pub fn has_structured_text(media_type: &str) -> bool {
+    matches!(media_type, PDF | DOCX | ODT)
 }
-
-const PDF: &str = "application/pdf";
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const ODT: &str = "application/vnd.oasis.opendocument.text";
 
 /// The media type of a file fetched over HTTP, from its bytes and the answer's `Content-Type`,
 /// never from its URL or from what the object linking to it claims (a harvested endpoint writes
@@ -106,32 +154,25 @@ fn is_media_type(value: &str) -> bool {
             .is_some_and(|(t, s)| token(t) && token(s))
 }
 
-/// Reads a fetched file's digest, size and text, its media type from its bytes and the answer's
-/// `Content-Type` ([`fetched_media_type`]).
-pub fn extract_fetched(content_type: Option<&str>, bytes: &[u8]) -> Result<Extracted, String> {
-    extract_as(fetched_media_type(content_type, bytes), bytes)
+/// The SHA-256 of a file, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// Reads a document's digest and size, and its text where the type has text witan can read.
-pub fn extract(name: &str, bytes: &[u8]) -> Result<Extracted, String> {
-    extract_as(media_type(name, bytes).to_owned(), bytes)
-}
-
-fn extract_as(media_type: String, bytes: &[u8]) -> Result<Extracted, String> {
-    let text = match media_type.as_str() {
+/// The text of a document of `media_type`, read in this process without limits of memory or
+/// time: what the child reader runs (and the fuzzer).
+pub fn text_of(media_type: &str, bytes: &[u8]) -> Result<String, String> {
+    let text = match media_type {
         PDF => pdf_text(bytes)?,
         DOCX => archive_text(bytes, "word/document.xml", "p")?,
         ODT => archive_text(bytes, "content.xml", "p")?,
         "text/plain" => String::from_utf8_lossy(bytes).into_owned(),
         _ => String::new(),
     };
-    let digest = Sha256::digest(bytes);
-    Ok(Extracted {
-        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
-        size_bytes: bytes.len() as u64,
-        media_type,
-        text: tidy(&text),
-    })
+    Ok(tidy(&text))
 }
 
 /// Text without control characters other than newlines and tabs, blank lines collapsed, capped.
@@ -157,7 +198,14 @@ fn tidy(text: &str) -> String {
             break;
         }
     }
-    out.chars().take(MAX_TEXT_CHARS).collect()
+    // A record's text is held to MAX_TEXT_CHARS bytes (witan_domain::Text), so the cut is in
+    // bytes, at a character's edge.
+    let mut end = out.len().min(MAX_TEXT_CHARS);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
+    out
 }
 
 fn pdf_text(bytes: &[u8]) -> Result<String, String> {

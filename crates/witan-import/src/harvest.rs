@@ -316,6 +316,7 @@ pub async fn harvest(
             &scope,
             page,
             &mut budget,
+            &options.extractor,
             progress,
             &mut report,
         )
@@ -336,6 +337,7 @@ pub async fn harvest(
                 &scope,
                 page,
                 &mut budget,
+                &options.extractor,
                 progress,
                 &mut report,
             )
@@ -365,21 +367,29 @@ async fn apply_page(
     scope: &Scope,
     page: Option<Loaded>,
     budget: &mut usize,
+    extractor: &crate::extract::Extractor,
     progress: &mut dyn Progress,
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let Some(mut page) = page else {
         return Ok(());
     };
-    download(fetch, scope, &mut page.batch, budget);
+    download(fetch, scope, &mut page.batch, budget, extractor);
     sink.apply(vec![page], None, progress, report).await
 }
 
 /// Fetches the report files a page's documents link to and reads their digest, size, media type
-/// and text (documents::extract_fetched), within [`MAX_DOWNLOADS`] a harvest and
-/// [`MAX_PAGE_TEXT_BYTES`] a page; a file that cannot be fetched or read leaves its document
-/// with the link only, and is noted.
-fn download(fetch: &dyn Fetch, scope: &Scope, batch: &mut crate::model::Batch, budget: &mut usize) {
+/// (from the bytes and the answer's `Content-Type`, never the link) and text (through the
+/// extractor, in a child process under limits), within [`MAX_DOWNLOADS`] a harvest and
+/// [`MAX_PAGE_TEXT_BYTES`] a page; a file that cannot be fetched leaves its document with the
+/// link only, one whose text cannot be read is kept without text, and both are noted.
+fn download(
+    fetch: &dyn Fetch,
+    scope: &Scope,
+    batch: &mut crate::model::Batch,
+    budget: &mut usize,
+    extractor: &crate::extract::Extractor,
+) {
     let mut text_left = MAX_PAGE_TEXT_BYTES;
     for (index, url) in std::mem::take(&mut batch.downloads) {
         let at = batch
@@ -405,23 +415,38 @@ fn download(fetch: &dyn Fetch, scope: &Scope, batch: &mut crate::model::Batch, b
             continue;
         }
         *budget -= 1;
-        let read = get(fetch, scope, &url, "*/*")
-            .map_err(|e| e.about(&url))
-            .and_then(|f| {
-                crate::documents::extract_fetched(f.content_type.as_deref(), &f.bytes)
-                    .map_err(|e| format!("{url}: {e}"))
-            });
-        let mut extracted = match read {
-            Ok(extracted) => extracted,
+        let fetched = match get(fetch, scope, &url, "*/*") {
+            Ok(fetched) => fetched,
             Err(e) => {
-                batch.note(at, format!("{e}; the document keeps its link without text"));
+                batch.note(
+                    at,
+                    format!(
+                        "{}; the document keeps its link without text",
+                        e.about(&url)
+                    ),
+                );
                 continue;
             }
         };
-        if extracted.text.len() > text_left {
-            extracted.text = String::new();
+        let media =
+            crate::documents::fetched_media_type(fetched.content_type.as_deref(), &fetched.bytes);
+        let file = crate::documents::DocumentFile::typed(&media, fetched.bytes);
+        let mut read = match file.text(extractor) {
+            Ok(text) => text,
+            Err(e) => {
+                batch.note(
+                    at.clone(),
+                    format!(
+                        "{url}: text could not be read: {e}; the document is kept without text"
+                    ),
+                );
+                String::new()
+            }
+        };
+        if read.len() > text_left {
+            read = String::new();
             batch.note(
-                at,
+                at.clone(),
                 format!(
                     "{url}: its text was not kept, this page's documents hold {} MiB of text \
                      already",
@@ -429,7 +454,7 @@ fn download(fetch: &dyn Fetch, scope: &Scope, batch: &mut crate::model::Batch, b
                 ),
             );
         }
-        text_left -= extracted.text.len();
+        text_left -= read.len();
         if let Some(crate::model::Draft::Document {
             media_type,
             size_bytes,
@@ -438,10 +463,10 @@ fn download(fetch: &dyn Fetch, scope: &Scope, batch: &mut crate::model::Batch, b
             ..
         }) = batch.records.get_mut(index).map(|r| &mut r.draft)
         {
-            *size_bytes = extracted.size_bytes;
-            *sha256 = Some(extracted.sha256);
-            *media_type = extracted.media_type;
-            *text = extracted.text;
+            *size_bytes = file.size_bytes();
+            *sha256 = Some(file.sha256.clone());
+            *media_type = media;
+            *text = read;
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod apply;
 pub mod documents;
+pub mod extract;
 pub mod harvest;
 pub mod legistar;
 pub mod minutes;
@@ -55,6 +56,8 @@ pub struct Options {
     pub dry_run: bool,
     /// The date a correction to signed-off minutes is signed off on.
     pub today: NaiveDate,
+    /// How the text of report documents (beside a dump, or harvested) is read.
+    pub extractor: extract::Extractor,
 }
 
 /// A file, or a place in it, that could not be read, and why.

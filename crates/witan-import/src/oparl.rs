@@ -34,6 +34,7 @@ pub fn parse(text: &str, folder: Option<&Path>, options: &Options) -> Result<Bat
         today: options.today,
         skipped_files: 0,
         folder: folder.and_then(|f| f.canonicalize().ok()),
+        extractor: &options.extractor,
     };
     match &value {
         Value::Object(map) if map.contains_key("data") => match &map["data"] {
@@ -96,11 +97,12 @@ pub fn looks_like(head: &str) -> bool {
     })
 }
 
-struct Parser {
+struct Parser<'a> {
     batch: Batch,
     today: NaiveDate,
     skipped_files: usize,
     folder: Option<PathBuf>,
+    extractor: &'a crate::extract::Extractor,
 }
 
 fn kind_of(object: &Value) -> Option<&str> {
@@ -199,7 +201,7 @@ fn item_number(raw: Option<&str>, position: u32, seen: &mut HashSet<String>) -> 
     format!("n{position}")
 }
 
-impl Parser {
+impl Parser<'_> {
     /// The local file a File object's download or access URL names, if it lies inside the folder
     /// being imported (a dump with its files beside it).
     fn local_file(&self, object: &Value) -> Option<PathBuf> {
@@ -692,16 +694,26 @@ impl Parser {
                 .push((self.batch.records.len(), url.to_owned()));
         }
         if let Some(path) = local {
-            match crate::documents::read(&path) {
-                Ok(extracted) => {
-                    size = extracted.size_bytes;
-                    sha256 = Some(extracted.sha256);
+            match crate::documents::DocumentFile::read(&path) {
+                Ok(file) => {
+                    size = file.size_bytes();
                     if media_type == "application/octet-stream" {
-                        media_type = extracted.media_type;
+                        file.media_type.clone_into(&mut media_type);
                     }
                     if text.is_empty() {
-                        text = extracted.text;
+                        match file.text(self.extractor) {
+                            Ok(read) => text = read,
+                            Err(e) => self.batch.note(
+                                at.to_owned(),
+                                format!(
+                                    "{}: text could not be read: {e}; the document was imported \
+                                     without its text",
+                                    path.display()
+                                ),
+                            ),
+                        }
                     }
+                    sha256 = Some(file.sha256);
                 }
                 Err(e) => self.batch.note(
                     at.to_owned(),

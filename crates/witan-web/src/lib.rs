@@ -51,8 +51,12 @@ pub struct AppState {
 
 impl AppState {
     /// Keeps uploaded document files in `dir` (under their SHA-256) and serves them from there.
-    pub fn with_files(mut self, dir: std::path::PathBuf) -> Self {
-        self.workspace = self.workspace.with_files(dir);
+    pub fn with_files(
+        mut self,
+        dir: std::path::PathBuf,
+        extractor: witan_import::extract::Extractor,
+    ) -> Self {
+        self.workspace = self.workspace.with_files(dir, extractor);
         self
     }
 

@@ -51,9 +51,10 @@ async fn site() -> Site {
         .rebuild(&mut |_| {})
         .await
         .expect("index built");
-    let router = witan_web::router(
-        witan_web::AppState::new(store.clone(), search).with_files(dir.path().join("files")),
-    );
+    let router = witan_web::router(witan_web::AppState::new(store.clone(), search).with_files(
+        dir.path().join("files"),
+        witan_import::extract::Extractor::InProcess,
+    ));
     Site {
         _dir: dir,
         store,

@@ -214,6 +214,12 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
         committee: args.committee,
         dry_run: args.dry_run,
         today: chrono::Utc::now().date_naive(),
+        // Reports beside a dump or harvested are read by child processes under limits; an
+        // import has no one waiting on each page, so a report waits longer for a free reader.
+        extractor: crate::extract::subprocess(witan_import::extract::Limits {
+            queue_wait: std::time::Duration::from_secs(600),
+            ..Default::default()
+        })?,
     };
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template(

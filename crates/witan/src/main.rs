@@ -4,6 +4,7 @@ mod config;
 mod copy;
 mod demo;
 mod export;
+mod extract;
 mod import;
 mod search;
 mod serve;
@@ -47,10 +48,17 @@ enum Command {
     /// Manage workspace accounts.
     #[command(subcommand)]
     User(user::Command),
+    /// Read one document's text under limits (witan runs this itself for every document).
+    #[command(name = "extract-text", hide = true)]
+    ExtractText(extract::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A document reader starts nothing else: it limits itself and reads one file.
+    if let Command::ExtractText(args) = &cli.command {
+        return extract::run(args);
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_env("WITAN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -76,6 +84,7 @@ fn main() -> ExitCode {
             Command::User(command) => user::run(cli.config.as_deref(), command).await,
             Command::Export(command) => export::run(cli.config.as_deref(), command).await,
             Command::Copy(args) => copy::run(args).await,
+            Command::ExtractText(_) => Ok(()),
             Command::Migrate(args) => {
                 let config = config::Config::load(cli.config.as_deref(), &args)?;
                 config.open_store().await?;

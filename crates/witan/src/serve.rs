@@ -45,8 +45,11 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!("witan listening on http://{address}");
     let search = crate::search::start(&config, store.clone())?;
-    // Uploaded documents are kept in the data folder, under their SHA-256.
-    let mut state = witan_web::AppState::new(store, search).with_files(config.data.join("files"));
+    // Uploaded documents are kept in the data folder, under their SHA-256; their text is read
+    // by child processes under limits, so a hostile file cannot take the server's memory.
+    let extractor = crate::extract::subprocess(witan_import::extract::Limits::default())?;
+    let mut state =
+        witan_web::AppState::new(store, search).with_files(config.data.join("files"), extractor);
     state.workspace.call_in_working_days = config.call_in_working_days;
     state.secure_cookies = config.secure_cookies;
     state.public_url = config.public_url.clone();

@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/documents.rs"]
+mod documents;
 #[path = "cli/postgres.rs"]
 mod postgres;
 

@@ -66,7 +66,36 @@ pub async fn upload(
         ),
         _ => None,
     };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "document").await
+    // A document whose text could not be read is kept; the note after the upload says why.
+    conclude(
+        f,
+        outcome,
+        |attached| {
+            let done = match &attached.unread {
+                None => "document",
+                Some(unread) => match unread.code() {
+                    "memory" => "document_unread_memory",
+                    "time" => "document_unread_time",
+                    "busy" => "document_unread_busy",
+                    "too_much_text" => "document_unread_too_much_text",
+                    "broken" => "document_unread_broken",
+                    _ => "document_unread",
+                },
+            };
+            format!("/workspace/meetings/{meeting}?done={done}#item-{item}")
+        },
+        |form| {
+            meeting_page(
+                &state,
+                &editor.reader,
+                meeting,
+                None,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
+    )
+    .await
 }
 
 pub(super) struct ExemptRow {

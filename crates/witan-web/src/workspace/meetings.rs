@@ -104,6 +104,32 @@ pub(super) fn done_message(code: &str) -> Option<&'static str> {
         "released" => "The item has been released. It is now public.",
         "signed_off" => "The minutes are signed off and locked.",
         "document" => "The document has been uploaded.",
+        "document_unread_memory" => {
+            "The document has been uploaded without its text: the text could not be read, \
+             because the file needs more memory than witan allows. Search will not find its words."
+        }
+        "document_unread_time" => {
+            "The document has been uploaded without its text: the text could not be read, \
+             because the file takes longer to read than witan allows. Search will not find its \
+             words."
+        }
+        "document_unread_busy" => {
+            "The document has been uploaded without its text: witan was already reading as many \
+             documents as it allows at once. Search will not find its words."
+        }
+        "document_unread_too_much_text" => {
+            "The document has been uploaded without its text: the file holds more text than \
+             witan keeps. Search will not find its words."
+        }
+        "document_unread_broken" => {
+            "The document has been uploaded without its text: the text could not be read, \
+             because the file is damaged or built in a way witan cannot follow. Search will not \
+             find its words."
+        }
+        "document_unread" => {
+            "The document has been uploaded without its text: the text could not be read. \
+             Search will not find its words."
+        }
         "decision_status" => "The decision's status has been changed.",
         "item_edited" => "The item has been changed.",
         "attendance" => "The attendance has been recorded.",

@@ -52,8 +52,10 @@ fn megabyte_text(n: usize) -> String {
 fn router_with(site: &Site, change: impl FnOnce(&mut witan_web::AppState)) -> axum::Router {
     let (search, _) = witan_search::SearchIndex::open(&site._dir.path().join("search-edge"))
         .expect("search index");
-    let mut state = witan_web::AppState::new(site.store.clone(), search)
-        .with_files(site._dir.path().join("files"));
+    let mut state = witan_web::AppState::new(site.store.clone(), search).with_files(
+        site._dir.path().join("files"),
+        witan_import::extract::Extractor::InProcess,
+    );
     change(&mut state);
     witan_web::router(state)
 }

@@ -228,8 +228,10 @@ async fn planted_site() -> (Site, Planted, Searcher) {
         .await
         .expect("index built");
     let searcher = Searcher(search.clone());
-    let router =
-        witan_web::router(witan_web::AppState::new(store.clone(), search).with_files(files));
+    let router = witan_web::router(
+        witan_web::AppState::new(store.clone(), search)
+            .with_files(files, witan_import::extract::Extractor::InProcess),
+    );
     (
         Site {
             _dir: dir,
@@ -245,7 +247,8 @@ async fn planted_site() -> (Site, Planted, Searcher) {
 /// folder): an exempt one and a public one on the exempt item, one on the unpublished agenda's
 /// item, and a public one on a public item.
 async fn upload_files(store: Arc<dyn Store>, files: std::path::PathBuf, planted: &mut Planted) {
-    let workspace = witan_app::Workspace::new(store.clone()).with_files(files);
+    let workspace = witan_app::Workspace::new(store.clone())
+        .with_files(files, witan_import::extract::Extractor::InProcess);
     let open_item = |meeting: MeetingId| {
         let store = store.clone();
         async move {
@@ -312,7 +315,7 @@ async fn upload_files(store: Arc<dyn Store>, files: std::path::PathBuf, planted:
             )
             .await
             .expect("upload");
-        ids.push(id.get());
+        ids.push(id.id.get());
     }
     planted.public_file = ids[3];
     planted.last_document = ids.iter().copied().max().unwrap_or_default();
