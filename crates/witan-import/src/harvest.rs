@@ -208,21 +208,8 @@ fn download(fetch: &dyn Fetch, batch: &mut crate::model::Batch, budget: &mut usi
             .get_bytes(&url)
             .and_then(|bytes| crate::documents::extract(&url, &bytes));
         match (read, batch.records.get_mut(index).map(|r| &mut r.draft)) {
-            (
-                Ok(extracted),
-                Some(crate::model::Draft::Document {
-                    media_type,
-                    size_bytes,
-                    sha256,
-                    text,
-                    ..
-                }),
-            ) => {
-                *size_bytes = extracted.size_bytes;
-                *sha256 = Some(extracted.sha256);
-                if media_type == "application/octet-stream" {
-                    *media_type = extracted.media_type;
-                }
+            (Ok(extracted), Some(crate::model::Draft::Document { file, text, .. })) => {
+                *file = Some(crate::model::FileRead::read(&extracted));
                 *text = extracted.text;
             }
             (Err(e), _) => batch.note(

@@ -9,7 +9,7 @@
 //! items, Paper → issue (with its files as documents), Consultation → the link between an agenda
 //! item and its paper. System, Location and LegislativeTerm have no record of their own.
 
-use crate::model::{Batch, Draft, Key, MinutesDraft};
+use crate::model::{Batch, Draft, FileRead, Key, MinutesDraft};
 use crate::{ImportError, Options};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
@@ -672,11 +672,13 @@ impl Parser {
             );
             return;
         };
-        let mut size = object["size"].as_u64().unwrap_or(0);
-        let mut media_type = str_field(object, "mimeType")
+        // What the source says of the file is a label only; `witan:sha256` and
+        // `sha256Checksum` are not read at all: a digest comes from bytes witan read.
+        let size = object["size"].as_u64().unwrap_or(0);
+        let media_type = str_field(object, "mimeType")
             .unwrap_or("application/octet-stream")
             .to_owned();
-        let mut sha256 = str_field(object, "witan:sha256").map(str::to_owned);
+        let mut file = None;
         let mut text = str_field(object, "text").unwrap_or_default().to_owned();
         let local = self.local_file(object);
         if local.is_none()
@@ -694,11 +696,7 @@ impl Parser {
         if let Some(path) = local {
             match crate::documents::read(&path) {
                 Ok(extracted) => {
-                    size = extracted.size_bytes;
-                    sha256 = Some(extracted.sha256);
-                    if media_type == "application/octet-stream" {
-                        media_type = extracted.media_type;
-                    }
+                    file = Some(FileRead::read(&extracted));
                     if text.is_empty() {
                         text = extracted.text;
                     }
@@ -719,9 +717,9 @@ impl Parser {
                 item,
                 issue,
                 name: name.chars().take(480).collect(),
-                media_type,
-                size_bytes: size,
-                sha256,
+                claimed_media_type: media_type,
+                claimed_size_bytes: size,
+                file,
                 text,
             },
         );
