@@ -45,6 +45,15 @@ impl Actor {
         }
     }
 
+    /// Whether the actor may set up a committee with these owners (see
+    /// [`User::may_create_committee`]).
+    pub fn may_create_committee(&self, owners: &[OrganisationId]) -> bool {
+        match self {
+            Self::User(user) => user.may_create_committee(owners),
+            Self::CommandLine => true,
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         match self {
             Self::User(user) => user.is_admin(),
@@ -118,6 +127,13 @@ impl Workspace {
         self.files = Some(dir);
         self.extractor = Some(extractor);
         self
+    }
+
+    /// Checks that `actor` may make a committee report to `parent`: a clerk may hang a
+    /// committee only under one they may edit themselves, so no clerk changes the shape of
+    /// another organisation's committees.
+    async fn authorise_parent(&self, actor: &Actor, parent: CommitteeId) -> Result<()> {
+        self.authorise(actor, parent).await
     }
 
     /// Checks that `actor` may change the records of `committee`.

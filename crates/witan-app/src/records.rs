@@ -37,19 +37,19 @@ impl Workspace {
         Ok(id)
     }
 
-    /// Adds a committee: an admin for anyone, a clerk for a committee their organisation owns
-    /// or shares.
+    /// Adds a committee: an admin any, a clerk one their organisation owns alone, reporting to
+    /// no committee or to one the clerk may edit. A joint committee is set up by an admin.
     pub async fn create_committee(
         &self,
         actor: &Actor,
         committee: &Committee,
         now: DateTime<Utc>,
     ) -> Result<CommitteeId> {
-        if !actor.may_edit(committee.owners.organisations()) {
+        if !actor.may_create_committee(committee.owners.organisations()) {
             return Err(Error::Denied);
         }
         if let Some(parent) = committee.parent {
-            self.store.committee(parent).await?;
+            self.authorise_parent(actor, parent).await?;
         }
         let mut w = self.store.begin().await?;
         let id = w.create_committee(committee).await?;
@@ -97,7 +97,11 @@ impl Workspace {
                 )
                 .into());
             }
-            self.store.committee(parent).await?;
+            // A parent set by an admin may stay when a clerk edits the name; a new one must be
+            // a committee the clerk may edit.
+            if before.parent != Some(parent) {
+                self.authorise_parent(actor, parent).await?;
+            }
         }
         let after = Committee {
             name,
@@ -280,8 +284,30 @@ impl Workspace {
         Ok(())
     }
 
-    /// Corrects a person's name or job title. People sit on committees of several
-    /// organisations, so any clerk (or admin) may.
+    /// Whether `actor` may correct a person's details: an admin anyone; a clerk someone who is
+    /// or was a member of a committee the clerk's organisation owns or shares. A person with no
+    /// membership at all (known from an import, or from a membership since removed) belongs to
+    /// no organisation, so only an admin may change them; a clerk who adds them to a committee
+    /// of their own may then.
+    pub async fn may_edit_person(&self, actor: &Actor, id: PersonId) -> Result<bool> {
+        if actor.is_admin() {
+            return Ok(true);
+        }
+        let record = self
+            .store
+            .person_record(id, witan_domain::Audience::Privileged)
+            .await?;
+        for (_, committee) in &record.memberships {
+            let committee = self.store.committee(committee.id).await?;
+            if actor.may_edit(committee.owners.organisations()) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Corrects a person's name or job title: admins, and clerks of an organisation whose
+    /// committee the person sits or sat on ([`Workspace::may_edit_person`]).
     pub async fn edit_person(
         &self,
         actor: &Actor,
@@ -290,14 +316,7 @@ impl Workspace {
         person: &Person,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let may = match actor {
-            Actor::CommandLine => true,
-            Actor::User(user) => matches!(
-                user.role,
-                witan_domain::Role::Admin | witan_domain::Role::Clerk
-            ),
-        };
-        if !may {
+        if !self.may_edit_person(actor, id).await? {
             return Err(Error::Denied);
         }
         let mut w = self.store.begin().await?;

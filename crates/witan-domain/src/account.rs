@@ -45,6 +45,19 @@ impl User {
         }
     }
 
+    /// Whether this user may set up a committee owned by `owners`: admins any, a clerk only a
+    /// committee their organisation owns alone. Making a committee joint commits another
+    /// organisation, which a clerk cannot do for it; an admin sets joint committees up.
+    pub fn may_create_committee(&self, owners: &[OrganisationId]) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Clerk => self
+                .organisation
+                .is_some_and(|mine| !owners.is_empty() && owners.iter().all(|o| *o == mine)),
+            Role::Member | Role::Officer => false,
+        }
+    }
+
     /// Whether this user may create and change organisations, accounts and committees of any
     /// organisation, and read the audit log.
     pub fn is_admin(&self) -> bool {
@@ -206,6 +219,12 @@ mod tests {
         assert!(!user(Role::Clerk, Some(org(1))).may_edit(&[org(2)]));
         assert!(!user(Role::Member, Some(org(1))).may_edit(&[org(1)]));
         assert!(!user(Role::Officer, Some(org(1))).may_edit(&[org(1)]));
+        assert!(user(Role::Admin, None).may_create_committee(&[org(1), org(2)]));
+        assert!(user(Role::Clerk, Some(org(1))).may_create_committee(&[org(1)]));
+        assert!(!user(Role::Clerk, Some(org(1))).may_create_committee(&[org(1), org(2)]));
+        assert!(!user(Role::Clerk, Some(org(1))).may_create_committee(&[org(2)]));
+        assert!(!user(Role::Clerk, Some(org(1))).may_create_committee(&[]));
+        assert!(!user(Role::Member, Some(org(1))).may_create_committee(&[org(1)]));
         assert!(
             User::new(
                 user(Role::Clerk, None).email,

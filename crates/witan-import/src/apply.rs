@@ -812,20 +812,28 @@ fn unchecked_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, Validation
             item,
             issue,
             name,
-            media_type,
-            size_bytes,
-            sha256,
+            claimed_media_type,
+            claimed_size_bytes,
+            file,
             text,
             ..
         } => Plain::Document(Document {
             item: r.opt(item.as_ref()),
             issue: r.opt(issue.as_ref()),
             name: one_line("document.name", name)?,
-            media_type: MediaType::parse("document.media_type", media_type)?,
-            size_bytes: *size_bytes,
-            sha256: sha256
-                .as_deref()
-                .map(|s| Sha256::parse("document.sha256", s))
+            // A file witan read is described by that reading; without one, the record is a
+            // link with the source's label, and no digest, so no file is ever served for it.
+            media_type: MediaType::parse(
+                "document.media_type",
+                file.as_ref()
+                    .map_or(claimed_media_type.as_str(), |f| f.media_type()),
+            )?,
+            size_bytes: file
+                .as_ref()
+                .map_or(*claimed_size_bytes, |f| f.size_bytes()),
+            sha256: file
+                .as_ref()
+                .map(|f| Sha256::parse("document.sha256", f.sha256()))
                 .transpose()?,
             text: Text::parse("document.text", text)?,
             visibility: Visibility::Public,

@@ -456,16 +456,12 @@ fn download(
         }
         text_left -= read.len();
         if let Some(crate::model::Draft::Document {
-            media_type,
-            size_bytes,
-            sha256,
+            file: read_file,
             text,
             ..
         }) = batch.records.get_mut(index).map(|r| &mut r.draft)
         {
-            *size_bytes = file.size_bytes();
-            *sha256 = Some(file.sha256.clone());
-            *media_type = media;
+            *read_file = Some(crate::model::FileRead::read(&file));
             *text = read;
         }
     }

@@ -112,9 +112,12 @@ pub enum Draft {
         item: Option<Key>,
         issue: Option<Key>,
         name: String,
-        media_type: String,
-        size_bytes: u64,
-        sha256: Option<String>,
+        /// What the source says the file is and how big ("PDF 144 KB" beside a link): a label
+        /// for a document whose file witan has not read, never how a file is served.
+        claimed_media_type: String,
+        claimed_size_bytes: u64,
+        /// The file as witan read it, if it did: the only source of a document's digest.
+        file: Option<FileRead>,
         text: String,
     },
     Decision {
@@ -158,6 +161,41 @@ pub enum Draft {
     /// Another name for a record (an OParl Consultation names the Paper an agenda item
     /// considered): resolves to whatever `target` resolves to.
     Alias { key: Key, target: Key },
+}
+
+/// A document file witan read and hashed itself. Its fields are private and it is made only
+/// from [`crate::documents::Extracted`], so no digest a source states (`witan:sha256`,
+/// `sha256Checksum`) can become a document's digest: the digest names the file a download
+/// serves, and a source that could name one could publish any file witan holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRead {
+    sha256: String,
+    size_bytes: u64,
+    media_type: String,
+}
+
+impl FileRead {
+    /// The file witan read: its digest and size, and the media type the reading found (its
+    /// first bytes and what could be read of it), not what the source claimed.
+    pub fn read(file: &crate::documents::DocumentFile) -> Self {
+        Self {
+            sha256: file.sha256.clone(),
+            size_bytes: file.size_bytes(),
+            media_type: file.media_type.to_owned(),
+        }
+    }
+
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+
+    pub fn media_type(&self) -> &str {
+        &self.media_type
+    }
 }
 
 impl Draft {

@@ -9,7 +9,7 @@
 //! items, Paper → issue (with its files as documents), Consultation → the link between an agenda
 //! item and its paper. System, Location and LegislativeTerm have no record of their own.
 
-use crate::model::{Batch, Draft, Key, MinutesDraft};
+use crate::model::{Batch, Draft, FileRead, Key, MinutesDraft};
 use crate::{ImportError, Options};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
@@ -674,11 +674,13 @@ impl Parser<'_> {
             );
             return;
         };
-        let mut size = object["size"].as_u64().unwrap_or(0);
-        let mut media_type = str_field(object, "mimeType")
+        // What the source says of the file is a label only; `witan:sha256` and
+        // `sha256Checksum` are not read at all: a digest comes from bytes witan read.
+        let size = object["size"].as_u64().unwrap_or(0);
+        let media_type = str_field(object, "mimeType")
             .unwrap_or("application/octet-stream")
             .to_owned();
-        let mut sha256 = str_field(object, "witan:sha256").map(str::to_owned);
+        let mut file = None;
         let mut text = str_field(object, "text").unwrap_or_default().to_owned();
         let local = self.local_file(object);
         if local.is_none()
@@ -695,14 +697,10 @@ impl Parser<'_> {
         }
         if let Some(path) = local {
             match crate::documents::DocumentFile::read(&path) {
-                Ok(file) => {
-                    size = file.size_bytes();
-                    if media_type == "application/octet-stream" {
-                        file.media_type.clone_into(&mut media_type);
-                    }
+                Ok(read) => {
                     if text.is_empty() {
-                        match file.text(self.extractor) {
-                            Ok(read) => text = read,
+                        match read.text(self.extractor) {
+                            Ok(words) => text = words,
                             Err(e) => self.batch.note(
                                 at.to_owned(),
                                 format!(
@@ -713,7 +711,7 @@ impl Parser<'_> {
                             ),
                         }
                     }
-                    sha256 = Some(file.sha256);
+                    file = Some(FileRead::read(&read));
                 }
                 Err(e) => self.batch.note(
                     at.to_owned(),
@@ -731,9 +729,9 @@ impl Parser<'_> {
                 item,
                 issue,
                 name: name.chars().take(480).collect(),
-                media_type,
-                size_bytes: size,
-                sha256,
+                claimed_media_type: media_type,
+                claimed_size_bytes: size,
+                file,
                 text,
             },
         );

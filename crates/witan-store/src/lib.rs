@@ -20,6 +20,7 @@ macro_rules! agenda_public {
 
 mod accounts;
 pub mod copy;
+pub mod database_url;
 mod decode;
 mod error;
 pub mod postgres;
@@ -345,7 +346,10 @@ impl Backend {
         } else {
             Err(StoreError::Invalid(witan_domain::ValidationError::new(
                 "database_url",
-                format!("\"{url}\" is neither a sqlite: nor a postgres: URL"),
+                format!(
+                    "\"{}\" is neither a sqlite: nor a postgres: URL",
+                    database_url::redact(url)
+                ),
             )))
         }
     }

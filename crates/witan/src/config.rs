@@ -223,11 +223,11 @@ impl Config {
         })
     }
 
-    /// The database URL, with any password replaced, for messages and logs.
+    /// The database URL, with its password and secret parameters replaced, for messages and logs.
     pub fn database_url_redacted(&self) -> String {
         match &self.database_url {
             None => format!("the SQLite database in {}", self.data.display()),
-            Some(url) => redact(url),
+            Some(url) => witan_store::database_url::redact(url),
         }
     }
 
@@ -263,16 +263,6 @@ where
         bail!("{name}: {value} is not from {low} to {high}");
     }
     Ok(value)
-}
-
-/// A database URL with its user and password replaced, for messages and logs.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
-        }
-        _ => url.to_owned(),
-    }
 }
 
 /// An absolute http(s) address without a path, query or trailing slash.

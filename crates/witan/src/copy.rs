@@ -29,15 +29,15 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     .with_context(|| {
         format!(
             "cannot copy {} to {} (nothing was written)",
-            crate::config::redact(&args.from),
-            crate::config::redact(&args.to)
+            witan_store::database_url::redact(&args.from),
+            witan_store::database_url::redact(&args.to)
         )
     })?;
     eprintln!(
         "copied {} rows from {} to {} in {:.1} s; the search index rebuilds when witan serve starts on it",
         report.rows(),
-        crate::config::redact(&args.from),
-        crate::config::redact(&args.to),
+        witan_store::database_url::redact(&args.from),
+        witan_store::database_url::redact(&args.to),
         started.elapsed().as_secs_f64()
     );
     Ok(())

@@ -77,6 +77,30 @@ pub async fn run(config_file: Option<&Path>, command: Command) -> anyhow::Result
 
 type Csv = csv::Writer<std::fs::File>;
 
+/// Writes one row of cells, each made safe for spreadsheets first ([`spreadsheet_safe`]): every
+/// row of every export goes through here, so no text reaches a spreadsheet as a formula.
+fn write_row<S: AsRef<str>>(w: &mut Csv, cells: impl IntoIterator<Item = S>) -> csv::Result<()> {
+    w.write_record(
+        cells
+            .into_iter()
+            .map(|cell| spreadsheet_safe(cell.as_ref()).into_owned()),
+    )
+}
+
+/// A cell as a spreadsheet will take it as text: one that starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be read as a formula (`=HYPERLINK(…)` in a decision's title runs
+/// when a re-user opens the file), so it gets a leading single quote, as OWASP's guidance on CSV
+/// injection advises. A number such as `-3` (clear days before a short-notice decision) is data,
+/// not a formula, and stays as it is.
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A CSV file written whole: to a temporary name, renamed into place once complete, so a
 /// failed export never leaves a half-written file under the real name.
 struct CsvFile {
@@ -108,18 +132,21 @@ impl CsvFile {
 }
 
 async fn decisions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
-    w.write_record([
-        "id",
-        "decided_on",
-        "title",
-        "committee",
-        "key_decision",
-        "status",
-        "call_in_deadline",
-        "meeting",
-        "item",
-        "text",
-    ])?;
+    write_row(
+        w,
+        [
+            "id",
+            "decided_on",
+            "title",
+            "committee",
+            "key_decision",
+            "status",
+            "call_in_deadline",
+            "meeting",
+            "item",
+            "text",
+        ],
+    )?;
     let mut rows = 0;
     loop {
         let page = store
@@ -129,30 +156,33 @@ async fn decisions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
             )
             .await?;
         for d in &page {
-            w.write_record([
-                d.decision.id.to_string(),
-                d.decision.decided_on.to_string(),
-                d.decision.title.to_string(),
-                d.committee
-                    .as_ref()
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
-                d.decision.key_decision.to_string(),
-                d.decision.status.label().to_owned(),
-                d.decision
-                    .call_in
-                    .deadline()
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                d.meeting
-                    .map(|m| format!("/meetings/{m}"))
-                    .unwrap_or_default(),
-                d.item_number
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                d.decision.text.to_string(),
-            ])?;
+            write_row(
+                w,
+                [
+                    d.decision.id.to_string(),
+                    d.decision.decided_on.to_string(),
+                    d.decision.title.to_string(),
+                    d.committee
+                        .as_ref()
+                        .map(|c| c.name.clone())
+                        .unwrap_or_default(),
+                    d.decision.key_decision.to_string(),
+                    d.decision.status.label().to_owned(),
+                    d.decision
+                        .call_in
+                        .deadline()
+                        .map(|x| x.to_string())
+                        .unwrap_or_default(),
+                    d.meeting
+                        .map(|m| format!("/meetings/{m}"))
+                        .unwrap_or_default(),
+                    d.item_number
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    d.decision.text.to_string(),
+                ],
+            )?;
         }
         rows += page.len();
         if page.len() < PAGE as usize {
@@ -162,18 +192,21 @@ async fn decisions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
 }
 
 async fn actions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
-    w.write_record([
-        "id",
-        "raised_on",
-        "committee",
-        "description",
-        "owner",
-        "due_on",
-        "status",
-        "rag",
-        "closed_on",
-        "meeting",
-    ])?;
+    write_row(
+        w,
+        [
+            "id",
+            "raised_on",
+            "committee",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "rag",
+            "closed_on",
+            "meeting",
+        ],
+    )?;
     let mut rows = 0;
     loop {
         let page = store
@@ -183,21 +216,24 @@ async fn actions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
             )
             .await?;
         for a in &page {
-            w.write_record([
-                a.action.id.to_string(),
-                time::london_date(a.raised_on).to_string(),
-                a.committee.name.clone(),
-                a.action.description.to_string(),
-                a.owner_name.clone().unwrap_or_default(),
-                a.action.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                a.action.status.label().to_owned(),
-                a.action.rag.label().to_owned(),
-                a.action
-                    .closed_on
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                format!("/meetings/{}", a.raised_at),
-            ])?;
+            write_row(
+                w,
+                [
+                    a.action.id.to_string(),
+                    time::london_date(a.raised_on).to_string(),
+                    a.committee.name.clone(),
+                    a.action.description.to_string(),
+                    a.owner_name.clone().unwrap_or_default(),
+                    a.action.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    a.action.status.label().to_owned(),
+                    a.action.rag.label().to_owned(),
+                    a.action
+                        .closed_on
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    format!("/meetings/{}", a.raised_at),
+                ],
+            )?;
         }
         rows += page.len();
         if page.len() < PAGE as usize {
@@ -207,16 +243,19 @@ async fn actions(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
 }
 
 async fn forward_plan(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize> {
-    w.write_record([
-        "id",
-        "title",
-        "decision_maker",
-        "issue",
-        "published_on",
-        "expected_on",
-        "clear_days",
-        "short_notice",
-    ])?;
+    write_row(
+        w,
+        [
+            "id",
+            "title",
+            "decision_maker",
+            "issue",
+            "published_on",
+            "expected_on",
+            "clear_days",
+            "short_notice",
+        ],
+    )?;
     let mut rows = 0;
     loop {
         let page = store
@@ -227,19 +266,22 @@ async fn forward_plan(store: &PublicStore, w: &mut Csv) -> anyhow::Result<usize>
             )
             .await?;
         for f in &page {
-            w.write_record([
-                f.entry.id.to_string(),
-                f.entry.title.to_string(),
-                f.decision_maker.name.clone(),
-                f.issue_title
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                f.entry.published_on.to_string(),
-                f.entry.expected_on.to_string(),
-                f.entry.clear_days().to_string(),
-                f.entry.short_notice().to_string(),
-            ])?;
+            write_row(
+                w,
+                [
+                    f.entry.id.to_string(),
+                    f.entry.title.to_string(),
+                    f.decision_maker.name.clone(),
+                    f.issue_title
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    f.entry.published_on.to_string(),
+                    f.entry.expected_on.to_string(),
+                    f.entry.clear_days().to_string(),
+                    f.entry.short_notice().to_string(),
+                ],
+            )?;
         }
         rows += page.len();
         if page.len() < PAGE as usize {
@@ -338,4 +380,26 @@ fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
     serde_json::to_writer(&mut writer, value)
         .with_context(|| format!("cannot write {}", path.display()))?;
     std::io::Write::flush(&mut writer).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_are_quoted_and_numbers_and_text_are_not() {
+        for formula in [
+            "=HYPERLINK(\"https://evil.example\",\"Click\")",
+            "+1+1",
+            "-1+cmd|' /C calc'!A0",
+            "@SUM(A1:A2)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        for plain in ["-3", "12", "Budget 2026-27", "", "a=b", "2026-11-20"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
 }

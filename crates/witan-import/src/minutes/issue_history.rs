@@ -226,9 +226,9 @@ pub(super) fn parse(blocks: &[Block], options: &Options) -> Result<Parsed, Impor
                     item: Some(item),
                     issue: None,
                     name: title.to_owned(),
-                    media_type: media_type.to_owned(),
-                    size_bytes,
-                    sha256: None,
+                    claimed_media_type: media_type.to_owned(),
+                    claimed_size_bytes: size_bytes,
+                    file: None,
                     text: String::new(),
                 },
             );

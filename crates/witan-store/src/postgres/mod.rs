@@ -41,6 +41,9 @@ pub struct PgStore {
 impl PgStore {
     /// Opens a `postgres://` URL and migrates the database.
     pub async fn open_url(url: &str) -> Result<Self> {
+        crate::database_url::check_postgres_parameters(url).map_err(|e| {
+            StoreError::Invalid(witan_domain::ValidationError::new("database_url", e))
+        })?;
         let options = PgConnectOptions::from_str(url).map_err(|e| {
             StoreError::Invalid(witan_domain::ValidationError::new("database_url", e))
         })?;

@@ -57,12 +57,18 @@ pub(super) async fn committee_page(
             )
         })
         .collect();
+    // A clerk may hang the committee only under one they may edit (the use case checks again);
+    // the current parent stays in the list so the form keeps it.
     let committees = state
         .store
         .committees()
         .await?
         .into_iter()
-        .filter(|c| c.id != committee.id)
+        .filter(|c| {
+            c.id != committee.id
+                && (committee.parent == Some(c.id)
+                    || reader.user.may_edit(c.owners.organisations()))
+        })
         .map(|c| Choice {
             value: c.id.to_string(),
             label: c.name.to_string(),
@@ -295,7 +301,12 @@ pub(super) async fn setup_page(
         .filter(|o| reader.user.may_edit(&[o.id]))
         .map(choice)
         .collect();
-    let partners = all.iter().map(choice).collect();
+    // Only an admin makes a committee joint with another organisation.
+    let partners = if reader.user.is_admin() {
+        all.iter().map(choice).collect()
+    } else {
+        Vec::new()
+    };
     let editable_organisations = if reader.user.is_admin() {
         all.iter()
             .map(|o| {
@@ -315,6 +326,7 @@ pub(super) async fn setup_page(
         .committees()
         .await?
         .into_iter()
+        .filter(|c| reader.user.may_edit(c.owners.organisations()))
         .map(|c| Choice {
             value: c.id.to_string(),
             label: c.name.to_string(),
@@ -500,7 +512,12 @@ pub(super) async fn person_page(
                 .map(ToString::to_string)
                 .unwrap_or_default(),
             version: version_of(&record.person.record),
-            editable: reader.may_edit(),
+            editable: reader.may_edit()
+                && state
+                    .workspace
+                    .may_edit_person(&reader.actor(), id)
+                    .await
+                    .map_err(AppError::from)?,
             memberships: record
                 .memberships
                 .iter()

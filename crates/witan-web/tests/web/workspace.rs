@@ -59,7 +59,8 @@ async fn send(site: &Site, request: Request<Body>) -> Answer {
     Answer {
         status,
         headers,
-        body: String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        // Downloads may be binary; every page is UTF-8 and reads the same either way.
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 
@@ -1844,4 +1845,621 @@ async fn attendance_is_recorded_and_items_join_existing_issues_by_number_or_refe
         "{}",
         locked.body
     );
+}
+
+/// The document of the meetings of the committee named `committee` whose name is `name`, as
+/// the public sees it.
+async fn public_document(
+    site: &Site,
+    committee: &str,
+    name: &str,
+) -> witan_store::Stored<witan_domain::Document> {
+    let committee = site
+        .store
+        .committees()
+        .await
+        .expect("committees")
+        .into_iter()
+        .find(|c| c.name.as_str() == committee)
+        .expect("the committee");
+    let meetings = site
+        .store
+        .meetings(
+            Some(committee.id),
+            witan_store::When::Before("2100-01-01T00:00:00Z".parse().expect("instant")),
+            Page::first(10),
+        )
+        .await
+        .expect("meetings");
+    for meeting in meetings {
+        let record = site
+            .store
+            .meeting_record(meeting.meeting.id, Audience::Public)
+            .await
+            .expect("record");
+        for entry in record.agenda.unwrap_or_default() {
+            if let ItemEntry::Open(item) = entry
+                && let Some(d) = item.documents.iter().find(|d| d.name.as_str() == name)
+            {
+                return d.clone();
+            }
+        }
+    }
+    panic!("no public document {name}");
+}
+
+fn header<'a>(answer: &'a Answer, name: header::HeaderName) -> &'a str {
+    answer
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// A download answers nosniff and a sandboxing policy, whatever it sends.
+fn assert_guarded(answer: &Answer, what: &str) {
+    assert_eq!(
+        header(answer, header::X_CONTENT_TYPE_OPTIONS),
+        "nosniff",
+        "{what}"
+    );
+    assert_eq!(
+        header(answer, header::CONTENT_SECURITY_POLICY),
+        "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        "{what}"
+    );
+}
+
+#[tokio::test]
+async fn an_imported_file_cannot_name_another_documents_digest_or_be_served_as_html() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    let (meeting, item) = held_meeting(&site, mine).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let path = format!("/workspace/items/{item}/documents");
+    // An exempt upload, whose digest an importer has come to know.
+    let sealed = upload(
+        &site,
+        &path,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("exempt", "yes"),
+            ("ground", "3"),
+            ("review_on", "2027-06-30"),
+        ],
+        Some((
+            "bids.txt",
+            b"<html><script>alert(document.cookie)</script>Tender prices zqsealedbid.</html>",
+        )),
+    )
+    .await;
+    assert_eq!(sealed.status, StatusCode::SEE_OTHER, "{}", sealed.body);
+    // A public upload, whose bytes the importer holds as well.
+    let page_bytes: &[u8] = b"<html><script>alert(1)</script>Open page zqopenpage.</html>";
+    let open = upload(
+        &site,
+        &path,
+        &clerk,
+        &[("csrf", &csrf)],
+        Some(("page.txt", page_bytes)),
+    )
+    .await;
+    assert_eq!(open.status, StatusCode::SEE_OTHER, "{}", open.body);
+    let record = site
+        .store
+        .meeting_record(meeting, Audience::Privileged)
+        .await
+        .expect("record");
+    let digest = record
+        .agenda
+        .expect("agenda")
+        .iter()
+        .find_map(|e| match e {
+            ItemEntry::Open(i) => i
+                .documents
+                .iter()
+                .find(|d| d.name.as_str() == "bids.txt")
+                .and_then(|d| d.sha256.clone()),
+            ItemEntry::Withheld { .. } => None,
+        })
+        .expect("the exempt upload's digest")
+        .to_string();
+
+    // An OParl dump whose Files claim that digest and text/html.
+    let dump = tempfile::tempdir().expect("dump");
+    std::fs::create_dir(dump.path().join("files")).expect("files");
+    std::fs::write(dump.path().join("files/page.html"), page_bytes).expect("page");
+    let base = "https://oparl.example.org/oparl";
+    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
+    let objects = serde_json::json!([
+        {"id": format!("{base}/body/1"), "type": t("Body"), "name": "Zq Import Council"},
+        {"id": format!("{base}/organization/1"), "type": t("Organization"),
+         "body": format!("{base}/body/1"), "name": "Zq Import Scrutiny"},
+        {"id": format!("{base}/meeting/1"), "type": t("Meeting"),
+         "start": "2021-10-11T10:00:00+01:00",
+         "organization": [format!("{base}/organization/1")],
+         "agendaItem": [{"id": format!("{base}/agendaitem/1"), "type": t("AgendaItem"),
+            "number": "1", "name": "Tenders", "public": true,
+            "auxiliaryFile": [
+                {"id": format!("{base}/file/1"), "type": t("File"), "name": "Sealed bids",
+                 "mimeType": "text/html", "size": 80,
+                 "accessUrl": "https://elsewhere.example/bids.html",
+                 "witan:sha256": digest, "sha256Checksum": digest},
+                {"id": format!("{base}/file/2"), "type": t("File"), "name": "Open page",
+                 "mimeType": "text/html", "accessUrl": "files/page.html",
+                 "witan:sha256": digest}
+            ]}]}
+    ]);
+    std::fs::write(
+        dump.path().join("objects.json"),
+        serde_json::to_string(&objects).expect("json"),
+    )
+    .expect("write dump");
+    let report = witan_import::run(
+        site.store.as_ref(),
+        &[dump.path().join("objects.json")],
+        &witan_import::Options {
+            format: None,
+            organisation: None,
+            committee: None,
+            dry_run: false,
+            today: "2026-11-23".parse().expect("date"),
+            extractor: witan_import::extract::Extractor::InProcess,
+        },
+        &mut |_: usize, _: usize, _: &std::path::Path| {},
+    )
+    .await
+    .expect("import");
+    assert!(
+        report.failed.is_empty() && report.tally.rejected.is_empty(),
+        "{report:?}"
+    );
+
+    // The File witan never read has no file: its claimed digest is not taken, so nothing is
+    // served for it, to the public or in the workspace.
+    let claimed = public_document(&site, "Zq Import Scrutiny", "Sealed bids").await;
+    assert_eq!(claimed.sha256, None, "a digest the source stated was taken");
+    for (path, cookie) in [
+        (format!("/documents/{}", claimed.id), ""),
+        (
+            format!("/workspace/documents/{}", claimed.id),
+            clerk.as_str(),
+        ),
+    ] {
+        let answer = get_as(&site, &path, cookie).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!answer.body.contains("zqsealedbid"), "{path}");
+    }
+
+    // The File witan read is described by its bytes: the digest is theirs, the media type is
+    // not the claimed text/html, and the file goes out as plain text under the guards.
+    let read = public_document(&site, "Zq Import Scrutiny", "Open page").await;
+    assert_ne!(read.sha256.as_ref().map(ToString::to_string), Some(digest));
+    assert_ne!(read.media_type.as_str(), "text/html");
+    let served = get_as(&site, &format!("/documents/{}", read.id), "").await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.body.as_bytes(), page_bytes);
+    assert_eq!(
+        header(&served, header::CONTENT_TYPE),
+        "text/plain; charset=utf-8"
+    );
+    assert!(header(&served, header::CONTENT_DISPOSITION).starts_with("inline;"));
+    assert_guarded(&served, "the imported page");
+}
+
+#[tokio::test]
+async fn downloads_say_nosniff_and_sandbox_and_attach_all_but_pdf_and_text() {
+    let site = site().await;
+    let ((mine, _), _) = two_committees(&site).await;
+    let (_, item) = held_meeting(&site, mine).await;
+    let files = site._dir.path().join("files");
+    // Files as witan would keep them, each with the media type its record claims.
+    let kept: [(&str, &str, &[u8], &str, &str); 5] = [
+        (
+            "Report",
+            "application/pdf",
+            b"%PDF-1.4\n% a report",
+            "application/pdf",
+            "inline; filename=\"Report.pdf\"",
+        ),
+        (
+            "Notes",
+            "text/plain",
+            b"Plain notes",
+            "text/plain; charset=utf-8",
+            "inline; filename=\"Notes.txt\"",
+        ),
+        (
+            "Appendix",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK\x03\x04 an archive",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "attachment; filename=\"Appendix.docx\"",
+        ),
+        (
+            "Picture",
+            "image/svg+xml",
+            b"\x89PNG\r\n\x1a\n\x00\x00",
+            "application/octet-stream",
+            "attachment; filename=\"Picture\"",
+        ),
+        (
+            "Not a PDF",
+            "application/pdf",
+            b"\x7fELF\x02\x01\x01\x00",
+            "application/octet-stream",
+            "attachment; filename=\"Not-a-PDF\"",
+        ),
+    ];
+    for (name, claimed, bytes, content_type, disposition) in kept {
+        let digest: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(bytes).into();
+        let digest = witan_domain::Sha256::from_bytes(&digest);
+        let path = witan_app::documents::file_path(&files, digest.as_str());
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+        std::fs::write(&path, bytes).expect("file");
+        let mut w = site.store.begin().await.expect("begin");
+        let id = w
+            .create_document(&witan_domain::Document {
+                item: Some(item),
+                issue: None,
+                name: Title::parse("name", name).expect("name"),
+                media_type: witan_domain::MediaType::parse("media_type", claimed)
+                    .expect("media type"),
+                size_bytes: bytes.len() as u64,
+                sha256: Some(digest),
+                text: witan_domain::Text::default(),
+                visibility: witan_domain::Visibility::Public,
+            })
+            .await
+            .expect("document");
+        w.commit().await.expect("commit");
+        let answer = get_as(&site, &format!("/documents/{id}"), "").await;
+        assert_eq!(answer.status, StatusCode::OK, "{name}");
+        assert_eq!(
+            header(&answer, header::CONTENT_TYPE),
+            content_type,
+            "{name}"
+        );
+        assert_eq!(
+            header(&answer, header::CONTENT_DISPOSITION),
+            disposition,
+            "{name}"
+        );
+        assert_guarded(&answer, name);
+    }
+}
+
+/// Text as a browser reads it from an attribute or element that askama escaped.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in the tag text `tag`.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(unescape(tag[at..].split('"').next()?))
+}
+
+/// What a browser submits for the form posting to `action` when nobody touches it: its inputs'
+/// values, its text areas' text and each select's selected option (or the first).
+fn untouched_form(body: &str, action: &str) -> Vec<(String, String)> {
+    let start = body
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form posting to {action}"));
+    let form = &body[start..start + body[start..].find("</form>").expect("form end")];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let end = rest.find('>').expect("tag end");
+        let tag = &rest[..end];
+        if tag.starts_with("<input") {
+            if let Some(name) = attribute(tag, "name") {
+                fields.push((name, attribute(tag, "value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<textarea") {
+            let name = attribute(tag, "name").expect("textarea name");
+            let text = &rest[end + 1..rest.find("</textarea>").expect("textarea end")];
+            fields.push((name, unescape(text)));
+        } else if tag.starts_with("<select") {
+            let name = attribute(tag, "name").expect("select name");
+            let options = &rest[..rest.find("</select>").expect("select end")];
+            let chosen = options
+                .split("<option")
+                .skip(1)
+                .find(|o| o.split('>').next().is_some_and(|t| t.contains(" selected")))
+                .or_else(|| options.split("<option").nth(1))
+                .expect("an option");
+            fields.push((name, attribute(chosen, "value").unwrap_or_default()));
+        }
+        rest = &rest[end..];
+    }
+    fields
+}
+
+async fn post_untouched(site: &Site, page: &Answer, action: &str, cookie: &str) -> Answer {
+    let fields = untouched_form(&page.body, action);
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    post_as(site, action, cookie, &fields).await
+}
+
+#[tokio::test]
+async fn untouched_edit_forms_keep_the_names_of_people_committees_and_organisations() {
+    let site = site().await;
+    let ((mine, org), _) = two_committees(&site).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (admin, _) = sign_in(&site, "admin@example.org").await;
+
+    let person = site.store.memberships(mine).await.expect("members")[0]
+        .membership
+        .person;
+    let before = site.store.person(person).await.expect("person");
+    let action = format!("/workspace/people/{person}");
+    let page = get_as(&site, &action, &admin).await;
+    let saved = post_untouched(&site, &page, &action, &admin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        site.store.person(person).await.expect("person").record,
+        before.record,
+        "saving the untouched person form changed the person"
+    );
+
+    let before = site.store.committee(mine).await.expect("committee");
+    let action = format!("/workspace/committees/{}", before.slug);
+    let page = get_as(&site, &action, &admin).await;
+    let saved = post_untouched(&site, &page, &action, &admin).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        site.store.committee(mine).await.expect("committee").record,
+        before.record,
+        "saving the untouched committee form changed the committee"
+    );
+
+    let organisation = || async {
+        site.store
+            .organisations()
+            .await
+            .expect("organisations")
+            .into_iter()
+            .find(|o| o.id == org)
+            .expect("organisation")
+            .record
+    };
+    let before = organisation().await;
+    let page = get_as(&site, "/workspace/setup", &admin).await;
+    let saved = post_untouched(
+        &site,
+        &page,
+        &format!("/workspace/organisations/{org}"),
+        &admin,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        organisation().await,
+        before,
+        "saving the untouched organisation form changed the organisation"
+    );
+}
+
+/// A person who sits on `theirs` and on no committee `org` owns or shares.
+async fn only_theirs(
+    site: &Site,
+    theirs: CommitteeId,
+    org: OrganisationId,
+) -> witan_domain::PersonId {
+    let committees = site.store.committees().await.expect("committees");
+    for m in site.store.memberships(theirs).await.expect("members") {
+        let record = site
+            .store
+            .person_record(m.membership.person, Audience::Privileged)
+            .await
+            .expect("person");
+        let ours = record.memberships.iter().any(|(_, c)| {
+            committees
+                .iter()
+                .any(|k| k.id == c.id && k.owners.organisations().contains(&org))
+        });
+        if !ours {
+            return m.membership.person;
+        }
+    }
+    panic!("every member of the other committee sits on one of ours too");
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_edit_another_organisations_people() {
+    let site = site().await;
+    let ((_, org), (theirs, other_org)) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "other@example.org", Role::Clerk, Some(other_org)).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let (other, other_csrf) = sign_in(&site, "other@example.org").await;
+    let (admin, admin_csrf) = sign_in(&site, "admin@example.org").await;
+    let stranger = only_theirs(&site, theirs, org).await;
+    let action = format!("/workspace/people/{stranger}");
+    let before = site.store.person(stranger).await.expect("person");
+    let version = witan_app::version_of(&before.record);
+    let rename = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("version", version.clone()),
+            ("name", "Renamed By A Stranger".to_owned()),
+        ]
+    };
+
+    // The clerk of another organisation reads the person but is offered no form, and a
+    // forged post is refused with nothing written.
+    let page = get_as(&site, &action, &clerk).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(&format!("action=\"{action}\"")));
+    let refused = post_as(&site, &action, &clerk, &pairs(&rename(&csrf))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(
+        site.store.person(stranger).await.expect("person").record,
+        before.record
+    );
+    // A clerk of an organisation whose committee they sit on may, and so may an admin.
+    let page = get_as(&site, &action, &other).await;
+    assert!(page.body.contains(&format!("action=\"{action}\"")));
+    let edited = post_as(&site, &action, &other, &pairs(&rename(&other_csrf))).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let version = witan_app::version_of(&site.store.person(stranger).await.expect("p").record);
+    let by_admin = post_as(
+        &site,
+        &action,
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("version", &version),
+            ("name", before.name.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(by_admin.status, StatusCode::SEE_OTHER, "{}", by_admin.body);
+
+    // A person with no membership at all is an admin's to change.
+    let mut w = site.store.begin().await.expect("begin");
+    let loner = w
+        .create_person(&witan_domain::Person {
+            name: Title::parse("name", "Zq Loner").expect("name"),
+            job_title: None,
+        })
+        .await
+        .expect("person");
+    w.commit().await.expect("commit");
+    let version = witan_app::version_of(&site.store.person(loner).await.expect("p").record);
+    let refused = post_as(
+        &site,
+        &format!("/workspace/people/{loner}"),
+        &clerk,
+        &[("csrf", &csrf), ("version", &version), ("name", "X")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_make_another_organisation_co_owner_or_parent_of_a_committee() {
+    let site = site().await;
+    let ((mine, org), (theirs, other_org)) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    add_user(&site, "admin@example.org", Role::Admin, None).await;
+    let (clerk, csrf) = sign_in(&site, "clerk@example.org").await;
+    let (admin, admin_csrf) = sign_in(&site, "admin@example.org").await;
+    let (org_id, other_id) = (org.to_string(), other_org.to_string());
+    let (mine_id, theirs_id) = (mine.to_string(), theirs.to_string());
+    let their_name = site
+        .store
+        .committee(theirs)
+        .await
+        .expect("theirs")
+        .name
+        .to_string();
+    let committees = || async { site.store.committees().await.expect("committees").len() };
+    let before = committees().await;
+
+    // The setup form offers a clerk neither partners nor another organisation's committees.
+    let setup = get_as(&site, "/workspace/setup", &clerk).await;
+    assert!(!setup.body.contains("name=\"partner\""));
+    let parents = &setup.body[setup.body.find("name=\"parent\"").expect("parent")..];
+    let parents = &parents[..parents.find("</select>").expect("end")];
+    assert!(
+        !parents.contains(&format!("value=\"{theirs_id}\"")),
+        "{parents}"
+    );
+
+    for (what, fields) in [
+        (
+            "joint with another organisation",
+            vec![("organisation", org_id.as_str()), ("partner", &other_id)],
+        ),
+        (
+            "owned by another organisation",
+            vec![("organisation", other_id.as_str())],
+        ),
+        (
+            "under another organisation's committee",
+            vec![("organisation", org_id.as_str()), ("parent", &theirs_id)],
+        ),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str()), ("name", "Zq Board")];
+        all.extend(fields);
+        let refused = post_as(&site, "/workspace/committees", &clerk, &all).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{what}: {}",
+            refused.body
+        );
+    }
+    assert_eq!(
+        committees().await,
+        before,
+        "a refused committee was created"
+    );
+
+    // An existing committee cannot be moved under another organisation's either.
+    let committee = site.store.committee(mine).await.expect("mine");
+    let action = format!("/workspace/committees/{}", committee.slug);
+    let moved = post_as(
+        &site,
+        &action,
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("version", &witan_app::version_of(&committee.record)),
+            ("name", committee.name.as_str()),
+            ("purpose", committee.purpose.as_str()),
+            ("parent", &theirs_id),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::FORBIDDEN, "{}", moved.body);
+    let page = get_as(&site, &action, &clerk).await;
+    let parents = &page.body[page.body.find("name=\"parent\"").expect("parent")..];
+    let parents = &parents[..parents.find("</select>").expect("end")];
+    assert!(!parents.contains(&their_name), "{parents}");
+
+    // Their own committee, under their own: yes; a joint one by an admin: yes.
+    let made = post_as(
+        &site,
+        "/workspace/committees",
+        &clerk,
+        &[
+            ("csrf", &csrf),
+            ("name", "Zq Sub Board"),
+            ("organisation", &org_id),
+            ("parent", &mine_id),
+        ],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let joint = post_as(
+        &site,
+        "/workspace/committees",
+        &admin,
+        &[
+            ("csrf", &admin_csrf),
+            ("name", "Zq Partnership Board"),
+            ("organisation", &org_id),
+            ("partner", &other_id),
+            ("parent", &theirs_id),
+        ],
+    )
+    .await;
+    assert_eq!(joint.status, StatusCode::SEE_OTHER, "{}", joint.body);
+    assert_eq!(committees().await, before + 2);
 }
