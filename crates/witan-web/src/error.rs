@@ -26,12 +26,16 @@ pub enum AppError {
     BadForm,
     #[error("the form's CSRF token did not match the session")]
     ExpiredForm,
+    /// Every permit to check a password is taken.
+    #[error("too many passwords being checked at once")]
+    Busy,
 }
 
 impl From<witan_app::Error> for AppError {
     fn from(e: witan_app::Error) -> Self {
         match e {
             witan_app::Error::Denied => Self::Forbidden,
+            witan_app::Error::Busy => Self::Busy,
             witan_app::Error::Store(e) => Self::Store(e),
             other => Self::Internal(other.to_string()),
         }
@@ -89,6 +93,11 @@ impl IntoResponse for AppError {
                     bad_request.as_str(),
                 )
             }
+            AppError::Busy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service busy",
+                "witan is checking many passwords just now. Please try again in a moment.",
+            ),
             AppError::Store(StoreError::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Service unavailable",
@@ -100,7 +109,8 @@ impl IntoResponse for AppError {
                 "Something went wrong on our side. It has been logged; please try again later.",
             ),
         };
-        if status.is_server_error() {
+        // A full hashing queue is load shed as designed, not a fault to log at every request.
+        if status.is_server_error() && !matches!(self, AppError::Busy) {
             tracing::error!(error = %self, "request failed");
         }
         let body = ErrorPage {
@@ -112,10 +122,16 @@ impl IntoResponse for AppError {
         .unwrap_or_else(|_| message.to_owned());
         let mut response = (status, Html(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            // Browsers and crawlers come back rather than treat the page as gone.
+            // Browsers and crawlers come back rather than treat the page as gone; a busy
+            // password check frees up within a second.
+            let after = if matches!(self, AppError::Busy) {
+                "1"
+            } else {
+                "10"
+            };
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("10"),
+                axum::http::HeaderValue::from_static(after),
             );
         }
         response

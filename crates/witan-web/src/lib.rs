@@ -7,6 +7,7 @@
 pub mod api;
 mod auth;
 mod caching;
+mod client;
 mod downloads;
 mod error;
 mod feeds;
@@ -27,6 +28,7 @@ use witan_search::SearchIndex;
 use witan_store::Store;
 
 pub use caching::PageCache;
+pub use client::{Client, TrustedProxies};
 pub use error::AppError;
 
 /// What every handler can reach.
@@ -37,10 +39,14 @@ pub struct AppState {
     pub cache: Arc<caching::PageCache>,
     /// The use cases of the workspace, over the same store.
     pub workspace: witan_app::Workspace,
-    /// Whether cookies are marked `Secure` even when the request did not say it came over TLS.
+    /// Whether cookies are marked `Secure` (and named with `__Host-`) even when no trusted
+    /// proxy said the request came over TLS.
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed ([`Client`]).
+    pub trusted_proxies: TrustedProxies,
     /// The site's public address (`https://meetings.example.gov.uk`), which open data uses in
-    /// its ids; without it, the host each request names.
+    /// its ids whatever a request says; without it, the host each request names, with the
+    /// scheme [`Client`] gives.
     pub public_url: Option<String>,
 }
 
@@ -57,6 +63,7 @@ impl AppState {
             cache: Arc::default(),
             workspace: witan_app::Workspace::new(store.clone()),
             secure_cookies: false,
+            trusted_proxies: TrustedProxies::default(),
             public_url: None,
             store,
         }

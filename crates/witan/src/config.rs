@@ -48,6 +48,9 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     /// The site's public address (https://meetings.example.gov.uk), used in open data ids.
     public_url: Option<String>,
+    /// The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IP addresses and
+    /// CIDR ranges.
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The resolved settings.
@@ -59,6 +62,7 @@ pub struct Config {
     pub call_in_working_days: u32,
     pub secure_cookies: bool,
     pub public_url: Option<String>,
+    pub trusted_proxies: witan_web::TrustedProxies,
 }
 
 impl fmt::Debug for Config {
@@ -68,6 +72,7 @@ impl fmt::Debug for Config {
             .field("search_index", &self.search_index)
             .field("bind", &self.bind)
             .field("database_url", &self.database_url_redacted())
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -111,6 +116,10 @@ impl Config {
             .clone()
             .or(from_file.search_index)
             .unwrap_or_else(|| data.join("search"));
+        let trusted_proxies = trusted_proxies(
+            std::env::var("WITAN_TRUSTED_PROXIES").ok().as_deref(),
+            from_file.trusted_proxies,
+        )?;
         Ok(Self {
             data,
             search_index,
@@ -122,6 +131,7 @@ impl Config {
                 .public_url
                 .map(|u| check_public_url(&u))
                 .transpose()?,
+            trusted_proxies,
         })
     }
 
@@ -164,6 +174,26 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The trusted proxies: `WITAN_TRUSTED_PROXIES` (addresses and ranges separated by commas or
+/// spaces) if set, else `trusted_proxies` of the file, else none. An error names the setting and
+/// the entry.
+fn trusted_proxies(
+    from_env: Option<&str>,
+    from_file: Option<Vec<String>>,
+) -> anyhow::Result<witan_web::TrustedProxies> {
+    let (setting, entries) = match from_env {
+        Some(list) => (
+            "WITAN_TRUSTED_PROXIES",
+            list.split([',', ' '])
+                .filter(|e| !e.trim().is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        None => ("trusted_proxies", from_file.unwrap_or_default()),
+    };
+    witan_web::TrustedProxies::parse(&entries).map_err(|e| anyhow::anyhow!("{setting}: {e}"))
 }
 
 /// An absolute http(s) address without a path, query or trailing slash.

@@ -39,15 +39,21 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     state.workspace.call_in_working_days = config.call_in_working_days;
     state.secure_cookies = config.secure_cookies;
     state.public_url = config.public_url.clone();
+    state.trusted_proxies = config.trusted_proxies.clone();
     if config.shared_database() {
         state.cache =
             std::sync::Arc::new(witan_web::PageCache::trusting(std::time::Duration::ZERO));
     }
     let app = witan_web::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("serving")?;
+    // The peer's address reaches handlers as ConnectInfo: the sign-in limits count by it, and
+    // only trusted proxies among peers are believed about the client (witan_web::Client).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("serving")?;
     tracing::info!("stopped");
     Ok(())
 }
