@@ -69,8 +69,17 @@ pub enum Error {
     Denied,
     #[error("the email address or password is not right")]
     BadCredentials,
-    #[error("too many failed sign-ins for this account; try again in {minutes} minutes")]
-    TooManyAttempts { minutes: i64 },
+    #[error(
+        "too many failed sign-ins for this account from here; try again in {}",
+        wait_words(*seconds)
+    )]
+    TooManyAttempts {
+        /// How long until an attempt may be made again.
+        seconds: i64,
+    },
+    /// Every permit to hash a password is taken: try again in a moment.
+    #[error("witan is busy checking other passwords; try again in a moment")]
+    Busy,
     #[error(
         "someone else changed this record while you were editing it; your changes have not been saved, check the record as it is now and make them again"
     )]
@@ -79,6 +88,16 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
+}
+
+/// A wait in words: "40 seconds", "1 minute", "15 minutes".
+fn wait_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "1 second".to_owned(),
+        2..=59 => format!("{seconds} seconds"),
+        60..=119 => "1 minute".to_owned(),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
 }
 
 impl From<witan_domain::ValidationError> for Error {
@@ -105,6 +124,9 @@ pub struct Workspace {
     pub files: Option<std::path::PathBuf>,
     /// How uploaded documents' text is read; set with `files`.
     pub extractor: Option<witan_import::extract::Extractor>,
+    /// Permits to hash a password, one per core by default: each hash takes 19 MiB and a core
+    /// for its duration, so more at once would only queue for the cores and hold the memory.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Workspace {
@@ -114,7 +136,16 @@ impl Workspace {
             call_in_working_days: 5,
             files: None,
             extractor: None,
+            hashing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, usize::from),
+            )),
         }
+    }
+
+    /// Allows `permits` password hashes at once.
+    pub fn with_hashing_limit(mut self, permits: usize) -> Self {
+        self.hashing = Arc::new(tokio::sync::Semaphore::new(permits));
+        self
     }
 
     /// Keeps uploaded files in `dir`, their text read by `extractor` (a server passes

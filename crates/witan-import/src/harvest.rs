@@ -312,8 +312,7 @@ pub async fn harvest(
         drop(text);
         apply_page(
             &mut sink,
-            fetch,
-            &scope,
+            (fetch, &scope),
             page,
             &mut budget,
             &options.extractor,
@@ -333,8 +332,7 @@ pub async fn harvest(
             drop(text);
             apply_page(
                 &mut sink,
-                fetch,
-                &scope,
+                (fetch, &scope),
                 page,
                 &mut budget,
                 &options.extractor,
@@ -360,11 +358,11 @@ pub async fn harvest(
     Ok(report)
 }
 
-/// Fetches the report files a parsed page links to, then applies the page.
+/// Fetches the report files a parsed page links to (from `fetch`, within `scope`), then applies
+/// the page.
 async fn apply_page(
     sink: &mut Sink<'_>,
-    fetch: &dyn Fetch,
-    scope: &Scope,
+    (fetch, scope): (&dyn Fetch, &Scope),
     page: Option<Loaded>,
     budget: &mut usize,
     extractor: &crate::extract::Extractor,

@@ -23,7 +23,31 @@ pub struct Session {
     /// The token every form of this session carries back.
     pub csrf_token: String,
     pub created: DateTime<Utc>,
+    /// The absolute end of the session, however busy it is.
     pub expires: DateTime<Utc>,
+    /// When the session was last used (recorded now and then, not on every request), for the
+    /// idle timeout the workspace applies.
+    pub seen: DateTime<Utc>,
+}
+
+/// The failed sign-ins and password checks that count against one attempt, within a window the
+/// caller chooses. They are read inside the writer's transaction, which holds the write lock, so
+/// that a check and the attempt it lets through are recorded as one step: attempts made in
+/// parallel are counted one after the other, never all against the same count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailedAttempts {
+    /// From this address, whichever account they named.
+    pub from_address: u32,
+    /// Against this account from this address.
+    pub on_account_from_address: u32,
+    /// Against this account from every address.
+    pub on_account: u32,
+    /// The earliest counted failure from this address.
+    pub first_from_address: Option<DateTime<Utc>>,
+    /// The earliest counted failure against this account from this address.
+    pub first_on_account_from_address: Option<DateTime<Utc>>,
+    /// The latest counted failure against this account.
+    pub last_on_account: Option<DateTime<Utc>>,
 }
 
 /// An entry of the audit log with its place in it.
@@ -47,8 +71,6 @@ pub trait Accounts: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, Stored<User>)>>;
-    /// Failed sign-ins for this email at or after `since`.
-    async fn login_failures(&self, email: &Email, since: DateTime<Utc>) -> Result<u32>;
     /// The audit log, newest first: all of it, or the entries of one record (`kind`, `id`).
     async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>>;
 }
@@ -64,12 +86,29 @@ pub trait AccountWriter: Send {
     async fn delete_user(&mut self, id: UserId) -> Result<()>;
     async fn create_session(&mut self, session: &Session) -> Result<()>;
     async fn end_session(&mut self, token_hash: &str) -> Result<()>;
+    /// Records that the session was used at `at`.
+    async fn touch_session(&mut self, token_hash: &str, at: DateTime<Utc>) -> Result<()>;
     /// Ends every session of a user but the one whose token hash is `keep` (a password change
     /// signs out everywhere else).
     async fn end_sessions_of(&mut self, user: UserId, keep: Option<&str>) -> Result<()>;
-    /// Remembers a failed sign-in, and forgets those older than a day.
-    async fn record_login_failure(&mut self, email: &Email, at: DateTime<Utc>) -> Result<()>;
-    async fn clear_login_failures(&mut self, email: &Email) -> Result<()>;
+    /// The failures at or after `since` that count against an attempt on `email` from
+    /// `address` (a client address as the caller keys it).
+    async fn failed_attempts(
+        &mut self,
+        email: &Email,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailedAttempts>;
+    /// Remembers a failed sign-in or password check (or an attempt not yet decided, which
+    /// counts as failed until it is cleared), and forgets those older than a day.
+    async fn record_login_failure(
+        &mut self,
+        email: &Email,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Forgets the failures against `email` from `address` (its owner got in from there).
+    async fn clear_login_failures(&mut self, email: &Email, address: &str) -> Result<()>;
     /// Adds an entry to the audit log; nothing can change or remove it afterwards.
     async fn record_audit(&mut self, entry: &AuditEntry) -> Result<()>;
 }

@@ -127,12 +127,18 @@ const TABLES: &[Table] = &[
             ("csrf_token", Text),
             ("created_at", Stamp),
             ("expires_at", Instant),
+            ("seen_at", Instant),
         ],
     },
     Table {
         name: "login_failures",
         key: "id",
-        columns: &[("id", Int), ("email", Text), ("at", Instant)],
+        columns: &[
+            ("id", Int),
+            ("email", Text),
+            ("at", Instant),
+            ("address", Text),
+        ],
     },
     Table {
         name: "memberships",

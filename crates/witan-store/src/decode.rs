@@ -586,3 +586,16 @@ pub(crate) fn issue_history<R: Columns>(
         })
         .collect())
 }
+
+/// The counts and instants of a row with the columns of [`crate::FailedAttempts`].
+pub(crate) fn failed_attempts(row: &impl Columns) -> Result<crate::FailedAttempts> {
+    let count = |column| unsigned::<u32>(row, column);
+    Ok(crate::FailedAttempts {
+        from_address: count("from_address")?,
+        on_account_from_address: count("on_account_from_address")?,
+        on_account: count("on_account")?,
+        first_from_address: opt_instant(row, "first_from_address")?,
+        first_on_account_from_address: opt_instant(row, "first_on_account_from_address")?,
+        last_on_account: opt_instant(row, "last_on_account")?,
+    })
+}

@@ -44,7 +44,7 @@ use witan_domain::{
     Person, PersonId, SignOff, Text, Title,
 };
 
-pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, Session};
+pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
 pub use error::{Result, StoreError};
 pub use public::PublicStore;
 pub use search_log::SEARCH_READER_LAPSE;

@@ -25,6 +25,7 @@ pub const ALL: &[&str] = &[
     "search_reads_follow_every_change",
     "imports_remember_sources_and_replace_in_place",
     "accounts_sessions_and_the_audit_log",
+    "sign_in_attempts_are_counted_one_after_another",
     "documents_by_audience_and_the_exempt_register",
     "attendance_is_set_as_a_whole",
     "open_data_lists_public_records_with_their_times",
@@ -59,6 +60,9 @@ pub async fn run(name: &str, store: &dyn Store) {
             imports_remember_sources_and_replace_in_place(store).await
         }
         "accounts_sessions_and_the_audit_log" => accounts_sessions_and_the_audit_log(store).await,
+        "sign_in_attempts_are_counted_one_after_another" => {
+            sign_in_attempts_are_counted_one_after_another(store).await
+        }
         "documents_by_audience_and_the_exempt_register" => {
             documents_by_audience_and_the_exempt_register(store).await
         }
@@ -1791,6 +1795,97 @@ pub async fn imports_remember_sources_and_replace_in_place(store: &dyn Store) {
     );
 }
 
+/// Failures are counted by address and by account inside the writer, so attempts made at the
+/// same moment are checked one after another: of thirty parallel attempts that each reserve a
+/// failure while fewer than five are counted, exactly five get through. Clearing forgets only the
+/// failures of one account from one address.
+pub async fn sign_in_attempts_are_counted_one_after_another(store: &dyn Store) {
+    let victim = Email::parse("email", "admin@northshire.gov.uk").unwrap();
+    let other = Email::parse("email", "clerk@northshire.gov.uk").unwrap();
+    let now = at("2026-11-23 09:00");
+    let since = now - chrono::Duration::minutes(15);
+    let attempt = || async {
+        let mut w = store.begin().await.unwrap();
+        let counted = w
+            .failed_attempts(&victim, "198.51.100.7", since)
+            .await
+            .unwrap();
+        if counted.on_account_from_address >= 5 {
+            return false;
+        }
+        // A pause while the check is open lets every other attempt reach its own check: were
+        // the check not inside the writer's lock, all thirty would see the same count.
+        tokio::task::yield_now().await;
+        w.record_login_failure(&victim, "198.51.100.7", now)
+            .await
+            .unwrap();
+        w.commit().await.unwrap();
+        true
+    };
+    let through = futures_util::future::join_all((0..30).map(|_| attempt())).await;
+    assert_eq!(
+        through.iter().filter(|t| **t).count(),
+        5,
+        "parallel attempts are counted one after another"
+    );
+
+    let mut w = store.begin().await.unwrap();
+    w.record_login_failure(&other, "198.51.100.7", now)
+        .await
+        .unwrap();
+    w.record_login_failure(&victim, "203.0.113.9", now + chrono::Duration::minutes(1))
+        .await
+        .unwrap();
+    // A day-old failure is forgotten when another is recorded.
+    w.record_login_failure(&victim, "203.0.113.9", now - chrono::Duration::days(2))
+        .await
+        .unwrap();
+    w.record_login_failure(&other, "203.0.113.9", now)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    assert_eq!(
+        w.failed_attempts(&victim, "198.51.100.7", since)
+            .await
+            .unwrap(),
+        FailedAttempts {
+            from_address: 6,
+            on_account_from_address: 5,
+            on_account: 6,
+            first_from_address: Some(now),
+            first_on_account_from_address: Some(now),
+            last_on_account: Some(now + chrono::Duration::minutes(1)),
+        }
+    );
+    assert_eq!(
+        w.failed_attempts(&victim, "203.0.113.9", now - chrono::Duration::days(3))
+            .await
+            .unwrap()
+            .from_address,
+        2,
+        "failures older than a day are forgotten"
+    );
+    w.clear_login_failures(&victim, "198.51.100.7")
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let mut w = store.begin().await.unwrap();
+    let left = w
+        .failed_attempts(&victim, "198.51.100.7", since)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            left.from_address,
+            left.on_account_from_address,
+            left.on_account
+        ),
+        (1, 0, 1),
+        "clearing forgets one account's failures from one address"
+    );
+}
+
 /// Accounts are unique by email, sessions expire and end, failed sign-ins are counted and
 /// forgotten, and the audit log keeps what it is given, newest first.
 pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
@@ -1846,6 +1941,7 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
         csrf_token: format!("csrf-{token}"),
         created: now,
         expires: now + chrono::Duration::hours(12),
+        seen: now,
     };
     let mut w = store.begin().await.unwrap();
     w.create_session(&session("one")).await.unwrap();
@@ -1890,25 +1986,60 @@ pub async fn accounts_sessions_and_the_audit_log(store: &dyn Store) {
     w.commit().await.unwrap();
     assert!(store.session("two", now).await.unwrap().is_none());
 
+    // Using a session moves its last use on, and nothing else.
+    let mut w = store.begin().await.unwrap();
+    w.create_session(&session("touched")).await.unwrap();
+    w.touch_session("touched", now + chrono::Duration::hours(3))
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let (touched, _) = store.session("touched", now).await.unwrap().unwrap();
+    assert_eq!(
+        touched,
+        Session {
+            seen: now + chrono::Duration::hours(3),
+            ..session("touched")
+        }
+    );
+
     let mut w = store.begin().await.unwrap();
     for minutes in [0, 5, 10] {
-        w.record_login_failure(&email, now + chrono::Duration::minutes(minutes))
-            .await
-            .unwrap();
+        w.record_login_failure(
+            &email,
+            "192.0.2.1",
+            now + chrono::Duration::minutes(minutes),
+        )
+        .await
+        .unwrap();
     }
     w.commit().await.unwrap();
-    assert_eq!(store.login_failures(&email, now).await.unwrap(), 3);
+    let mut w = store.begin().await.unwrap();
     assert_eq!(
-        store
-            .login_failures(&email, now + chrono::Duration::minutes(5))
+        w.failed_attempts(&email, "192.0.2.1", now).await.unwrap(),
+        FailedAttempts {
+            from_address: 3,
+            on_account_from_address: 3,
+            on_account: 3,
+            first_from_address: Some(now),
+            first_on_account_from_address: Some(now),
+            last_on_account: Some(now + chrono::Duration::minutes(10)),
+        }
+    );
+    assert_eq!(
+        w.failed_attempts(&email, "192.0.2.1", now + chrono::Duration::minutes(5))
             .await
-            .unwrap(),
+            .unwrap()
+            .on_account,
         2
     );
-    let mut w = store.begin().await.unwrap();
-    w.clear_login_failures(&email).await.unwrap();
+    w.clear_login_failures(&email, "192.0.2.1").await.unwrap();
     w.commit().await.unwrap();
-    assert_eq!(store.login_failures(&email, now).await.unwrap(), 0);
+    let mut w = store.begin().await.unwrap();
+    assert_eq!(
+        w.failed_attempts(&email, "192.0.2.1", now).await.unwrap(),
+        FailedAttempts::default()
+    );
+    drop(w);
 
     let entry = |n: i64, action: &str| AuditEntry {
         at: now + chrono::Duration::minutes(n),

@@ -7,7 +7,7 @@
 //! may change is checked again by every use case in `witan-app`.
 
 use crate::forms::{Fields, FormState, Submitted};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Client};
 use askama::Template;
 use axum::extract::{Form, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
@@ -18,40 +18,71 @@ use witan_app::{Actor, Error as UseCaseError};
 use witan_domain::{Role, User};
 use witan_store::{Session, Stored};
 
-pub const SESSION_COOKIE: &str = "witan_session";
-/// The CSRF token of the sign-in form, before there is a session to hold one.
-const LOGIN_COOKIE: &str = "witan_login";
-
-/// A cookie's value from the request's `Cookie` headers.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// The cookies witan sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cookie {
+    /// The session's token.
+    Session,
+    /// The CSRF token of the sign-in form, before there is a session to hold one.
+    Login,
 }
 
-/// Whether cookies must be `Secure`: configured so, or the request came through TLS.
-fn secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.secure_cookies || came_over_tls(headers)
+/// How cookies are named, read and set for one request: Secure when configured so or when a
+/// trusted proxy says the request came over TLS.
+#[derive(Debug, Clone, Copy)]
+struct Jar {
+    secure: bool,
 }
 
-/// Whether the proxy in front of witan says the request came over TLS.
-pub(crate) fn came_over_tls(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
-}
+impl Jar {
+    fn new(state: &AppState, client: &Client) -> Self {
+        Self {
+            secure: state.secure_cookies || client.https,
+        }
+    }
 
-fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .unwrap_or(HeaderValue::from_static(""))
+    fn of(state: &AppState, parts: &Parts) -> Self {
+        Self::new(
+            state,
+            &Client::of(&parts.headers, &parts.extensions, &state.trusted_proxies),
+        )
+    }
+
+    /// A cookie's name, the only place names are made. Secure cookies take the `__Host-` prefix,
+    /// so that the browser keeps them to this host, `Path=/` and TLS: no other subdomain and no
+    /// plain-HTTP page can set or shadow them. Browsers refuse a `__Host-` cookie without
+    /// `Secure`, so plain HTTP keeps plain names.
+    fn name(self, cookie: Cookie) -> &'static str {
+        match (cookie, self.secure) {
+            (Cookie::Session, true) => "__Host-witan_session",
+            (Cookie::Session, false) => "witan_session",
+            (Cookie::Login, true) => "__Host-witan_login",
+            (Cookie::Login, false) => "witan_login",
+        }
+    }
+
+    /// A cookie's value from the request's `Cookie` headers.
+    fn get(self, headers: &HeaderMap, cookie: Cookie) -> Option<&str> {
+        let name = self.name(cookie);
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/ and no Domain, Secure when secure.
+    fn set(self, cookie: Cookie, value: &str, max_age: i64) -> HeaderValue {
+        let name = self.name(cookie);
+        let secure = if self.secure { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        ))
+        .unwrap_or(HeaderValue::from_static(""))
+    }
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
@@ -74,11 +105,15 @@ fn to_sign_in(parts: &Parts) -> Response {
     Redirect::to(&format!("/login?next={}", crate::query::encode(next))).into_response()
 }
 
-/// Where a sign-in may send the reader on: a workspace or account page of this site only.
+/// Where a sign-in may send the reader on: a path of this site (one leading slash, no `//`, no
+/// backslash, nothing but visible ASCII, so no control character can reach the `Location`
+/// header), and a workspace or account page at that.
 fn safe_next(path: &str) -> bool {
-    (path.starts_with("/workspace") || path.starts_with("/account"))
+    path.starts_with('/')
         && !path.contains("//")
         && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
+        && (path.starts_with("/workspace") || path.starts_with("/account"))
 }
 
 /// Someone signed in (any role).
@@ -102,7 +137,8 @@ impl FromRequestParts<AppState> for Reader {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let jar = Jar::of(state, parts);
+        let Some(token) = jar.get(&parts.headers, Cookie::Session) else {
             return Err(to_sign_in(parts));
         };
         match state.workspace.session(token, Utc::now()).await {
@@ -282,8 +318,7 @@ fn no_store(mut response: Response) -> Response {
 }
 
 fn login_page(
-    state: &AppState,
-    headers: &HeaderMap,
+    jar: Jar,
     status: StatusCode,
     next: &str,
     form: FormState,
@@ -298,21 +333,19 @@ fn login_page(
     }
     .render()?;
     let mut response = (status, Html(body)).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        set_cookie(LOGIN_COOKIE, &csrf, 3600, secure(state, headers)),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, jar.set(Cookie::Login, &csrf, 3600));
     Ok(no_store(response))
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    client: Client,
     Query(params): Query<NextParam>,
 ) -> Result<Response, AppError> {
     login_page(
-        &state,
-        &headers,
+        Jar::new(&state, &client),
         StatusCode::OK,
         params.next.as_deref().unwrap_or("/workspace"),
         FormState::default(),
@@ -321,14 +354,18 @@ pub async fn login_form(
 
 pub async fn login(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     Form(form): Form<Submitted>,
 ) -> Result<Response, AppError> {
+    let jar = Jar::new(&state, &client);
     let next = form
         .get("next")
-        .map_or("/workspace", String::as_str)
+        .map(String::as_str)
+        .filter(|next| safe_next(next))
+        .unwrap_or("/workspace")
         .to_owned();
-    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let expected = jar.get(&headers, Cookie::Login).unwrap_or_default();
     let sent = form.get("csrf").map_or("", String::as_str);
     let mut fields = Fields::new("login", &form);
     if expected.is_empty() || !same_secret(sent, expected) {
@@ -346,57 +383,67 @@ pub async fn login(
     if !fields.ok() {
         let mut state_ = fields.into_state();
         state_.values.remove("password");
-        return login_page(&state, &headers, StatusCode::BAD_REQUEST, &next, state_);
+        return login_page(jar, StatusCode::BAD_REQUEST, &next, state_);
     }
     let email = fields.raw("email");
     let password = form.get("password").map_or("", String::as_str);
-    match state.workspace.sign_in(email, password, Utc::now()).await {
+    let presented = jar.get(&headers, Cookie::Session);
+    match state
+        .workspace
+        .sign_in(email, password, client.address, presented, Utc::now())
+        .await
+    {
         Ok(signed) => {
-            let to = if safe_next(&next) {
-                next.as_str()
-            } else {
-                "/workspace"
-            };
-            let mut response = Redirect::to(to).into_response();
-            let secure = secure(&state, &headers);
+            let mut response = Redirect::to(&next).into_response();
             let cookies = response.headers_mut();
             cookies.append(
                 header::SET_COOKIE,
-                set_cookie(
-                    SESSION_COOKIE,
+                jar.set(
+                    Cookie::Session,
                     &signed.token,
                     witan_app::SESSION_HOURS * 3600,
-                    secure,
                 ),
             );
-            cookies.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0, secure));
+            cookies.append(header::SET_COOKIE, jar.set(Cookie::Login, "", 0));
             Ok(no_store(response))
         }
         Err(e @ (UseCaseError::BadCredentials | UseCaseError::TooManyAttempts { .. })) => {
-            let status = if matches!(e, UseCaseError::TooManyAttempts { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::BAD_REQUEST
+            let retry = match &e {
+                UseCaseError::TooManyAttempts { seconds } => Some(*seconds),
+                _ => None,
             };
             fields.fail("email", &e.to_string());
             let mut state_ = fields.into_state();
             state_.values.remove("password");
-            login_page(&state, &headers, status, &next, state_)
+            let status = if retry.is_some() {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            login_page(jar, status, &next, state_).map(|page| with_retry_after(page, retry))
         }
         Err(e) => Err(e.into()),
     }
 }
 
+/// Says when to try again (`Retry-After`), if there is a time to say.
+fn with_retry_after(mut response: Response, seconds: Option<i64>) -> Response {
+    if let Some(value) = seconds.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 pub async fn logout(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    client: Client,
     signed: Signed,
 ) -> Result<Response, AppError> {
     state.workspace.sign_out(&signed.reader.session).await?;
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", 0, secure(&state, &headers)),
+        Jar::new(&state, &client).set(Cookie::Session, "", 0),
     );
     Ok(no_store(response))
 }
@@ -430,6 +477,7 @@ pub async fn password_form(
 
 pub async fn change_password(
     State(state): State<AppState>,
+    client: Client,
     signed: Signed,
 ) -> Result<Response, AppError> {
     let Signed { reader, form } = signed;
@@ -442,15 +490,33 @@ pub async fn change_password(
     if new != form.get("confirm_password").map_or("", String::as_str) {
         fields.fail("confirm_password", "The two new passwords are not the same");
     }
+    let mut retry = None;
     if fields.ok() {
         match state
             .workspace
-            .change_password(&reader.session, current, new, Utc::now())
+            .change_password(&reader.session, current, new, client.address, Utc::now())
             .await
         {
-            Ok(()) => return Ok(Redirect::to("/account/password?done=1").into_response()),
+            // Every session of the account has ended, this one too: the reader goes on in a
+            // new one.
+            Ok(signed) => {
+                let mut response = Redirect::to("/account/password?done=1").into_response();
+                response.headers_mut().insert(
+                    header::SET_COOKIE,
+                    Jar::new(&state, &client).set(
+                        Cookie::Session,
+                        &signed.token,
+                        witan_app::SESSION_HOURS * 3600,
+                    ),
+                );
+                return Ok(no_store(response));
+            }
             Err(UseCaseError::Store(witan_store::StoreError::Invalid(e))) => {
                 fields.check::<()>(Err(e));
+            }
+            Err(e @ UseCaseError::TooManyAttempts { seconds }) => {
+                fields.fail("current_password", &e.to_string());
+                retry = Some(seconds);
             }
             Err(e) => return Err(e.into()),
         }
@@ -466,7 +532,13 @@ pub async fn change_password(
         form: shown,
     }
     .render()?;
-    Ok(no_store(
-        (StatusCode::BAD_REQUEST, Html(body)).into_response(),
+    let status = if retry.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(with_retry_after(
+        no_store((status, Html(body)).into_response()),
+        retry,
     ))
 }

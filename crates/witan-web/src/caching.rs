@@ -221,19 +221,21 @@ pub async fn page_cache(
     mut request: Request,
     next: Next,
 ) -> Response {
-    // Open data and feeds name the host and scheme in their links (when no public address is
-    // configured), so both are part of the key.
+    // Open data names the scheme and host in its ids (when no public address is configured),
+    // so both are part of the key; the scheme as [`Client`] gives it, which believes only a
+    // trusted proxy.
     let host = request
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    let scheme = if crate::auth::came_over_tls(request.headers()) {
-        "https://"
-    } else {
-        "http://"
-    };
-    let key = format!("{scheme}{host}{}", request.uri());
+    let scheme = crate::Client::of(
+        request.headers(),
+        request.extensions(),
+        &state.trusted_proxies,
+    )
+    .scheme();
+    let key = format!("{scheme}://{host}{}", request.uri());
     let cacheable = request.method() == Method::GET
         && request.uri().path() != "/healthz"
         // Search answers from the index, which follows the store a moment later.

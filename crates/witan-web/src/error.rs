@@ -26,8 +26,9 @@ pub enum AppError {
     BadForm,
     #[error("the form's CSRF token did not match the session")]
     ExpiredForm,
-    /// More requests than the server takes at once, or one that took too long; not logged here,
-    /// as a flood would fill the log (the edge logs it once a second).
+    /// More requests than the server takes at once, one that took too long, or every permit
+    /// to check a password taken; not logged here, as a flood would fill the log (the edge
+    /// logs it once a second).
     #[error("too busy to answer")]
     Busy,
 }
@@ -36,6 +37,7 @@ impl From<witan_app::Error> for AppError {
     fn from(e: witan_app::Error) -> Self {
         match e {
             witan_app::Error::Denied => Self::Forbidden,
+            witan_app::Error::Busy => Self::Busy,
             witan_app::Error::Store(e) => Self::Store(e),
             other => Self::Internal(other.to_string()),
         }
@@ -109,6 +111,7 @@ impl IntoResponse for AppError {
                 "Something went wrong on our side. It has been logged; please try again later.",
             ),
         };
+        // A full hashing queue is load shed as designed, not a fault to log at every request.
         if status.is_server_error() && !matches!(self, AppError::Busy) {
             tracing::error!(error = %self, "request failed");
         }
@@ -120,13 +123,18 @@ impl IntoResponse for AppError {
         .render()
         .unwrap_or_else(|_| message.to_owned());
         let mut response = (status, Html(body)).into_response();
-        if let AppError::Store(StoreError::Unavailable(_)) = self {
-            // Browsers and crawlers come back rather than treat the page as gone; a database
-            // takes longer to return than a busy moment takes to pass (the edge gives every
-            // other 503 its Retry-After).
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Browsers and crawlers come back rather than treat the page as gone; a busy moment
+            // (the request limit, every password check taken) passes sooner than a database
+            // returns.
+            let after = if matches!(self, AppError::Busy) {
+                crate::RETRY_AFTER_SECS
+            } else {
+                10
+            };
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("10"),
+                axum::http::HeaderValue::from(after),
             );
         }
         response

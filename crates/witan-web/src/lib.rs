@@ -7,6 +7,7 @@
 pub mod api;
 mod auth;
 mod caching;
+mod client;
 mod downloads;
 mod edge;
 mod error;
@@ -29,6 +30,7 @@ use witan_search::{PublicSearch, SearchIndex};
 use witan_store::{PublicStore, Store};
 
 pub use caching::PageCache;
+pub use client::{Client, TrustedProxies};
 pub use edge::{EdgeSettings, RETRY_AFTER_SECS};
 pub use error::AppError;
 
@@ -40,10 +42,14 @@ pub struct AppState {
     pub cache: Arc<caching::PageCache>,
     /// The use cases of the workspace, over the same store.
     pub workspace: witan_app::Workspace,
-    /// Whether cookies are marked `Secure` even when the request did not say it came over TLS.
+    /// Whether cookies are marked `Secure` (and named with `__Host-`) even when no trusted
+    /// proxy said the request came over TLS.
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed ([`Client`]).
+    pub trusted_proxies: TrustedProxies,
     /// The site's public address (`https://meetings.example.gov.uk`), which open data uses in
-    /// its ids; without it, the host each request names.
+    /// its ids whatever a request says; without it, the host each request names, with the
+    /// scheme [`Client`] gives.
     pub public_url: Option<String>,
     /// The limits on requests and the security headers of every answer.
     pub edge: EdgeSettings,
@@ -66,6 +72,7 @@ impl AppState {
             cache: Arc::default(),
             workspace: witan_app::Workspace::new(store.clone()),
             secure_cookies: false,
+            trusted_proxies: TrustedProxies::default(),
             public_url: None,
             edge: EdgeSettings::default(),
             store,
@@ -86,6 +93,8 @@ pub struct PublicSite {
     pub public_url: Option<String>,
     /// The folder of document files, if this site keeps them.
     pub files: Option<std::path::PathBuf>,
+    /// The proxies believed about the client, as in [`AppState::trusted_proxies`].
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl From<&AppState> for PublicSite {
@@ -96,6 +105,7 @@ impl From<&AppState> for PublicSite {
             cache: state.cache.clone(),
             public_url: state.public_url.clone(),
             files: state.workspace.files.clone(),
+            trusted_proxies: state.trusted_proxies.clone(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! are read with [`Audience::Public`], and an object the public may not see is a 404. The same
 //! [`Objects`] build the server's answers and the static dump of `witan export oparl`.
 
+use crate::Client;
 use crate::PublicSite;
 use crate::open_data::{self, json_response, shorten};
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -115,7 +116,7 @@ fn date(d: NaiveDate) -> String {
 }
 
 /// The site's address, as ids are absolute URLs: the configured `public_url`, or else the host the
-/// request named (https when a proxy says the request came over TLS).
+/// request named (https when a trusted proxy says the request came over TLS, see [`Client`]).
 #[derive(Debug, Clone)]
 pub struct Base(pub String);
 
@@ -139,11 +140,7 @@ impl FromRequestParts<PublicSite> for Base {
                         .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
             })
             .unwrap_or("localhost");
-        let scheme = if crate::auth::came_over_tls(&parts.headers) {
-            "https"
-        } else {
-            "http"
-        };
+        let scheme = Client::of(&parts.headers, &parts.extensions, &state.trusted_proxies).scheme();
         Ok(Self(format!("{scheme}://{host}")))
     }
 }

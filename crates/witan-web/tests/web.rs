@@ -10,6 +10,8 @@ mod leak;
 mod leak_random;
 #[path = "web/oparl.rs"]
 mod oparl;
+#[path = "web/sign_in.rs"]
+mod sign_in;
 #[path = "web/workspace.rs"]
 mod workspace;
 
@@ -24,7 +26,20 @@ use witan_store::{ItemEntry, Page, Store, When};
 struct Site {
     _dir: tempfile::TempDir,
     store: Arc<dyn Store>,
+    /// The state the router was made with, for routers configured otherwise over the same store,
+    /// index and page cache.
+    state: witan_web::AppState,
     router: axum::Router,
+}
+
+impl Site {
+    /// A router over the same store, index and page cache, with its state changed by `change`.
+    fn router_with(
+        &self,
+        change: impl FnOnce(witan_web::AppState) -> witan_web::AppState,
+    ) -> axum::Router {
+        witan_web::router(change(self.state.clone()))
+    }
 }
 
 async fn site() -> Site {
@@ -51,13 +66,15 @@ async fn site() -> Site {
         .rebuild(&mut |_| {})
         .await
         .expect("index built");
-    let router = witan_web::router(witan_web::AppState::new(store.clone(), search).with_files(
+    let state = witan_web::AppState::new(store.clone(), search).with_files(
         dir.path().join("files"),
         witan_import::extract::Extractor::InProcess,
-    ));
+    );
+    let router = witan_web::router(state.clone());
     Site {
         _dir: dir,
         store,
+        state,
         router,
     }
 }

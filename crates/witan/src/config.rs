@@ -85,6 +85,9 @@ struct FileConfig {
     request_timeout_secs: Option<u64>,
     header_read_timeout_secs: Option<u64>,
     hsts: Option<bool>,
+    /// The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IP addresses and
+    /// CIDR ranges.
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The resolved settings.
@@ -98,6 +101,7 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The limits witan.toml sets; `limits` lays flags and variables over them.
     file_limits: LimitArgs,
+    pub trusted_proxies: witan_web::TrustedProxies,
 }
 
 impl fmt::Debug for Config {
@@ -107,6 +111,7 @@ impl fmt::Debug for Config {
             .field("search_index", &self.search_index)
             .field("bind", &self.bind)
             .field("database_url", &self.database_url_redacted())
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -150,6 +155,10 @@ impl Config {
             .clone()
             .or(from_file.search_index)
             .unwrap_or_else(|| data.join("search"));
+        let trusted_proxies = trusted_proxies(
+            std::env::var("WITAN_TRUSTED_PROXIES").ok().as_deref(),
+            from_file.trusted_proxies,
+        )?;
         Ok(Self {
             data,
             search_index,
@@ -168,6 +177,7 @@ impl Config {
                 header_read_timeout_secs: from_file.header_read_timeout_secs,
                 hsts: from_file.hsts,
             },
+            trusted_proxies,
         })
     }
 
@@ -263,6 +273,26 @@ where
         bail!("{name}: {value} is not from {low} to {high}");
     }
     Ok(value)
+}
+
+/// The trusted proxies: `WITAN_TRUSTED_PROXIES` (addresses and ranges separated by commas or
+/// spaces) if set, else `trusted_proxies` of the file, else none. An error names the setting and
+/// the entry.
+fn trusted_proxies(
+    from_env: Option<&str>,
+    from_file: Option<Vec<String>>,
+) -> anyhow::Result<witan_web::TrustedProxies> {
+    let (setting, entries) = match from_env {
+        Some(list) => (
+            "WITAN_TRUSTED_PROXIES",
+            list.split([',', ' '])
+                .filter(|e| !e.trim().is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
+        None => ("trusted_proxies", from_file.unwrap_or_default()),
+    };
+    witan_web::TrustedProxies::parse(&entries).map_err(|e| anyhow::anyhow!("{setting}: {e}"))
 }
 
 /// An absolute http(s) address without a path, query or trailing slash.

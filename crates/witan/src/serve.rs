@@ -54,6 +54,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     state.secure_cookies = config.secure_cookies;
     state.public_url = config.public_url.clone();
     state.edge = limits.edge.clone();
+    state.trusted_proxies = config.trusted_proxies.clone();
     if config.shared_database() {
         state.cache =
             std::sync::Arc::new(witan_web::PageCache::trusting(std::time::Duration::ZERO));

@@ -2,7 +2,7 @@
 
 use super::decode::{self, Columns};
 use super::{PgStore, PgWriter, db_error};
-use crate::accounts::{AccountWriter, Accounts, AuditRecord, Session};
+use crate::accounts::{AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
 use crate::{Account, Page, Result, StoreError, Stored};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -52,7 +52,7 @@ impl Accounts for PgStore {
     ) -> Result<Option<(Session, Stored<User>)>> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, u.organisation_id,
-                    s.token_hash, s.csrf_token, s.created_at, s.expires_at
+                    s.token_hash, s.csrf_token, s.created_at, s.expires_at, s.seen_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
@@ -69,19 +69,9 @@ impl Accounts for PgStore {
             csrf_token: decode::string(&row, "csrf_token")?,
             created: decode::instant(&row, "created_at")?,
             expires: decode::instant(&row, "expires_at")?,
+            seen: decode::instant(&row, "seen_at")?,
         };
         Ok(Some((session, user)))
-    }
-
-    async fn login_failures(&self, email: &Email, since: DateTime<Utc>) -> Result<u32> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at >= $2")
-                .bind(email.as_str())
-                .bind(since)
-                .fetch_one(self.pool())
-                .await
-                .map_err(db_error("login failure"))?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>> {
@@ -188,14 +178,15 @@ impl AccountWriter for PgWriter {
 
     async fn create_session(&mut self, session: &Session) -> Result<()> {
         self.execute(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, seen_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             vec![
                 session.token_hash.as_str().into(),
                 session.user.get().into(),
                 session.csrf_token.as_str().into(),
                 session.created.into(),
                 session.expires.into(),
+                session.seen.into(),
             ],
             "session",
         )
@@ -220,6 +211,16 @@ impl AccountWriter for PgWriter {
         .map(drop)
     }
 
+    async fn touch_session(&mut self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        self.execute(
+            "UPDATE sessions SET seen_at = $1 WHERE token_hash = $2",
+            vec![at.into(), token_hash.into()],
+            "session",
+        )
+        .await
+        .map(drop)
+    }
+
     async fn end_sessions_of(&mut self, user: UserId, keep: Option<&str>) -> Result<()> {
         self.execute(
             "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM $2",
@@ -230,10 +231,41 @@ impl AccountWriter for PgWriter {
         .map(drop)
     }
 
-    async fn record_login_failure(&mut self, email: &Email, at: DateTime<Utc>) -> Result<()> {
+    async fn failed_attempts(
+        &mut self,
+        email: &Email,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailedAttempts> {
+        let row = self
+            .fetch_one(
+                "SELECT
+                     COUNT(*) FILTER (WHERE address = $2) AS from_address,
+                     MIN(at) FILTER (WHERE address = $2) AS first_from_address,
+                     COUNT(*) FILTER (WHERE email = $1 AND address = $2)
+                         AS on_account_from_address,
+                     MIN(at) FILTER (WHERE email = $1 AND address = $2)
+                         AS first_on_account_from_address,
+                     COUNT(*) FILTER (WHERE email = $1) AS on_account,
+                     MAX(at) FILTER (WHERE email = $1) AS last_on_account
+                 FROM login_failures
+                 WHERE (email = $1 OR address = $2) AND at >= $3",
+                vec![email.as_str().into(), address.into(), since.into()],
+                "login failure",
+            )
+            .await?;
+        decode::failed_attempts(&row)
+    }
+
+    async fn record_login_failure(
+        &mut self,
+        email: &Email,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.execute(
-            "INSERT INTO login_failures (email, at) VALUES ($1, $2)",
-            vec![email.as_str().into(), at.into()],
+            "INSERT INTO login_failures (email, address, at) VALUES ($1, $2, $3)",
+            vec![email.as_str().into(), address.into(), at.into()],
             "login failure",
         )
         .await?;
@@ -246,10 +278,10 @@ impl AccountWriter for PgWriter {
         .map(drop)
     }
 
-    async fn clear_login_failures(&mut self, email: &Email) -> Result<()> {
+    async fn clear_login_failures(&mut self, email: &Email, address: &str) -> Result<()> {
         self.execute(
-            "DELETE FROM login_failures WHERE email = $1",
-            vec![email.as_str().into()],
+            "DELETE FROM login_failures WHERE email = $1 AND address = $2",
+            vec![email.as_str().into(), address.into()],
             "login failure",
         )
         .await

@@ -2,7 +2,7 @@
 
 use super::decode::{self, instant_text};
 use super::{SqliteStore, SqliteWriter, db_error};
-use crate::accounts::{AccountWriter, Accounts, AuditRecord, Session};
+use crate::accounts::{AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
 use crate::{Account, Page, Result, StoreError, Stored};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -56,7 +56,7 @@ impl Accounts for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, Stored<User>)>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS}, s.token_hash, s.csrf_token, s.created_at, s.expires_at
+            "SELECT {USER_COLUMNS}, s.token_hash, s.csrf_token, s.created_at, s.expires_at, s.seen_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ? AND s.expires_at > ?"
         )))
@@ -73,19 +73,9 @@ impl Accounts for SqliteStore {
             csrf_token: decode::string(&row, "csrf_token")?,
             created: decode::instant(&row, "created_at")?,
             expires: decode::instant(&row, "expires_at")?,
+            seen: decode::instant(&row, "seen_at")?,
         };
         Ok(Some((session, user)))
-    }
-
-    async fn login_failures(&self, email: &Email, since: DateTime<Utc>) -> Result<u32> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = ? AND at >= ?")
-                .bind(email.as_str())
-                .bind(instant_text(since))
-                .fetch_one(self.pool())
-                .await
-                .map_err(db_error("login failure"))?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
     async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>> {
@@ -187,14 +177,15 @@ impl AccountWriter for SqliteWriter {
 
     async fn create_session(&mut self, session: &Session) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, seen_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&session.token_hash)
         .bind(session.user.get())
         .bind(&session.csrf_token)
         .bind(instant_text(session.created))
         .bind(instant_text(session.expires))
+        .bind(instant_text(session.seen))
         .execute(&mut *self.tx)
         .await
         .map_err(db_error("session"))?;
@@ -216,6 +207,16 @@ impl AccountWriter for SqliteWriter {
         Ok(())
     }
 
+    async fn touch_session(&mut self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET seen_at = ? WHERE token_hash = ?")
+            .bind(instant_text(at))
+            .bind(token_hash)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(db_error("session"))?;
+        Ok(())
+    }
+
     async fn end_sessions_of(&mut self, user: UserId, keep: Option<&str>) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
             .bind(user.get())
@@ -226,9 +227,42 @@ impl AccountWriter for SqliteWriter {
         Ok(())
     }
 
-    async fn record_login_failure(&mut self, email: &Email, at: DateTime<Utc>) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (email, at) VALUES (?, ?)")
+    async fn failed_attempts(
+        &mut self,
+        email: &Email,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> Result<FailedAttempts> {
+        let row = sqlx::query(
+            "SELECT
+                 COUNT(*) FILTER (WHERE address = ?2) AS from_address,
+                 MIN(at) FILTER (WHERE address = ?2) AS first_from_address,
+                 COUNT(*) FILTER (WHERE email = ?1 AND address = ?2) AS on_account_from_address,
+                 MIN(at) FILTER (WHERE email = ?1 AND address = ?2)
+                     AS first_on_account_from_address,
+                 COUNT(*) FILTER (WHERE email = ?1) AS on_account,
+                 MAX(at) FILTER (WHERE email = ?1) AS last_on_account
+             FROM login_failures
+             WHERE (email = ?1 OR address = ?2) AND at >= ?3",
+        )
+        .bind(email.as_str())
+        .bind(address)
+        .bind(instant_text(since))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(db_error("login failure"))?;
+        decode::failed_attempts(&row)
+    }
+
+    async fn record_login_failure(
+        &mut self,
+        email: &Email,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)")
             .bind(email.as_str())
+            .bind(address)
             .bind(instant_text(at))
             .execute(&mut *self.tx)
             .await
@@ -241,9 +275,10 @@ impl AccountWriter for SqliteWriter {
         Ok(())
     }
 
-    async fn clear_login_failures(&mut self, email: &Email) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+    async fn clear_login_failures(&mut self, email: &Email, address: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE email = ? AND address = ?")
             .bind(email.as_str())
+            .bind(address)
             .execute(&mut *self.tx)
             .await
             .map_err(db_error("login failure"))?;

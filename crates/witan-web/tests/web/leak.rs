@@ -228,14 +228,14 @@ async fn planted_site() -> (Site, Planted, Searcher) {
         .await
         .expect("index built");
     let searcher = Searcher(search.clone());
-    let router = witan_web::router(
-        witan_web::AppState::new(store.clone(), search)
-            .with_files(files, witan_import::extract::Extractor::InProcess),
-    );
+    let state = witan_web::AppState::new(store.clone(), search)
+        .with_files(files, witan_import::extract::Extractor::InProcess);
+    let router = witan_web::router(state.clone());
     (
         Site {
             _dir: dir,
             store,
+            state,
             router,
         },
         planted,

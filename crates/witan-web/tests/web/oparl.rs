@@ -504,3 +504,72 @@ async fn bad_oparl_requests_get_error_objects_naming_the_parameter() {
         assert_eq!(response.headers()["location"], "/oparl/v1.1/system");
     }
 }
+
+/// The `id` of the System object as `router` answers `request`.
+async fn system_id(router: &axum::Router, request: Request<Body>) -> String {
+    let response = router.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let system: Value = serde_json::from_slice(&bytes).expect("JSON");
+    system["id"].as_str().expect("an id").to_owned()
+}
+
+/// A request for the System object that claims to have come over TLS, from `peer` if given.
+fn claiming_tls(peer: Option<&str>) -> Request<Body> {
+    let mut request = Request::get("/oparl/v1.1/system")
+        .header("x-forwarded-proto", "https")
+        .body(Body::empty())
+        .expect("request");
+    if let Some(peer) = peer {
+        let peer: std::net::SocketAddr = peer.parse().expect("address");
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+    }
+    request
+}
+
+fn plain() -> Request<Body> {
+    Request::get("/oparl/v1.1/system")
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn x_forwarded_proto_from_an_untrusted_peer_does_not_change_oparl_ids() {
+    let site = site().await;
+    let system = format!("{ORIGIN}/oparl/v1.1/system");
+    // From a peer nobody said to trust (and from no known peer at all), the claim is ignored,
+    // and the page cache does not keep it for the next reader.
+    assert_eq!(system_id(&site.router, claiming_tls(None)).await, system);
+    assert_eq!(
+        system_id(&site.router, claiming_tls(Some("203.0.113.9:5000"))).await,
+        system
+    );
+    assert_eq!(system_id(&site.router, plain()).await, system);
+
+    // From a trusted proxy it holds, for that request only: the cache keeps the schemes apart.
+    let proxied = site.router_with(|mut state| {
+        state.trusted_proxies = witan_web::TrustedProxies::parse(&["10.0.0.0/8"]).expect("proxies");
+        state
+    });
+    assert_eq!(
+        system_id(&proxied, claiming_tls(Some("10.1.2.3:443"))).await,
+        "https://localhost/oparl/v1.1/system"
+    );
+    assert_eq!(system_id(&proxied, plain()).await, system);
+    assert_eq!(system_id(&site.router, plain()).await, system);
+
+    // A configured public address wins over whatever a request says.
+    let public = site.router_with(|mut state| {
+        state.public_url = Some("https://meetings.example.gov.uk".into());
+        state.cache = std::sync::Arc::default();
+        state
+    });
+    assert_eq!(
+        system_id(&public, plain()).await,
+        "https://meetings.example.gov.uk/oparl/v1.1/system"
+    );
+}
