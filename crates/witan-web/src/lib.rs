@@ -242,6 +242,14 @@ fn workspace_routes() -> Router<AppState> {
             "/workspace/escalations/{id}/consider",
             post(workspace::consider),
         )
+        .route(
+            "/workspace/escalations/{id}/accept",
+            post(workspace::accept_escalation),
+        )
+        .route(
+            "/workspace/escalations/{id}/decline",
+            post(workspace::decline_escalation),
+        )
         // Files are outside the page cache too: they can be larger than it keeps.
         .route("/documents/{id}", get(pages::document))
         .route("/workspace/documents/{id}", get(workspace::document))
