@@ -2138,8 +2138,8 @@ async fn escalations_are_accepted_and_declined_through_the_receiving_committees_
         record
             .escalation
             .decline_reason
-            .map(|r| r.to_string())
-            .as_deref(),
+            .as_ref()
+            .map(|r| r.as_str()),
         Some("A matter for the district council")
     );
     assert_eq!(agenda_of(&site, open).await, after);
