@@ -226,19 +226,28 @@ await step('the meeting held: minutes, decision, action, escalation and upload f
   });
   await go(button('Upload', item()));
   await notice('The document has been uploaded.');
-  // The escalation goes on the other committee's next meeting, which shows where it came from.
+  // The escalation waits on the other committee's page until its clerk accepts it onto a
+  // meeting, which then shows where it came from.
   await open(committees[1]);
+  const otherName = (await current.locator('h1').first().innerText()).replace(/\s*Public page\s*$/, '').trim();
   await label('Date').fill(isoDate(28));
   await label('Start time').fill('14:00');
   await go(button('Schedule the meeting'));
   await open(meeting);
   await item().getByText('Escalate item 1 to another committee', { exact: true }).click();
-  await label('Escalate to', item()).selectOption({ index: 1 });
-  await label('What is escalated and why', item()).fill('Handover delays need system-wide action.');
+  await label('Escalate to', item()).selectOption({ label: otherName });
+  const reason = 'Handover delays need system-wide action.';
+  await label('What is escalated and why', item()).fill(reason);
   await go(button('Send the escalation', item()));
   await notice('The escalation has been sent.');
   await audit('meeting-draft-minutes');
-  await go(item().getByRole('link', { name: 'on its meeting' }));
+  await open(committees[1]);
+  await audit('committee-escalation-pending');
+  const pending = current.locator('li', { hasText: reason });
+  await pending.getByText('Accept onto a meeting', { exact: true }).click();
+  await label('Meeting', pending).selectOption({ index: 1 });
+  await go(button('Accept the escalation', pending));
+  await notice('The escalation has been accepted.');
   await audit('meeting-escalated-to');
 });
 

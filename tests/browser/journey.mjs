@@ -326,10 +326,17 @@ await step('5e. escalate item 1 to another committee, and find it on that commit
   await notice('The escalation has been sent.');
   const line = item().locator('li', { hasText: reason });
   check(await line.count() === 1, 'the escalation is not listed on the item');
-  const text = (await line.innerText()).replace(/\s+/g, ' ');
+  let text = (await line.innerText()).replace(/\s+/g, ' ');
   check(text.includes(`To ${other.name}: ${reason}`), `the escalation reads "${text}"`);
-  check(text.includes('On the agenda'), `the escalation is not on the committee's agenda: "${text}"`);
-  await go(line.getByRole('link', { name: 'on its meeting' }));
+  check(text.includes('Awaiting an answer'), `the escalation is not awaiting the committee's answer: "${text}"`);
+  // Nothing lands on the other committee's agenda until its clerk accepts it onto a meeting.
+  await open(other.href);
+  const pending = page.locator('li', { hasText: reason });
+  check(await pending.count() === 1, 'the escalation is not on the receiving committee\'s page');
+  await pending.getByText('Accept onto a meeting', { exact: true }).click();
+  await label('Meeting', pending).selectOption({ index: 1 });
+  await go(button('Accept the escalation', pending));
+  await notice('The escalation has been accepted.');
   target = new URL(page.url()).pathname;
   check(/^\/workspace\/meetings\/\d+$/.test(target) && target !== meetingPath, 'not on the target meeting');
   await expectText(other.name);
@@ -337,6 +344,8 @@ await step('5e. escalate item 1 to another committee, and find it on that commit
   check(await proposed.count() >= 1, 'the target meeting has no proposed item for the escalation');
   check((await proposed.last().innerText()).includes(`Escalated from ${committees[0].name}.`), 'the proposed item does not say where it came from');
   await open(meetingPath);
+  text = (await item().locator('li', { hasText: reason }).innerText()).replace(/\s+/g, ' ');
+  check(text.includes('On an agenda'), `the escalation is not on the committee's agenda: "${text}"`);
 });
 
 await step('6. sign off the minutes; the minutes forms are gone', async () => {

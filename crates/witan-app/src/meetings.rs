@@ -78,7 +78,8 @@ impl Workspace {
         Ok((item, meeting))
     }
 
-    /// Schedules a meeting; escalations waiting for the committee become proposed items on it.
+    /// Schedules a meeting. Escalations to the committee are not put on it: its clerks accept
+    /// each onto the meeting they choose ([`Workspace::accept_escalation`]).
     pub async fn schedule_meeting(
         &self,
         actor: &Actor,
@@ -523,8 +524,9 @@ impl Workspace {
         Ok(())
     }
 
-    /// Sends a matter from an item to another committee: it becomes a proposed item on that
-    /// committee's next open meeting, or waits for one.
+    /// Sends a matter from an item to another committee as a proposal. Nothing is written onto
+    /// the other committee's agenda: its clerks accept it onto a meeting of their choosing or
+    /// decline it.
     pub async fn send_escalation(
         &self,
         actor: &Actor,
@@ -543,7 +545,7 @@ impl Workspace {
         }
         self.store.committee(to).await?;
         let mut w = self.store.begin().await?;
-        let id = w.send_escalation(item, to, reason, now).await?;
+        let id = w.send_escalation(item, to, reason).await?;
         audit(
             w.as_mut(),
             actor,
@@ -556,6 +558,63 @@ impl Workspace {
         .await?;
         w.commit().await?;
         Ok(id)
+    }
+
+    /// A clerk of the committee an escalation was sent to (or an admin) accepts it onto a meeting
+    /// of that committee whose agenda is not yet published; the proposed item is added at the end
+    /// of that agenda and its id returned. Clerks of the sending committee's organisation may not:
+    /// they do not run the receiving committee's agendas.
+    pub async fn accept_escalation(
+        &self,
+        actor: &Actor,
+        escalation: EscalationId,
+        meeting: MeetingId,
+        now: DateTime<Utc>,
+    ) -> Result<ItemId> {
+        let before = self.store.escalation(escalation).await?;
+        self.authorise(actor, before.escalation.to_committee)
+            .await?;
+        let mut w = self.store.begin().await?;
+        let item = w.accept_escalation(escalation, meeting).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "accept escalation",
+            ("escalation", escalation.get()),
+            Some(&before.escalation.record),
+            Some(&(meeting, item)),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(item)
+    }
+
+    /// A clerk of the committee an escalation was sent to (or an admin) declines it, saying why.
+    pub async fn decline_escalation(
+        &self,
+        actor: &Actor,
+        escalation: EscalationId,
+        reason: &Text,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let before = self.store.escalation(escalation).await?;
+        self.authorise(actor, before.escalation.to_committee)
+            .await?;
+        let mut w = self.store.begin().await?;
+        w.decline_escalation(escalation, reason).await?;
+        audit(
+            w.as_mut(),
+            actor,
+            now,
+            "decline escalation",
+            ("escalation", escalation.get()),
+            Some(&before.escalation.record),
+            Some(reason),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
     }
 
     /// The target committee records that it has considered an escalation: only its clerks may.

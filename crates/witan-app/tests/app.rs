@@ -699,21 +699,29 @@ async fn a_clerk_runs_a_meeting_from_scheduling_to_corrected_minutes() {
     assert_eq!(closed.action.rag, Rag::Green);
     assert_eq!(closed.updates, [delayed, done]);
 
-    // Escalate the care item to Cabinet: a proposed item on its next meeting, linked both ways.
+    // Escalate the care item to Cabinet: a proposal, until Cabinet's clerk accepts it onto a
+    // meeting; then a proposed item there, linked both ways.
     let reason = text("Going off framework needs a Cabinet decision");
     let escalation = ws
         .send_escalation(clerk, care, world.cabinet, &reason, now)
         .await
         .unwrap();
     let sent = store.escalation(escalation).await.unwrap();
-    assert_eq!(sent.escalation.state, EscalationState::Scheduled);
+    assert_eq!(sent.escalation.state, EscalationState::Pending);
     assert_eq!(sent.escalation.from_item, care);
     assert_eq!(sent.escalation.reason, reason);
     assert_eq!(sent.from_meeting, m);
     assert_eq!(sent.from_committee.id, world.scrutiny);
     assert_eq!(sent.to_committee.id, world.cabinet);
+    assert_eq!(sent.target_meeting, None);
+    let proposed = ws
+        .accept_escalation(&world.cabinet_clerk, escalation, cabinet_meeting, now)
+        .await
+        .unwrap();
+    let sent = store.escalation(escalation).await.unwrap();
+    assert_eq!(sent.escalation.state, EscalationState::Accepted);
+    assert_eq!(sent.escalation.target_item, Some(proposed));
     assert_eq!(sent.target_meeting, Some(cabinet_meeting));
-    let proposed = sent.escalation.target_item.expect("a proposed item");
     let target = store
         .meeting_record(cabinet_meeting, Audience::Privileged)
         .await
@@ -867,6 +875,12 @@ async fn a_clerk_runs_a_meeting_from_scheduling_to_corrected_minutes() {
         (CLERK, "send escalation", "escalation", escalation.get()),
         (
             CABINET_CLERK,
+            "accept escalation",
+            "escalation",
+            escalation.get(),
+        ),
+        (
+            CABINET_CLERK,
             "consider escalation",
             "escalation",
             escalation.get(),
@@ -926,14 +940,20 @@ async fn a_clerk_runs_a_meeting_from_scheduling_to_corrected_minutes() {
         "The campaign is a month late."
     );
     assert_eq!(json(entry(15).before.as_ref())["rag"], "amber");
-    assert_eq!(json(entry(17).before.as_ref())["state"], "scheduled");
+    assert_eq!(json(entry(17).before.as_ref())["state"], "pending");
     assert_eq!(
         json(entry(17).after.as_ref()),
+        serde_json::json!([cabinet_meeting.get(), proposed.get()]),
+        "the meeting it was accepted onto and the proposed item"
+    );
+    assert_eq!(json(entry(18).before.as_ref())["state"], "accepted");
+    assert_eq!(
+        json(entry(18).after.as_ref()),
         considered_on.to_string(),
         "the date it was considered"
     );
-    assert_eq!(json(entry(18).after.as_ref())["version"], 1);
-    let correction_entry = json(entry(19).after.as_ref());
+    assert_eq!(json(entry(19).after.as_ref())["version"], 1);
+    let correction_entry = json(entry(20).after.as_ref());
     assert!(
         correction_entry
             .to_string()
@@ -1024,7 +1044,7 @@ async fn illegal_transitions_are_refused_and_nothing_is_written() {
         })
         .await
         .unwrap();
-    meeting_at(
+    let cabinet_next = meeting_at(
         w.as_mut(),
         world.cabinet,
         now + Duration::days(7),
@@ -1032,13 +1052,14 @@ async fn illegal_transitions_are_refused_and_nothing_is_written() {
     )
     .await;
     let considered = w
-        .send_escalation(draft_item, world.cabinet, &text("Needs Cabinet"), now)
+        .send_escalation(draft_item, world.cabinet, &text("Needs Cabinet"))
         .await
         .unwrap();
+    w.accept_escalation(considered, cabinet_next).await.unwrap();
     w.consider_escalation(considered, today).await.unwrap();
-    // The ICB board has no meeting to come: this one waits.
+    // The ICB board has not answered this one.
     let waiting = w
-        .send_escalation(draft_item, world.icb_board, &text("For the ICB"), now)
+        .send_escalation(draft_item, world.icb_board, &text("For the ICB"))
         .await
         .unwrap();
     w.commit().await.unwrap();
@@ -1173,6 +1194,35 @@ async fn illegal_transitions_are_refused_and_nothing_is_written() {
         ws.consider_escalation(&world.icb_clerk, waiting, today, now)
             .await,
         other,
+    )
+    .await;
+    assert_refused(
+        store,
+        &before,
+        "accepting an escalation onto a meeting of another committee",
+        ws.accept_escalation(&world.icb_clerk, waiting, cabinet_next, now)
+            .await
+            .map(drop),
+        other,
+    )
+    .await;
+    assert_refused(
+        store,
+        &before,
+        "accepting an escalation that was considered",
+        ws.accept_escalation(clerk, considered, cabinet_next, now)
+            .await
+            .map(drop),
+        |e| rule(e) == Some(&RuleError::EscalationClosed),
+    )
+    .await;
+    assert_refused(
+        store,
+        &before,
+        "declining an escalation without a reason",
+        ws.decline_escalation(&world.icb_clerk, waiting, &Text::default(), now)
+            .await,
+        |e| invalid_field(e) == Some("escalation.decline_reason"),
     )
     .await;
     assert_refused(
@@ -1325,6 +1375,10 @@ struct Scene {
     decision: DecisionId,
     action: ActionId,
     escalation: EscalationId,
+    /// Pending escalations to Cabinet, and the Cabinet meeting whose agenda is open.
+    to_accept: EscalationId,
+    to_decline: EscalationId,
+    cabinet_next: MeetingId,
     to_sign: MeetingId,
     signed: MeetingId,
     signed_item: ItemId,
@@ -1386,7 +1440,7 @@ async fn scene(store: &dyn Store, world: &World, now: DateTime<Utc>) -> Scene {
         })
         .await
         .unwrap();
-    meeting_at(
+    let cabinet_next = meeting_at(
         w.as_mut(),
         world.cabinet,
         now + Duration::days(10),
@@ -1401,7 +1455,16 @@ async fn scene(store: &dyn Store, world: &World, now: DateTime<Utc>) -> Scene {
     )
     .await;
     let escalation = w
-        .send_escalation(second_item, world.cabinet, &text("Needs Cabinet"), now)
+        .send_escalation(second_item, world.cabinet, &text("Needs Cabinet"))
+        .await
+        .unwrap();
+    w.accept_escalation(escalation, cabinet_next).await.unwrap();
+    let to_accept = w
+        .send_escalation(second_item, world.cabinet, &text("Needs Cabinet too"))
+        .await
+        .unwrap();
+    let to_decline = w
+        .send_escalation(second_item, world.cabinet, &text("Not for Cabinet"))
         .await
         .unwrap();
     let to_sign = meeting_at(w.as_mut(), world.scrutiny, now - Duration::days(2), Held).await;
@@ -1425,6 +1488,9 @@ async fn scene(store: &dyn Store, world: &World, now: DateTime<Utc>) -> Scene {
         decision,
         action,
         escalation,
+        to_accept,
+        to_decline,
+        cabinet_next,
         to_sign,
         signed,
         signed_item,
@@ -1445,6 +1511,8 @@ enum Case {
     AddAction,
     UpdateAction,
     SendEscalation,
+    AcceptEscalation,
+    DeclineEscalation,
     ConsiderEscalation,
     SignOff,
     CorrectMinutes,
@@ -1453,7 +1521,7 @@ enum Case {
 }
 
 impl Case {
-    const ALL: [Self; 15] = [
+    const ALL: [Self; 17] = [
         Self::Schedule,
         Self::Edit,
         Self::AddItem,
@@ -1464,6 +1532,8 @@ impl Case {
         Self::AddAction,
         Self::UpdateAction,
         Self::SendEscalation,
+        Self::AcceptEscalation,
+        Self::DeclineEscalation,
         Self::ConsiderEscalation,
         Self::SignOff,
         Self::CorrectMinutes,
@@ -1484,6 +1554,8 @@ impl Case {
             Self::AddAction => "add action",
             Self::UpdateAction => "update action",
             Self::SendEscalation => "send escalation",
+            Self::AcceptEscalation => "accept escalation",
+            Self::DeclineEscalation => "decline escalation",
             Self::ConsiderEscalation => "consider escalation",
             Self::SignOff => "sign off minutes",
             Self::CorrectMinutes => "correct minutes",
@@ -1604,6 +1676,14 @@ async fn attempt(
             )
             .await
             .map(drop),
+        Case::AcceptEscalation => ws
+            .accept_escalation(actor, scene.to_accept, scene.cabinet_next, now)
+            .await
+            .map(drop),
+        Case::DeclineEscalation => {
+            ws.decline_escalation(actor, scene.to_decline, &text("Not ours"), now)
+                .await
+        }
         Case::ConsiderEscalation => {
             ws.consider_escalation(actor, scene.escalation, today, now)
                 .await
@@ -1725,6 +1805,15 @@ async fn an_admin_and_the_command_line_may_do_every_use_case() {
                 .state,
             EscalationState::Considered
         );
+        for (escalation, state) in [
+            (scene.to_accept, EscalationState::Accepted),
+            (scene.to_decline, EscalationState::Declined),
+        ] {
+            assert_eq!(
+                store.escalation(escalation).await.unwrap().escalation.state,
+                state
+            );
+        }
         assert_eq!(
             store.item(scene.exempt_item).await.unwrap().visibility,
             Visibility::Public
@@ -1869,7 +1958,44 @@ async fn escalations_are_sent_by_the_sender_and_considered_by_the_receiver() {
         .await
         .unwrap();
     let record = store.escalation(sent).await.unwrap();
-    assert_eq!(record.escalation.state, EscalationState::Scheduled);
+    assert_eq!(record.escalation.state, EscalationState::Pending);
+    assert_eq!(record.target_meeting, None);
+
+    // Only the receiving committee's clerks answer it: not the clerk who sent it, nor a clerk of
+    // another organisation.
+    let before = snapshot(store).await;
+    for (who, actor) in [
+        ("the sending clerk", &world.clerk),
+        ("a clerk of another council", &world.other_clerk),
+        ("a member", &world.member),
+    ] {
+        assert_refused(
+            store,
+            &before,
+            &format!("{who} accepting an escalation to the ICB"),
+            ws.accept_escalation(actor, sent, scene.icb_next, now)
+                .await
+                .map(drop),
+            |e| matches!(e, Error::Denied),
+        )
+        .await;
+        assert_refused(
+            store,
+            &before,
+            &format!("{who} declining an escalation to the ICB"),
+            ws.decline_escalation(actor, sent, &text("Not ours"), now)
+                .await,
+            |e| matches!(e, Error::Denied),
+        )
+        .await;
+    }
+    let proposed = ws
+        .accept_escalation(&world.icb_clerk, sent, scene.icb_next, now)
+        .await
+        .unwrap();
+    let record = store.escalation(sent).await.unwrap();
+    assert_eq!(record.escalation.state, EscalationState::Accepted);
+    assert_eq!(record.escalation.target_item, Some(proposed));
     assert_eq!(record.target_meeting, Some(scene.icb_next));
 
     let before = snapshot(store).await;
@@ -1902,6 +2028,10 @@ async fn escalations_are_sent_by_the_sender_and_considered_by_the_receiver() {
     );
     assert_eq!(
         (log[1].entry.by.as_str(), log[1].entry.action.as_str()),
+        (ICB_CLERK, "accept escalation")
+    );
+    assert_eq!(
+        (log[2].entry.by.as_str(), log[2].entry.action.as_str()),
         (CLERK, "send escalation")
     );
 }

@@ -1024,9 +1024,10 @@ impl Region {
                     state: if held {
                         EscalationState::Considered
                     } else {
-                        EscalationState::Scheduled
+                        EscalationState::Accepted
                     },
                     target_item: Some(item),
+                    decline_reason: None,
                     considered_on: held.then_some(date),
                 })
                 .await?;

@@ -44,6 +44,18 @@ impl Title {
         Ok(Self(trimmed.to_owned()))
     }
 
+    /// A title from text that may be longer than a title may be (names joined into one): cut
+    /// to [`Title::MAX_CHARS`] characters, the last of them an ellipsis, then parsed as any
+    /// title is. Nothing longer than the rule allows can be made this way either.
+    pub fn truncating(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
+        let trimmed = raw.trim();
+        if trimmed.chars().count() <= Self::MAX_CHARS {
+            return Self::parse(field, trimmed);
+        }
+        let kept: String = trimmed.chars().take(Self::MAX_CHARS - 1).collect();
+        Self::parse(field, &format!("{}…", kept.trim_end()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -198,6 +210,18 @@ mod tests {
         assert!(Title::parse("title", "two\nlines").is_err());
         assert!(Title::parse("title", &"x".repeat(501)).is_err());
         assert!(Title::parse("title", &"é".repeat(500)).is_ok());
+    }
+
+    #[test]
+    fn truncating_titles_keep_the_length_rule() {
+        let cut = Title::truncating("title", &"é".repeat(526)).unwrap();
+        assert_eq!(cut.as_str().chars().count(), Title::MAX_CHARS);
+        assert!(cut.as_str().ends_with("é…"));
+        assert_eq!(
+            Title::truncating("title", " Beds ").unwrap().as_str(),
+            "Beds"
+        );
+        assert!(Title::truncating("title", &format!("\u{7}{}", "x".repeat(600))).is_err());
     }
 
     #[test]

@@ -885,8 +885,9 @@ fn unchecked_record(r: &Refs<'_, '_>, draft: &Draft) -> Result<Plain, Validation
             from_item: r.id(from_item),
             to_committee: r.id(to_committee),
             reason: Text::parse("escalation.reason", reason)?,
-            state: EscalationState::Sent,
+            state: EscalationState::Pending,
             target_item: None,
+            decline_reason: None,
             considered_on: None,
         }),
         other => {

@@ -312,6 +312,7 @@ const TABLES: &[Table] = &[
             ("state", Text),
             ("target_item_id", Int),
             ("considered_on", Date),
+            ("decline_reason", Text),
             ("created_at", Stamp),
             ("updated_at", Stamp),
         ],

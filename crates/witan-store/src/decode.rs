@@ -335,6 +335,10 @@ pub(crate) fn escalation(row: &impl Columns) -> Result<Stored<Escalation>> {
             reason: text(row, "reason")?,
             state: term(row, "state")?,
             target_item: opt_id(row, "target_item_id")?,
+            decline_reason: row
+                .opt_string("decline_reason")?
+                .map(|r| Text::parse("decline_reason", &r).map_err(corrupt))
+                .transpose()?,
             considered_on: opt_date(row, "considered_on")?,
         },
     })

@@ -49,6 +49,10 @@ pub(crate) fn refusal(
     let message = db.message();
     if message.contains("witan: minutes locked") {
         StoreError::Rule(RuleError::MinutesLocked)
+    } else if let Some(shape) = message.strip_prefix("witan: not valid: ") {
+        // A length or shape rule of the domain that SQLite's triggers enforce (PostgreSQL's
+        // CHECK constraints end below): the value, not the state of the record, is wrong.
+        StoreError::Invalid(ValidationError::new(record, shape))
     } else if let Some(rule) = message.strip_prefix("witan: ") {
         StoreError::Rule(RuleError::Other(rule.to_owned()))
     } else if db.is_unique_violation() {

@@ -235,7 +235,8 @@ pub trait Writer: AccountWriter + Send {
         record: &ForwardPlanEntry,
     ) -> Result<ForwardPlanId>;
 
-    /// Schedules a new meeting; escalations waiting for its committee become proposed items on it.
+    /// Schedules a new meeting. Nothing is put on its agenda: escalations to its committee wait
+    /// for a clerk of that committee to accept them onto a meeting of their choosing.
     async fn schedule_meeting(&mut self, record: &Meeting) -> Result<MeetingId>;
     /// Adds a dated update to an action; a RAG rating in the update re-rates the action.
     async fn add_action_update(&mut self, action: ActionId, update: &ActionUpdate) -> Result<()>;
@@ -274,16 +275,27 @@ pub trait Writer: AccountWriter + Send {
         to: ActionStatus,
         on: NaiveDate,
     ) -> Result<()>;
-    /// Sends a matter to another committee: it becomes a proposed item on that committee's next
-    /// meeting after `now` whose agenda is still open, or waits for one.
+    /// Sends a matter to another committee as a proposal, pending until a clerk of that
+    /// committee accepts or declines it. It writes nothing onto the other committee's agenda.
     async fn send_escalation(
         &mut self,
         from_item: ItemId,
         to_committee: CommitteeId,
         reason: &Text,
-        now: DateTime<Utc>,
     ) -> Result<EscalationId>;
-    /// Records that the target committee has considered the escalation, closing the loop.
+    /// Accepts a pending escalation onto `meeting`, which must be a meeting of the committee it
+    /// was sent to whose agenda is not yet published ([`StoreError::Rule`] otherwise): the
+    /// proposed item is added at the end of that agenda, titled through the domain's title rule,
+    /// and its id returned.
+    async fn accept_escalation(
+        &mut self,
+        escalation: EscalationId,
+        meeting: MeetingId,
+    ) -> Result<ItemId>;
+    /// Declines a pending escalation with the receiving committee's reason, which must not be
+    /// empty; nothing is put on any agenda.
+    async fn decline_escalation(&mut self, escalation: EscalationId, reason: &Text) -> Result<()>;
+    /// Records that the target committee has considered an accepted escalation, closing the loop.
     async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()>;
 
     /// Replaces the stored record `id` of the replacement's kind with the record as it now

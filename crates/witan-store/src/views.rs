@@ -252,8 +252,11 @@ pub struct PersonRecord {
 pub enum Direction {
     /// Sent by the committee to others.
     Sent,
-    /// Sent to the committee and not yet considered by it.
+    /// Sent to the committee and not yet considered by it (pending or accepted; declined ones are
+    /// answered).
     Awaiting,
+    /// Sent to the committee and not yet answered: a clerk of the committee accepts or declines.
+    Pending,
     /// Sent to the committee, considered or not.
     Received,
 }

@@ -377,3 +377,149 @@ async fn postgres_urls_open_the_postgres_store() {
         "the store was migrated in the schema its URL names"
     );
 }
+
+/// Statements that go around the Writer, each with whether the database must refuse it and the
+/// name its refusal must carry: the domain's length and shape rules (a title of at most 500
+/// characters, counted as characters, and the like) hold against any SQL. `joint` is how each
+/// database spells false.
+fn shape_statements(joint: &str) -> Vec<(String, Option<&'static str>)> {
+    let x = |n: usize| "x".repeat(n);
+    vec![
+        (
+            "INSERT INTO organisations (id, slug, name, kind) VALUES (1, 'north', 'North', 'other')"
+                .into(),
+            None,
+        ),
+        (
+            format!(
+                "INSERT INTO committees (id, slug, name, joint) VALUES (1, 'cabinet', 'Cabinet', {joint})"
+            ),
+            None,
+        ),
+        (
+            "INSERT INTO committee_owners (committee_id, organisation_id) VALUES (1, 1)".into(),
+            None,
+        ),
+        (
+            "INSERT INTO meetings (id, committee_id, starts_at, status)
+             VALUES (1, 1, '2021-10-21T09:00:00Z', 'scheduled')"
+                .into(),
+            None,
+        ),
+        (
+            format!(
+                "INSERT INTO agenda_items (id, meeting_id, position, number, title)
+                 VALUES (1, 1, 1, '1', '{}')",
+                x(500)
+            ),
+            None,
+        ),
+        (
+            format!(
+                "INSERT INTO agenda_items (id, meeting_id, position, number, title)
+                 VALUES (2, 1, 2, '2', '{}')",
+                "é".repeat(500)
+            ),
+            None,
+        ),
+        (
+            format!(
+                "INSERT INTO agenda_items (id, meeting_id, position, number, title)
+                 VALUES (3, 1, 3, '3', '{}')",
+                x(501)
+            ),
+            Some("agenda_items"),
+        ),
+        (
+            format!("UPDATE agenda_items SET title = '{}' WHERE id = 1", x(526)),
+            Some("agenda_items"),
+        ),
+        (
+            "UPDATE agenda_items SET title = '   ' WHERE id = 1".into(),
+            Some("agenda_items"),
+        ),
+        (
+            "UPDATE agenda_items SET number = '1234567890123' WHERE id = 1".into(),
+            Some("agenda_items"),
+        ),
+        (
+            format!("UPDATE committees SET name = '{}' WHERE id = 1", x(501)),
+            Some("committees"),
+        ),
+        (
+            "UPDATE committees SET slug = 'Cabinet Committee' WHERE id = 1".into(),
+            Some("committees"),
+        ),
+        (
+            format!("UPDATE meetings SET location = '{}' WHERE id = 1", x(501)),
+            Some("meetings"),
+        ),
+        (
+            "INSERT INTO issues (id, title, reference) VALUES (1, 'Beds', '')".into(),
+            Some("issues"),
+        ),
+        (
+            "UPDATE organisations SET kind = 'parish' WHERE id = 1".into(),
+            Some("organisations"),
+        ),
+    ]
+}
+
+/// Checks that a statement was refused, or not, as it should have been.
+fn judge(sql: &str, refused_on: Option<&str>, outcome: Result<(), sqlx::Error>) {
+    let shown: String = sql.chars().take(120).collect();
+    match (refused_on, outcome) {
+        (None, Ok(())) => {}
+        (None, Err(e)) => panic!("{shown}: refused: {e}"),
+        (Some(table), Ok(())) => panic!("{shown}: accepted, but it breaks a rule of {table}"),
+        (Some(table), Err(e)) => assert!(e.to_string().contains(table), "{shown}: {e}"),
+    }
+}
+
+#[tokio::test]
+async fn an_over_long_title_written_by_raw_sql_is_refused_by_sqlite() {
+    let (_dir, store) = sqlite().await;
+    for (sql, refused_on) in shape_statements("0") {
+        let outcome = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(store.pool())
+            .await;
+        judge(&sql, refused_on, outcome.map(drop));
+    }
+    // What was let in reads back: the meeting's page cannot be broken by a value stored here.
+    let agenda = witan_store::Store::meeting_record(
+        &store,
+        witan_domain::Id::new(1),
+        witan_domain::Audience::Privileged,
+    )
+    .await
+    .expect("the meeting reads back whole")
+    .agenda
+    .map(|a| a.len());
+    assert_eq!(agenda, Some(2));
+}
+
+#[tokio::test]
+async fn an_over_long_title_written_by_raw_sql_is_refused_by_postgres() {
+    let Some(url) = pg::url("an_over_long_title_written_by_raw_sql_is_refused_by_postgres") else {
+        return;
+    };
+    pg::with_store(&url, "shape_rules", |store| async move {
+        for (sql, refused_on) in shape_statements("false") {
+            let outcome = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(store.pool())
+                .await;
+            judge(&sql, refused_on, outcome.map(drop));
+        }
+        let agenda = witan_store::Store::meeting_record(
+            &store,
+            witan_domain::Id::new(1),
+            witan_domain::Audience::Privileged,
+        )
+        .await
+        .expect("the meeting reads back whole")
+        .agenda
+        .map(|a| a.len());
+        assert_eq!(agenda, Some(2));
+    })
+    .await;
+}

@@ -514,11 +514,15 @@ pub struct Escalation {
     from_meeting: i64,
     from_item: i64,
     to_committee: CommitteeRef,
-    /// The meeting of the receiving committee it is on the agenda of, once it is.
+    /// The meeting of the receiving committee it is on the agenda of, once a clerk of that
+    /// committee has accepted it.
     target_meeting: Option<i64>,
     reason: String,
-    /// sent, scheduled or considered.
+    /// pending (awaiting the receiving committee's answer), accepted (a proposed item on
+    /// `target_meeting`), declined (with `decline_reason`) or considered.
     state: String,
+    /// Why the receiving committee declined it, when it did.
+    decline_reason: Option<String>,
     considered_on: Option<NaiveDate>,
     created: DateTime<Utc>,
     modified: DateTime<Utc>,
@@ -911,6 +915,7 @@ impl Record for Escalation {
             target_meeting: r.target_meeting.map(Id::get),
             reason: e.reason.as_str().to_owned(),
             state: e.state.as_str().to_owned(),
+            decline_reason: e.decline_reason.as_ref().map(|r| r.as_str().to_owned()),
             considered_on: e.considered_on,
             created: stamp.created,
             modified: stamp.modified,

@@ -228,6 +228,14 @@ fn workspace_routes() -> Router<AppState> {
             "/workspace/escalations/{id}/consider",
             post(workspace::consider),
         )
+        .route(
+            "/workspace/escalations/{id}/accept",
+            post(workspace::accept_escalation),
+        )
+        .route(
+            "/workspace/escalations/{id}/decline",
+            post(workspace::decline_escalation),
+        )
         .route("/workspace/documents/{id}", get(workspace::document))
         .route(
             "/workspace/items/{id}/documents",

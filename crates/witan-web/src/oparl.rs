@@ -915,12 +915,16 @@ impl Objects<'_> {
                     .escalations_sent
                     .iter()
                     .map(|e| {
-                        json!({
+                        let mut escalation = json!({
                             "id": self.web(&format!("/api/v1/escalations/{}", e.escalation.id)),
                             "to": self.url(&format!("/organization/{}", e.to_committee.id)),
                             "reason": e.escalation.reason.as_str(),
                             "state": e.escalation.state.as_str(),
-                        })
+                        });
+                        if let Some(why) = &e.escalation.decline_reason {
+                            escalation["declineReason"] = why.as_str().into();
+                        }
+                        escalation
                     })
                     .collect::<Vec<_>>()
                     .into(),

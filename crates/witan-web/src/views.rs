@@ -119,6 +119,8 @@ pub struct EscalationView {
     pub target_meeting: Option<i64>,
     pub reason: String,
     pub state: &'static str,
+    /// Why the receiving committee declined it, if it did.
+    pub decline_reason: Option<String>,
 }
 
 impl From<&EscalationRecord> for EscalationView {
@@ -131,6 +133,7 @@ impl From<&EscalationRecord> for EscalationView {
             target_meeting: e.target_meeting.map(|m| m.get()),
             reason: e.escalation.reason.to_string(),
             state: e.escalation.state.label(),
+            decline_reason: e.escalation.decline_reason.as_ref().map(|r| r.to_string()),
         }
     }
 }

@@ -234,26 +234,31 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
                 ],
             )
         }
-        Replacement::Escalation(e) => (
-            "escalations",
-            &[
-                "id",
-                "from_item_id",
-                "to_committee_id",
-                "reason",
-                "state",
-                "target_item_id",
-                "considered_on",
-            ],
-            vec![
-                e.from_item.get().into(),
-                e.to_committee.get().into(),
-                e.reason.as_str().into(),
-                e.state.as_str().into(),
-                e.target_item.map(Id::get).into(),
-                e.considered_on.into(),
-            ],
-        ),
+        Replacement::Escalation(e) => {
+            e.check()?;
+            (
+                "escalations",
+                &[
+                    "id",
+                    "from_item_id",
+                    "to_committee_id",
+                    "reason",
+                    "state",
+                    "target_item_id",
+                    "considered_on",
+                    "decline_reason",
+                ],
+                vec![
+                    e.from_item.get().into(),
+                    e.to_committee.get().into(),
+                    e.reason.as_str().into(),
+                    e.state.as_str().into(),
+                    e.target_item.map(Id::get).into(),
+                    e.considered_on.into(),
+                    e.decline_reason.as_ref().map(Text::as_str).into(),
+                ],
+            )
+        }
     };
     Ok(Row {
         table,

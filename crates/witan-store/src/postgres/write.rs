@@ -12,7 +12,7 @@ use super::rows::{Row, SIGN_OFF_COLUMNS, points, row, sign_off_row};
 use super::{Param, PgStore, bind_all, db_error};
 use crate::{ImportSource, Replacement, Result, StoreError, Writer};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::collections::BTreeMap;
@@ -171,18 +171,6 @@ impl PgWriter {
         self.check(result, record).await
     }
 
-    pub(super) async fn fetch_all(
-        &mut self,
-        sql: &'static str,
-        params: Vec<Param>,
-        record: &'static str,
-    ) -> Result<Vec<PgRow>> {
-        let result = bind_all(sqlx::query(sql), params)
-            .fetch_all(self.flushed().await?)
-            .await;
-        self.check(result, record).await
-    }
-
     /// The id a new record of `table` gets: one more than the largest the table holds (see
     /// migration 0001). The first of a unit of work reads the largest; the writer holds the write
     /// lock, so nobody else can take the ids that follow.
@@ -280,60 +268,44 @@ impl PgWriter {
         .map(drop)
     }
 
-    /// Puts waiting escalations for `committee` on the agenda of `meeting`.
-    async fn attach_waiting_escalations(
-        &mut self,
-        committee: CommitteeId,
-        meeting: MeetingId,
-    ) -> Result<()> {
-        let waiting = self
-            .fetch_all(
-                "SELECT id FROM escalations WHERE to_committee_id = $1 AND state = 'sent' ORDER BY id",
-                vec![committee.get().into()],
-                "escalation",
+    /// The item an accepted escalation proposes: at the end of `meeting`'s agenda, numbered after
+    /// the last numbered item, titled after the item it came from (through the domain's title
+    /// rule, so no combination of names can make a title longer than a title may be) and as
+    /// exempt as that item.
+    async fn proposed_item(&mut self, meeting: MeetingId, from_item: ItemId) -> Result<AgendaItem> {
+        let from = self
+            .current(
+                "SELECT i.*, c.name AS committee_name FROM agenda_items i
+                 JOIN meetings m ON m.id = i.meeting_id JOIN committees c ON c.id = m.committee_id
+                 WHERE i.id = $1",
+                from_item.get(),
+                "agenda item",
             )
             .await?;
-        for row in waiting {
-            self.put_on_agenda(meeting, decode::int(&row, "id")?)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Adds the item an escalation proposes to the end of `meeting`'s agenda, numbered after the
-    /// last numbered item, titled after the item it came from and as exempt as that item, and
-    /// links the escalation to it.
-    async fn put_on_agenda(&mut self, meeting: MeetingId, escalation: i64) -> Result<()> {
-        let item = self.next_id("agenda_items").await?;
-        let added = self
-            .execute(
-                "INSERT INTO agenda_items (id, meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
-                 SELECT $3, $1,
-                        (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1),
-                        ((SELECT COALESCE(MAX(substring(number FROM '^[0-9]+')::bigint), 0) + 1
-                          FROM agenda_items WHERE meeting_id = $1))::text,
-                        'Escalated from ' || c.name || ': ' || f.title,
-                        f.issue_id, f.exempt_ground, f.exempt_review_on
-                 FROM escalations e
-                 JOIN agenda_items f ON f.id = e.from_item_id
-                 JOIN meetings fm ON fm.id = f.meeting_id
-                 JOIN committees c ON c.id = fm.committee_id
-                 WHERE e.id = $2",
-                vec![meeting.get().into(), escalation.into(), item.into()],
-                "escalation.target_item",
+        let committee = decode::title(&from, "committee_name")?;
+        let from = decode::item(&from)?.record;
+        let next = self
+            .fetch_one(
+                "SELECT COALESCE(MAX(position), 0)::bigint + 1 AS position,
+                        COALESCE(MAX(substring(number FROM '^[0-9]+')::bigint), 0) + 1 AS number
+                 FROM agenda_items WHERE meeting_id = $1",
+                vec![meeting.get().into()],
+                "agenda_item",
             )
             .await?;
-        if added == 0 {
-            return Err(StoreError::not_found("escalation", escalation));
-        }
-        self.execute(
-            "UPDATE escalations SET state = 'scheduled', target_item_id = $1, updated_at = now()
-             WHERE id = $2",
-            vec![item.into(), escalation.into()],
-            "escalation",
-        )
-        .await
-        .map(drop)
+        Ok(AgendaItem {
+            meeting,
+            position: u32::try_from(decode::int(&next, "position")?).map_err(|_| {
+                ValidationError::new("escalation.proposed_item.position", "is too large")
+            })?,
+            number: ItemNumber::parse(
+                "escalation.proposed_item.number",
+                &decode::int(&next, "number")?.to_string(),
+            )?,
+            title: Escalation::proposed_item_title(&committee, &from.title)?,
+            issue: from.issue,
+            visibility: from.visibility,
+        })
     }
 
     /// The row `sql` finds for `id`: the record a workflow checks a change against.
@@ -544,9 +516,7 @@ impl Writer for PgWriter {
             )
             .into());
         }
-        let id = self.create_meeting(m).await?;
-        self.attach_waiting_escalations(m.committee, id).await?;
-        Ok(id)
+        self.create_meeting(m).await
     }
 
     async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
@@ -752,7 +722,6 @@ impl Writer for PgWriter {
         from_item: ItemId,
         to_committee: CommitteeId,
         reason: &Text,
-        now: DateTime<Utc>,
     ) -> Result<EscalationId> {
         if reason.is_empty() {
             return Err(ValidationError::new(
@@ -777,30 +746,85 @@ impl Writer for PgWriter {
             )
             .into());
         }
-        let escalation = self
-            .create_escalation(&Escalation {
-                from_item,
-                to_committee,
-                reason: reason.clone(),
-                state: EscalationState::Sent,
-                target_item: None,
-                considered_on: None,
-            })
-            .await?;
-        let next_meeting = self
-            .fetch_optional(
-                "SELECT id FROM meetings WHERE committee_id = $1 AND starts_at > $2
-                   AND status IN ('scheduled', 'agenda_published')
-                 ORDER BY starts_at LIMIT 1",
-                vec![to_committee.get().into(), now.into()],
-                "escalation.to_committee",
+        // A proposal only: the receiving committee's clerk chooses the meeting, or declines.
+        self.create_escalation(&Escalation {
+            from_item,
+            to_committee,
+            reason: reason.clone(),
+            state: EscalationState::Pending,
+            target_item: None,
+            decline_reason: None,
+            considered_on: None,
+        })
+        .await
+    }
+
+    async fn accept_escalation(
+        &mut self,
+        escalation: EscalationId,
+        meeting: MeetingId,
+    ) -> Result<ItemId> {
+        let current = self
+            .current(
+                "SELECT * FROM escalations WHERE id = $1",
+                escalation.get(),
+                "escalation",
             )
             .await?;
-        if let Some(meeting) = next_meeting {
-            self.put_on_agenda(decode::id(&meeting, "id")?, escalation.get())
-                .await?;
+        let current = decode::escalation(&current)?.record;
+        let target = self
+            .current(
+                "SELECT * FROM meetings WHERE id = $1",
+                meeting.get(),
+                "meeting",
+            )
+            .await?;
+        let to = current.accept(&decode::meeting(&target)?.record)?;
+        let proposed = self.proposed_item(meeting, current.from_item).await?;
+        let item = self.create_item(&proposed).await?;
+        self.execute(
+            "UPDATE escalations SET state = $1, target_item_id = $2, updated_at = now()
+             WHERE id = $3",
+            vec![
+                to.as_str().into(),
+                item.get().into(),
+                escalation.get().into(),
+            ],
+            "escalation.state",
+        )
+        .await?;
+        self.touch("meetings", meeting.get()).await?;
+        Ok(item)
+    }
+
+    async fn decline_escalation(&mut self, escalation: EscalationId, reason: &Text) -> Result<()> {
+        if reason.is_empty() {
+            return Err(ValidationError::new(
+                "escalation.decline_reason",
+                "must say why the escalation is declined",
+            )
+            .into());
         }
-        Ok(escalation)
+        let current = self
+            .current(
+                "SELECT * FROM escalations WHERE id = $1",
+                escalation.get(),
+                "escalation",
+            )
+            .await?;
+        let to = decode::escalation(&current)?.decline()?;
+        self.execute(
+            "UPDATE escalations SET state = $1, decline_reason = $2, updated_at = now()
+             WHERE id = $3",
+            vec![
+                to.as_str().into(),
+                reason.as_str().into(),
+                escalation.get().into(),
+            ],
+            "escalation.state",
+        )
+        .await
+        .map(drop)
     }
 
     async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()> {

@@ -294,6 +294,7 @@ const SPECS: [Spec; TABLES] = [
             "state",
             "target_item_id",
             "considered_on",
+            "decline_reason",
         ],
         has_id: true,
         suffix: "",

@@ -742,7 +742,8 @@ impl Store for SqliteStore {
     ) -> Result<Vec<EscalationRecord>> {
         let which = match direction {
             Direction::Sent => "fc.id = ?1",
-            Direction::Awaiting => "e.to_committee_id = ?1 AND e.state <> 'considered'",
+            Direction::Awaiting => "e.to_committee_id = ?1 AND e.state IN ('pending', 'accepted')",
+            Direction::Pending => "e.to_committee_id = ?1 AND e.state = 'pending'",
             Direction::Received => "e.to_committee_id = ?1",
         };
         let public = visibility::for_audience(audience, visibility::escalation("e"));

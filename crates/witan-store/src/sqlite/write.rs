@@ -7,7 +7,7 @@ use super::{SqliteStore, db_error};
 use crate::SearchKind;
 use crate::{ImportSource, Replacement, Result, StoreError, Writer};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,18 +67,6 @@ impl SqliteWriter {
         self.buffer(Table::SearchChanges, vec![kind.as_str().into(), id.into()])
             .await?;
         Ok(assigned)
-    }
-
-    /// Logs a change to a searchable record written by a statement of its own (updates and
-    /// deletes are logged by the schema's triggers).
-    async fn log_search_change(&mut self, kind: SearchKind, id: i64) -> Result<()> {
-        sqlx::query("INSERT INTO search_changes (kind, record_id) VALUES (?, ?)")
-            .bind(kind.as_str())
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("search change"))?;
-        Ok(())
     }
 
     /// Writes buffered rows; every workflow starts with this so that it sees them.
@@ -153,56 +141,52 @@ impl SqliteWriter {
         Ok(())
     }
 
-    /// Puts waiting escalations for `committee` on the agenda of `meeting`.
-    async fn attach_waiting_escalations(
-        &mut self,
-        committee: CommitteeId,
-        meeting: MeetingId,
-    ) -> Result<()> {
-        let waiting: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM escalations WHERE to_committee_id = ? AND state = 'sent' ORDER BY id",
-        )
-        .bind(committee.get())
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(db_error("escalation"))?;
-        for escalation in waiting {
-            self.put_on_agenda(meeting, escalation).await?;
-        }
-        Ok(())
+    /// An escalation as stored, for a workflow to check a change against.
+    async fn current_escalation(&mut self, escalation: EscalationId) -> Result<Escalation> {
+        let row = sqlx::query("SELECT * FROM escalations WHERE id = ?")
+            .bind(escalation.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("escalation"))?
+            .ok_or_else(|| StoreError::not_found("escalation", escalation))?;
+        Ok(decode::escalation(&row)?.record)
     }
 
-    /// Adds the item an escalation proposes to the end of `meeting`'s agenda, numbered after the
-    /// last numbered item, titled after the item it came from and as exempt as that item, and
-    /// links the escalation to it.
-    async fn put_on_agenda(&mut self, meeting: MeetingId, escalation: i64) -> Result<()> {
-        let result = sqlx::query(
-            "INSERT INTO agenda_items (meeting_id, position, number, title, issue_id, exempt_ground, exempt_review_on)
-             SELECT ?1,
-                    (SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = ?1),
-                    (SELECT COALESCE(MAX(CAST(number AS INTEGER)), 0) + 1 FROM agenda_items WHERE meeting_id = ?1),
-                    'Escalated from ' || c.name || ': ' || f.title,
-                    f.issue_id, f.exempt_ground, f.exempt_review_on
-             FROM escalations e
-             JOIN agenda_items f ON f.id = e.from_item_id
-             JOIN meetings fm ON fm.id = f.meeting_id
-             JOIN committees c ON c.id = fm.committee_id
-             WHERE e.id = ?2",
+    /// The item an accepted escalation proposes: at the end of `meeting`'s agenda, numbered after
+    /// the last numbered item, titled after the item it came from (through the domain's title
+    /// rule, so no combination of names can make a title longer than a title may be) and as
+    /// exempt as that item.
+    async fn proposed_item(&mut self, meeting: MeetingId, from_item: ItemId) -> Result<AgendaItem> {
+        let from = sqlx::query(
+            "SELECT i.*, c.name AS committee_name FROM agenda_items i
+             JOIN meetings m ON m.id = i.meeting_id JOIN committees c ON c.id = m.committee_id
+             WHERE i.id = ?",
+        )
+        .bind(from_item.get())
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.from_item"))?
+        .ok_or_else(|| StoreError::not_found("agenda item", from_item))?;
+        let committee = decode::title(&from, "committee_name")?;
+        let from = decode::item(&from)?.record;
+        let (position, number): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(MAX(position), 0) + 1, COALESCE(MAX(CAST(number AS INTEGER)), 0) + 1
+             FROM agenda_items WHERE meeting_id = ?",
         )
         .bind(meeting.get())
-        .bind(escalation)
-        .execute(&mut *self.tx)
+        .fetch_one(&mut *self.tx)
         .await
-        .map_err(db_error("escalation.target_item"))?;
-        self.log_search_change(SearchKind::Item, result.last_insert_rowid())
-            .await?;
-        sqlx::query("UPDATE escalations SET state = 'scheduled', target_item_id = ? WHERE id = ?")
-            .bind(result.last_insert_rowid())
-            .bind(escalation)
-            .execute(&mut *self.tx)
-            .await
-            .map_err(db_error("escalation"))?;
-        Ok(())
+        .map_err(db_error("agenda_item"))?;
+        Ok(AgendaItem {
+            meeting,
+            position: u32::try_from(position).map_err(|_| {
+                ValidationError::new("escalation.proposed_item.position", "is too large")
+            })?,
+            number: ItemNumber::parse("escalation.proposed_item.number", &number.to_string())?,
+            title: Escalation::proposed_item_title(&committee, &from.title)?,
+            issue: from.issue,
+            visibility: from.visibility,
+        })
     }
 }
 
@@ -339,17 +323,21 @@ fn row(record: Replacement<'_>) -> Result<(Table, Vec<Value>)> {
                 ],
             )
         }
-        Replacement::Escalation(e) => (
-            Table::Escalations,
-            vec![
-                e.from_item.get().into(),
-                e.to_committee.get().into(),
-                e.reason.as_str().into(),
-                e.state.as_str().into(),
-                e.target_item.map(Id::get).into(),
-                e.considered_on.map(date_text).into(),
-            ],
-        ),
+        Replacement::Escalation(e) => {
+            e.check()?;
+            (
+                Table::Escalations,
+                vec![
+                    e.from_item.get().into(),
+                    e.to_committee.get().into(),
+                    e.reason.as_str().into(),
+                    e.state.as_str().into(),
+                    e.target_item.map(Id::get).into(),
+                    e.considered_on.map(date_text).into(),
+                    e.decline_reason.as_ref().map(Text::as_str).into(),
+                ],
+            )
+        }
     })
 }
 
@@ -556,10 +544,7 @@ impl Writer for SqliteWriter {
             )
             .into());
         }
-        let id = self.create_meeting(m).await?;
-        self.flush().await?;
-        self.attach_waiting_escalations(m.committee, id).await?;
-        Ok(id)
+        self.create_meeting(m).await
     }
 
     async fn set_meeting_status(&mut self, meeting: MeetingId, to: MeetingStatus) -> Result<()> {
@@ -770,7 +755,6 @@ impl Writer for SqliteWriter {
         from_item: ItemId,
         to_committee: CommitteeId,
         reason: &Text,
-        now: DateTime<Utc>,
     ) -> Result<EscalationId> {
         self.flush().await?;
         if reason.is_empty() {
@@ -796,43 +780,78 @@ impl Writer for SqliteWriter {
             )
             .into());
         }
-        let escalation = self
-            .create_escalation(&Escalation {
-                from_item,
-                to_committee,
-                reason: reason.clone(),
-                state: EscalationState::Sent,
-                target_item: None,
-                considered_on: None,
-            })
-            .await?;
-        self.flush().await?;
-        let next_meeting: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM meetings WHERE committee_id = ? AND starts_at > ?
-               AND status IN ('scheduled', 'agenda_published')
-             ORDER BY starts_at LIMIT 1",
-        )
-        .bind(to_committee.get())
-        .bind(instant_text(now))
-        .fetch_optional(&mut *self.tx)
+        // A proposal only: the receiving committee's clerk chooses the meeting, or declines.
+        self.create_escalation(&Escalation {
+            from_item,
+            to_committee,
+            reason: reason.clone(),
+            state: EscalationState::Pending,
+            target_item: None,
+            decline_reason: None,
+            considered_on: None,
+        })
         .await
-        .map_err(db_error("escalation.to_committee"))?;
-        if let Some(meeting) = next_meeting {
-            self.put_on_agenda(Id::new(meeting), escalation.get())
-                .await?;
+    }
+
+    async fn accept_escalation(
+        &mut self,
+        escalation: EscalationId,
+        meeting: MeetingId,
+    ) -> Result<ItemId> {
+        self.flush().await?;
+        let current = self.current_escalation(escalation).await?;
+        let row = sqlx::query("SELECT * FROM meetings WHERE id = ?")
+            .bind(meeting.get())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_error("meeting"))?
+            .ok_or_else(|| StoreError::not_found("meeting", meeting))?;
+        let to = current.accept(&decode::meeting(&row)?.record)?;
+        let proposed = self.proposed_item(meeting, current.from_item).await?;
+        let item = self.create_item(&proposed).await?;
+        self.flush().await?;
+        sqlx::query(
+            "UPDATE escalations SET state = ?, target_item_id = ?,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?",
+        )
+        .bind(to.as_str())
+        .bind(item.get())
+        .bind(escalation.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.state"))?;
+        self.touch("meetings", meeting.get()).await?;
+        Ok(item)
+    }
+
+    async fn decline_escalation(&mut self, escalation: EscalationId, reason: &Text) -> Result<()> {
+        self.flush().await?;
+        if reason.is_empty() {
+            return Err(ValidationError::new(
+                "escalation.decline_reason",
+                "must say why the escalation is declined",
+            )
+            .into());
         }
-        Ok(escalation)
+        let to = self.current_escalation(escalation).await?.decline()?;
+        sqlx::query(
+            "UPDATE escalations SET state = ?, decline_reason = ?,
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?",
+        )
+        .bind(to.as_str())
+        .bind(reason.as_str())
+        .bind(escalation.get())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(db_error("escalation.state"))?;
+        Ok(())
     }
 
     async fn consider_escalation(&mut self, escalation: EscalationId, on: NaiveDate) -> Result<()> {
         self.flush().await?;
-        let row = sqlx::query("SELECT * FROM escalations WHERE id = ?")
-            .bind(escalation.get())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(db_error("escalation"))?
-            .ok_or_else(|| StoreError::not_found("escalation", escalation))?;
-        let to = decode::escalation(&row)?.consider()?;
+        let to = self.current_escalation(escalation).await?.consider()?;
         sqlx::query(
             "UPDATE escalations SET state = ?, considered_on = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
         )

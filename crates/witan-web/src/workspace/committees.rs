@@ -18,27 +18,85 @@ pub(super) struct CommitteePage {
     committees: Vec<Choice>,
     roles: Vec<(&'static str, &'static str)>,
     today: String,
+    /// Escalations sent to this committee that wait for its clerk's answer.
+    pending: Vec<PendingEscalation>,
+    /// Meetings of this committee an escalation can be accepted onto: agenda not yet published.
+    open_meetings: Vec<Choice>,
+    done: Option<&'static str>,
     form: FormState,
+}
+
+/// An escalation waiting for the receiving committee's answer, with its two forms' names.
+struct PendingEscalation {
+    id: i64,
+    from_committee: String,
+    from_meeting: i64,
+    reason: String,
+    accept_form: String,
+    decline_form: String,
+}
+
+/// Escalations pending on a committee's page; more wait behind them in the public list.
+const PENDING_SHOWN: u32 = 50;
+
+fn committee_done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "declined" => {
+            "The escalation has been declined. The committee that sent it sees your reason."
+        }
+        _ => return None,
+    })
 }
 
 pub(super) async fn committee_page(
     state: &AppState,
     reader: &Reader,
     slug: &str,
+    done: Option<&'static str>,
     form: FormState,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let committee = state.store.committee_by_slug(slug).await?;
-    let meetings = state
+    let summaries = state
         .store
         .meetings(
             Some(committee.id),
             When::Before(far_future()),
             Page::first(100),
         )
-        .await?
+        .await?;
+    let meetings = summaries.iter().map(MeetingLink::from).collect();
+    // Oldest first, so the next meeting is the first choice.
+    let open_meetings = summaries
         .iter()
-        .map(MeetingLink::from)
+        .rev()
+        .filter(|m| m.meeting.status == MeetingStatus::Scheduled)
+        .map(|m| Choice {
+            value: m.meeting.id.to_string(),
+            label: time::uk_datetime(m.meeting.times.start()),
+        })
+        .collect();
+    let pending = state
+        .store
+        .escalations(
+            committee.id,
+            Direction::Pending,
+            reader.user.audience(),
+            Page::first(PENDING_SHOWN),
+        )
+        .await?
+        .into_iter()
+        .map(|e| {
+            let id = e.escalation.id.get();
+            PendingEscalation {
+                id,
+                from_committee: e.from_committee.name,
+                from_meeting: e.from_meeting.get(),
+                reason: e.escalation.reason.to_string(),
+                accept_form: format!("accept-{id}"),
+                decline_form: format!("decline-{id}"),
+            }
+        })
         .collect();
     let today = london_date(Utc::now());
     let members = state
@@ -91,6 +149,9 @@ pub(super) async fn committee_page(
                 .map(|r| (r.as_str(), r.label()))
                 .collect(),
             today: today.to_string(),
+            pending,
+            open_meetings,
+            done,
             form,
         },
         status,
@@ -110,7 +171,16 @@ pub(super) async fn finish_committee<T>(
         f,
         outcome,
         |_| format!("/workspace/committees/{slug}{anchor}"),
-        |form| committee_page(state, &editor.reader, slug, form, StatusCode::BAD_REQUEST),
+        |form| {
+            committee_page(
+                state,
+                &editor.reader,
+                slug,
+                None,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
     )
     .await
 }
@@ -232,8 +302,112 @@ pub async fn committee(
     State(state): State<AppState>,
     reader: Reader,
     Path(slug): Path<String>,
+    Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    committee_page(&state, &reader, &slug, FormState::default(), StatusCode::OK).await
+    let done = done.done.as_deref().and_then(committee_done_message);
+    committee_page(
+        &state,
+        &reader,
+        &slug,
+        done,
+        FormState::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A clerk of the committee an escalation was sent to accepts it onto one of its meetings whose
+/// agenda is not yet published, and goes to that meeting to see the proposed item.
+pub async fn accept_escalation(
+    State(state): State<AppState>,
+    Path(escalation): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let record = state.store.escalation(parse_id(&escalation)?).await?;
+    let id = record.escalation.id;
+    let slug = state
+        .store
+        .committee(record.escalation.to_committee)
+        .await?
+        .slug
+        .to_string();
+    let mut f = Fields::new(format!("accept-{id}"), &editor.form);
+    let meeting = f.required(
+        "meeting",
+        "Choose the meeting to put the escalation on",
+        forms::id,
+    );
+    let outcome = match meeting {
+        Some(meeting) if f.ok() => Some(
+            state
+                .workspace
+                .accept_escalation(&editor.actor(), id, meeting, Utc::now())
+                .await
+                .map(|item| (meeting, item)),
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |(meeting, item)| {
+            format!("/workspace/meetings/{meeting}?done=escalation_accepted#item-{item}")
+        },
+        |form| {
+            committee_page(
+                &state,
+                &editor.reader,
+                &slug,
+                None,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
+    )
+    .await
+}
+
+/// A clerk of the committee an escalation was sent to declines it, saying why.
+pub async fn decline_escalation(
+    State(state): State<AppState>,
+    Path(escalation): Path<String>,
+    editor: Editor,
+) -> Result<Response, AppError> {
+    let record = state.store.escalation(parse_id(&escalation)?).await?;
+    let id = record.escalation.id;
+    let slug = state
+        .store
+        .committee(record.escalation.to_committee)
+        .await?
+        .slug
+        .to_string();
+    let mut f = Fields::new(format!("decline-{id}"), &editor.form);
+    let reason = f.required("reason", "Say why the escalation is declined", Text::parse);
+    let outcome = match reason {
+        Some(reason) if f.ok() => Some(
+            state
+                .workspace
+                .decline_escalation(&editor.actor(), id, &reason, Utc::now())
+                .await,
+        ),
+        _ => None,
+    };
+    conclude(
+        f,
+        outcome,
+        |()| format!("/workspace/committees/{slug}?done=declined#escalations"),
+        |form| {
+            committee_page(
+                &state,
+                &editor.reader,
+                &slug,
+                None,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
+    )
+    .await
 }
 
 pub async fn schedule(
@@ -265,7 +439,16 @@ pub async fn schedule(
         f,
         outcome,
         |id| format!("/workspace/meetings/{id}?done=scheduled"),
-        |form| committee_page(&state, &editor.reader, &slug, form, StatusCode::BAD_REQUEST),
+        |form| {
+            committee_page(
+                &state,
+                &editor.reader,
+                &slug,
+                None,
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+        },
     )
     .await
 }

@@ -98,7 +98,10 @@ pub(super) fn done_message(code: &str) -> Option<&'static str> {
         "action" => "The action has been recorded.",
         "action_update" => "The action has been updated.",
         "escalation" => {
-            "The escalation has been sent. It is a proposed item on the other committee's next meeting."
+            "The escalation has been sent. A clerk of the other committee will accept it onto one of its meetings or decline it."
+        }
+        "escalation_accepted" => {
+            "The escalation has been accepted. It is a proposed item at the end of this meeting's agenda."
         }
         "considered" => "The escalation is recorded as considered.",
         "released" => "The item has been released. It is now public.",

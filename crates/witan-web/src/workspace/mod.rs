@@ -23,7 +23,7 @@ use witan_domain::{
     ActionStatus, ActionUpdate, ExemptGround, Exemption, ItemNumber, Meeting, MeetingStatus,
     MeetingTimes, Minutes, Rag, Resolution, Role, Term, Text, Title, Visibility,
 };
-use witan_store::{ItemEntry, Page, StoreError, When};
+use witan_store::{Direction, ItemEntry, Page, StoreError, When};
 
 mod admin;
 mod committees;

@@ -17,7 +17,7 @@ use witan_domain::{
     IssueId, ItemId, ItemNumber, MediaType, Meeting, MeetingId, MeetingStatus, MeetingTimes,
     MembershipRole, Minutes, PersonId, Rag, Resolution, Term, Text, Title, Visibility,
 };
-use witan_store::{ActionFilter, DecisionFilter, Direction, Page, SearchKind, Store};
+use witan_store::{ActionFilter, DecisionFilter, Direction, Page, Replacement, SearchKind, Store};
 
 /// Requests the crawl may make at most; reaching it fails the test rather than cover less.
 const MAX_REQUESTS: usize = 20_000;
@@ -517,26 +517,29 @@ async fn plant(store: &dyn Store) -> Planted {
     )
     .await
     .expect("action update");
-    // The other committee's next open agenda, which the escalation lands on.
+    // The other committee's meeting whose clerk accepts the escalation onto its agenda, which is
+    // then published.
     let target_start = at("2026-12-03T08:07:00Z");
-    let target_meeting = w
-        .create_meeting(&Meeting {
-            committee: other.id,
-            times: MeetingTimes::new(target_start, None).expect("times"),
-            location: None,
-            status: MeetingStatus::AgendaPublished,
-            agenda_published: Some(target_start - Duration::days(5)),
-        })
+    let mut target = Meeting {
+        committee: other.id,
+        times: MeetingTimes::new(target_start, None).expect("times"),
+        location: None,
+        status: MeetingStatus::Scheduled,
+        agenda_published: None,
+    };
+    let target_meeting = w.create_meeting(&target).await.expect("target meeting");
+    let escalation = w
+        .send_escalation(exempt_item, other.id, &text(ESCALATION))
         .await
-        .expect("target meeting");
-    w.send_escalation(
-        exempt_item,
-        other.id,
-        &text(ESCALATION),
-        target_start - Duration::minutes(1),
-    )
-    .await
-    .expect("escalation");
+        .expect("escalation");
+    w.accept_escalation(escalation, target_meeting)
+        .await
+        .expect("accepted");
+    target.status = MeetingStatus::AgendaPublished;
+    target.agenda_published = Some(target_start - Duration::days(5));
+    w.replace(target_meeting.get(), Replacement::Meeting(&target))
+        .await
+        .expect("agenda published");
     // A later meeting of the same committee whose agenda is not yet published.
     let later = at("2026-12-10T10:00:00Z");
     let unpublished = w

@@ -444,7 +444,6 @@ async fn build(plan: &Plan) -> Built {
             items[n].id,
             committees[1 - from_committee],
             &text(&format!("Escalated because {reason} needs a decision.")),
-            base + Duration::days(365),
         )
         .await
         .expect("escalation");
