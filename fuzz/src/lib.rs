@@ -8,5 +8,7 @@ pub fn options() -> witan_import::Options {
         committee: None,
         dry_run: true,
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        // The readers run here, in the fuzzer's process, so that it sees their crashes.
+        extractor: witan_import::extract::Extractor::InProcess,
     }
 }
