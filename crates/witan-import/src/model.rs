@@ -164,7 +164,7 @@ pub enum Draft {
 }
 
 /// A document file witan read and hashed itself. Its fields are private and it is made only
-/// from [`crate::documents::Extracted`], so no digest a source states (`witan:sha256`,
+/// from a [`crate::documents::DocumentFile`] witan read, so no digest a source states (`witan:sha256`,
 /// `sha256Checksum`) can become a document's digest: the digest names the file a download
 /// serves, and a source that could name one could publish any file witan holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

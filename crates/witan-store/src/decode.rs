@@ -477,13 +477,14 @@ pub(crate) fn forward_plan_record(row: &impl Columns) -> Result<ForwardPlanRecor
     })
 }
 
-/// A row of [`crate::Store::published`]: `id`, `created`, `modified`.
-pub(crate) fn stamp(row: &impl Columns) -> Result<Stamp> {
-    Ok(Stamp {
-        id: int(row, "id")?,
-        created: instant(row, "created")?,
-        modified: instant(row, "modified")?,
-    })
+/// A row of [`crate::Store::published`] for records of `kind`: `id`, `created`, `modified`.
+pub(crate) fn stamp(kind: crate::PublishedKind, row: &impl Columns) -> Result<Stamp> {
+    Ok(Stamp::new(
+        kind,
+        int(row, "id")?,
+        instant(row, "created")?,
+        instant(row, "modified")?,
+    ))
 }
 
 /// Agenda items with what hangs off them, as `audience` may see them (an exempt item withheld

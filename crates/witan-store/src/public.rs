@@ -46,6 +46,16 @@ impl PublicStore {
         }
     }
 
+    /// A stamp of `kind`, else the record is not there (a stamp of another kind proves nothing
+    /// about this one).
+    fn stamped(&self, stamp: &Stamp, kind: PublishedKind, what: &'static str) -> Result<()> {
+        if stamp.kind == kind {
+            Ok(())
+        } else {
+            Err(StoreError::not_found(what, stamp.id))
+        }
+    }
+
     pub async fn ping(&self) -> Result<()> {
         self.store.ping().await
     }
@@ -135,10 +145,10 @@ impl PublicStore {
         self.store.document(id, PUBLIC).await
     }
 
-    pub async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>> {
-        self.listed(PublishedKind::Decision, id.get(), "decision")
-            .await?;
-        self.store.decision(id).await
+    /// The decision `published` listed (the stamp is the store's word that the public may see it).
+    pub async fn decision(&self, stamp: &Stamp) -> Result<Stored<Decision>> {
+        self.stamped(stamp, PublishedKind::Decision, "decision")?;
+        self.store.decision(DecisionId::new(stamp.id)).await
     }
 
     pub async fn decisions(
@@ -149,20 +159,20 @@ impl PublicStore {
         self.store.decisions(filter, page, PUBLIC).await
     }
 
-    pub async fn action(&self, id: ActionId) -> Result<ActionRecord> {
-        self.listed(PublishedKind::Action, id.get(), "action")
-            .await?;
-        self.store.action(id).await
+    /// The action `published` listed (the stamp is the store's word that the public may see it).
+    pub async fn action(&self, stamp: &Stamp) -> Result<ActionRecord> {
+        self.stamped(stamp, PublishedKind::Action, "action")?;
+        self.store.action(ActionId::new(stamp.id)).await
     }
 
     pub async fn actions(&self, filter: &ActionFilter, page: Page) -> Result<Vec<ActionRecord>> {
         self.store.actions(filter, page, PUBLIC).await
     }
 
-    pub async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord> {
-        self.listed(PublishedKind::Escalation, id.get(), "escalation")
-            .await?;
-        self.store.escalation(id).await
+    /// The escalation `published` listed (the stamp is the store's word that the public may see it).
+    pub async fn escalation(&self, stamp: &Stamp) -> Result<EscalationRecord> {
+        self.stamped(stamp, PublishedKind::Escalation, "escalation")?;
+        self.store.escalation(EscalationId::new(stamp.id)).await
     }
 
     pub async fn escalations(

@@ -417,9 +417,32 @@ pub enum Selection<'a> {
 /// A published record's id with when it was created and last modified. A record's modification
 /// time covers what open data embeds in it: a meeting's agenda items and minutes, a person's
 /// memberships, an issue's items.
+///
+/// Only the store makes a stamp (`non_exhaustive`), so holding one proves the public may see the
+/// record: a [`crate::PublicStore`] read that takes one need not ask again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Stamp {
     pub id: i64,
     pub created: DateTime<Utc>,
     pub modified: DateTime<Utc>,
+    /// What kind of record `published` listed it as.
+    #[serde(skip)]
+    pub kind: PublishedKind,
+}
+
+impl Stamp {
+    pub(crate) fn new(
+        kind: PublishedKind,
+        id: i64,
+        created: DateTime<Utc>,
+        modified: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            created,
+            modified,
+            kind,
+        }
+    }
 }

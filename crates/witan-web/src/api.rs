@@ -833,7 +833,7 @@ impl Record for DocumentEntry {
 impl Record for Decision {
     const KIND: PublishedKind = PublishedKind::Decision;
     async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
-        let d = store.decision(Id::new(stamp.id)).await?;
+        let d = store.decision(stamp).await?;
         let (committee, officer) = match d.maker {
             DecisionMaker::Committee(c) => {
                 let c = store.committee(c).await?;
@@ -873,7 +873,7 @@ impl Record for Decision {
 impl Record for Action {
     const KIND: PublishedKind = PublishedKind::Action;
     async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.action(Id::new(stamp.id)).await?;
+        let r = store.action(stamp).await?;
         let a = &r.action;
         Ok(Self {
             id: stamp.id,
@@ -904,7 +904,7 @@ impl Record for Action {
 impl Record for Escalation {
     const KIND: PublishedKind = PublishedKind::Escalation;
     async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.escalation(Id::new(stamp.id)).await?;
+        let r = store.escalation(stamp).await?;
         let e = &r.escalation;
         Ok(Self {
             id: stamp.id,

@@ -921,6 +921,6 @@ impl Store for PgStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error("published records"))?;
-        rows.iter().map(decode::stamp).collect()
+        rows.iter().map(|row| decode::stamp(kind, row)).collect()
     }
 }

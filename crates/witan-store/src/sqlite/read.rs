@@ -933,6 +933,6 @@ impl Store for SqliteStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error("published records"))?;
-        rows.iter().map(decode::stamp).collect()
+        rows.iter().map(|row| decode::stamp(kind, row)).collect()
     }
 }
