@@ -18,7 +18,7 @@ pub(crate) fn corrupt(e: ValidationError) -> StoreError {
 }
 
 /// How a backend reads the columns of one of its rows.
-pub(crate) trait Columns {
+pub trait Columns {
     fn opt_string(&self, column: &'static str) -> Result<Option<String>>;
     fn opt_int(&self, column: &'static str) -> Result<Option<i64>>;
     fn flag(&self, column: &'static str) -> Result<bool>;
@@ -603,4 +603,18 @@ pub(crate) fn failed_attempts(row: &impl Columns) -> Result<crate::FailedAttempt
         first_on_account_from_address: opt_instant(row, "first_on_account_from_address")?,
         last_on_account: opt_instant(row, "last_on_account")?,
     })
+}
+
+/// A list of ids as the store aggregates them: comma-separated text (`string_agg`), or nothing.
+pub(crate) fn comma_separated(column: &'static str, text: &Option<String>) -> Result<Vec<i64>> {
+    text.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.trim()
+                .parse::<i64>()
+                .map_err(|e| corrupt(ValidationError::new(column, e)))
+        })
+        .collect()
 }

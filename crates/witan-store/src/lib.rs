@@ -2,9 +2,10 @@
 //!
 //! [`Store`] is the read side and the way to start a write; [`Writer`] is one unit of work that
 //! lands whole on [`Writer::commit`] or not at all when dropped. Both are object-safe traits so the
-//! binary can pick a backend at run time from the database URL. The SQLite implementation lives in
-//! [`sqlite`], the PostgreSQL one in [`postgres`]; the behaviour suite in [`suite`] (feature
-//! `suite`) is what every backend must pass.
+//! binary can pick a backend at run time from the database URL. Both are implemented once, in
+//! [`sql`], over a driver that keeps only what differs between the databases: [`sqlite`] and
+//! [`postgres`]. Every table is declared once, in [`catalogue`]. The behaviour suite in
+//! [`suite`] (feature `suite`) is what every backend must pass.
 //!
 //! Invariant: exempt content leaves the store only for [`Audience::Privileged`] readers. Every read
 //! that can return item or document content takes an audience and filters in the query.
@@ -19,6 +20,7 @@ macro_rules! agenda_public {
 }
 
 mod accounts;
+pub mod catalogue;
 pub mod copy;
 pub mod database_url;
 mod decode;
@@ -27,6 +29,7 @@ pub mod postgres;
 mod public;
 mod published;
 mod search_log;
+pub mod sql;
 pub mod sqlite;
 #[cfg(feature = "suite")]
 pub mod suite;
@@ -45,6 +48,8 @@ use witan_domain::{
 };
 
 pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
+#[doc(hidden)]
+pub use decode::Columns;
 pub use error::{Result, StoreError};
 pub use public::PublicStore;
 pub use search_log::SEARCH_READER_LAPSE;

@@ -5,12 +5,7 @@
 use crate::visibility;
 use crate::{PublishedKind, Scope, Selection};
 
-/// Where the backends' SQL differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Dialect {
-    Sqlite,
-    Postgres,
-}
+use crate::sql::Dialect;
 
 /// How one kind is listed: the rows (`x` is the record), when the public may see one, its
 /// modification time (covering what open data embeds in it) and its committees.
@@ -106,7 +101,7 @@ fn kind_sql(kind: PublishedKind) -> KindSql {
     }
 }
 
-/// The query listing published records: binds `?1` (the scope's id, or NULL), `?2`…`?5` (the
+/// The query listing published records: binds `$1` (the scope's id, or NULL), `$2`…`$5` (the
 /// window: created since and until, modified since and until); selects `id`, `created` and
 /// `modified`. `None` when the selection is empty.
 pub(crate) fn query(
@@ -120,16 +115,16 @@ pub(crate) fn query(
         Scope::All => ("1 = 1".to_owned(), None),
         // A body's own record is itself, not the bodies that share its committees.
         Scope::Organisation(id) if kind == PublishedKind::Organisation => {
-            ("x.id = ?1".to_owned(), Some(id.get()))
+            ("x.id = $1".to_owned(), Some(id.get()))
         }
         Scope::Organisation(id) => (
             sql.in_committees.replace(
                 "{set}",
-                "(SELECT committee_id FROM committee_owners WHERE organisation_id = ?1)",
+                "(SELECT committee_id FROM committee_owners WHERE organisation_id = $1)",
             ),
             Some(id.get()),
         ),
-        Scope::Committee(id) => (sql.in_committees.replace("{set}", "(?1)"), Some(id.get())),
+        Scope::Committee(id) => (sql.in_committees.replace("{set}", "($1)"), Some(id.get())),
     };
     let (selected, limit) = match selection {
         Selection::After { id, limit } => (format!("x.id > {id}"), limit),
@@ -148,22 +143,15 @@ pub(crate) fn query(
              SELECT x.id AS id, x.created_at AS created, {modified} AS modified
              FROM {from} WHERE {selected} AND ({public}) AND ({scope_sql})
          ) AS published
-         WHERE (?2 IS NULL OR created >= ?2) AND (?3 IS NULL OR created <= ?3)
-           AND (?4 IS NULL OR modified >= ?4) AND (?5 IS NULL OR modified <= ?5)
+         WHERE ($2 IS NULL OR created >= $2) AND ($3 IS NULL OR created <= $3)
+           AND ($4 IS NULL OR modified >= $4) AND ($5 IS NULL OR modified <= $5)
          ORDER BY id LIMIT {limit}",
         modified = sql.modified,
         from = sql.from,
         public = sql.public,
     );
-    Some(match dialect {
-        // SQLite's two-argument max() is PostgreSQL's GREATEST.
-        Dialect::Sqlite => (query.replace("GREATEST(", "max("), scope_id),
-        Dialect::Postgres => {
-            let mut query = query;
-            for n in 1..=5 {
-                query = query.replace(&format!("?{n}"), &format!("${n}"));
-            }
-            (query, scope_id)
-        }
-    })
+    Some((
+        query.replace("GREATEST(", &format!("{}(", dialect.greatest())),
+        scope_id,
+    ))
 }

@@ -1,22 +1,20 @@
-//! The read side on SQLite. Composite records (a meeting with its agenda, an issue with its
+//! The read side, for every database. Composite records (a meeting with its agenda, an issue with its
 //! history) are loaded in a fixed handful of queries, one per kind of child record, whatever the
 //! number of items: no query per item.
 
-use super::decode::{
-    self, committee_ref, date_text, escalation_record, instant_text, meeting_summary,
+use super::{Driver, Param, SqlStore, params};
+use crate::decode::{
+    self, Columns, FORWARD_PLAN_SELECT, committee_ref, escalation_record, meeting_summary,
 };
-use super::{SqliteStore, db_error};
-use crate::decode::FORWARD_PLAN_SELECT;
 use crate::visibility;
 use crate::*;
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 use witan_domain::*;
 
-const COMMITTEE_SELECT: &str = "SELECT c.*, COALESCE((SELECT group_concat(organisation_id) FROM \
-     committee_owners o WHERE o.committee_id = c.id), '') AS owner_ids FROM committees c";
+const COMMITTEE_SELECT: &str = "SELECT c.*, (SELECT string_agg(CAST(o.organisation_id AS TEXT), ',' \
+     ORDER BY o.organisation_id) FROM committee_owners o WHERE o.committee_id = c.id) AS owner_ids \
+     FROM committees c";
 
 const ITEM_COLUMNS: &str = "i.*, iss.title AS issue_title, mm.version AS minutes_version, \
      mm.text AS minutes_text, mm.resolution_points, mm.resolution_text";
@@ -39,7 +37,7 @@ const ESCALATION_SELECT: &str = "SELECT e.*, fc.id AS from_committee_id, fc.slug
      LEFT JOIN agenda_items ti ON ti.id = e.target_item_id";
 
 /// Which agenda items a composite read is about. The filter is SQL over `agenda_items i JOIN
-/// meetings m`, with the record's id as `?1`.
+/// meetings m`, with the record's id as `$1`.
 #[derive(Clone, Copy)]
 enum ItemsOf {
     Meeting(MeetingId),
@@ -49,10 +47,10 @@ enum ItemsOf {
 impl ItemsOf {
     fn filter(self, audience: Audience) -> String {
         match self {
-            Self::Meeting(_) => "i.meeting_id = ?1".to_owned(),
+            Self::Meeting(_) => "i.meeting_id = $1".to_owned(),
             // The public sees an item in an issue's history only once its agenda is published.
             Self::Issue(_) => format!(
-                "i.issue_id = ?1{}",
+                "i.issue_id = $1{}",
                 visibility::for_audience(audience, visibility::agenda("m"))
             ),
         }
@@ -66,56 +64,52 @@ impl ItemsOf {
     }
 }
 
-impl SqliteStore {
+impl<D: Driver> SqlStore<D> {
     async fn fetch_all(
         &self,
         sql: String,
         bind: &[i64],
         what: &'static str,
-    ) -> Result<Vec<SqliteRow>> {
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for value in bind {
-            query = query.bind(*value);
-        }
-        query.fetch_all(self.pool()).await.map_err(db_error(what))
+    ) -> Result<Vec<D::Row>> {
+        let params = bind.iter().map(|v| Param::Int(Some(*v))).collect();
+        self.all(sql, params, what).await
     }
 
     /// Actions matching `filter` (SQL over `actions a`, `meetings m`, `committees c`,
-    /// `agenda_items ai`, with `bind` as `?1`…), with their updates, as `audience` may see them,
+    /// `agenda_items ai`, with `bind` as `$1`…), with their updates, as `audience` may see them,
     /// in the order and window `tail` gives (`ORDER BY …` and perhaps `LIMIT …`).
     async fn action_records(
         &self,
         filter: &str,
-        bind: &[Option<String>],
+        bind: Vec<Param>,
         audience: Audience,
         tail: &str,
     ) -> Result<Vec<ActionRecord>> {
         let public = visibility::for_audience(audience, visibility::action("a"));
-        let mut query = sqlx::query(AssertSqlSafe(format!(
-            "{ACTION_SELECT} WHERE {filter}{public} {tail}"
-        )));
-        for value in bind {
-            query = query.bind(value.clone());
-        }
-        let rows = query
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("action"))?;
+        let rows = self
+            .all(
+                format!("{ACTION_SELECT} WHERE {filter}{public} {tail}"),
+                bind,
+                "action",
+            )
+            .await?;
         let actions = rows
             .iter()
             .map(decode::action)
             .collect::<Result<Vec<_>>>()?;
-        let ids: Vec<String> = actions.iter().map(|a| a.id.get().to_string()).collect();
+        let ids: Vec<i64> = actions.iter().map(|a| a.id.get()).collect();
         let mut updates: HashMap<i64, Vec<ActionUpdate>> = HashMap::new();
         if !ids.is_empty() {
-            // The ids are integers the store produced, so they can stand in the SQL text.
             let sql = format!(
-                "SELECT action_id, on_date, text, rag FROM action_updates WHERE action_id IN ({}) ORDER BY on_date, id",
-                ids.join(",")
+                "SELECT action_id, on_date, text, rag FROM action_updates WHERE {} ORDER BY on_date, id",
+                D::DIALECT.any("action_id", "$1")
             );
-            for row in &self.fetch_all(sql, &[], "action_update").await? {
+            let rows = self
+                .all(sql, vec![Param::Ints(ids)], "action_update")
+                .await?;
+            for row in &rows {
                 updates
-                    .entry(row.try_get("action_id").unwrap_or_default())
+                    .entry(decode::int(row, "action_id")?)
                     .or_default()
                     .push(decode::action_update(row)?);
             }
@@ -130,7 +124,7 @@ impl SqliteStore {
                         "committee_slug",
                         "committee_name",
                     )?,
-                    owner_name: row.try_get("owner_name").unwrap_or_default(),
+                    owner_name: row.opt_string("owner_name")?,
                     raised_at: action.meeting,
                     raised_on: decode::instant(row, "raised_on")?,
                     updates: updates.remove(&action.id.get()).unwrap_or_default(),
@@ -195,7 +189,7 @@ impl SqliteStore {
         let actions = self
             .action_records(
                 &format!("a.item_id IN ({item_set})"),
-                &[Some(id.to_string())],
+                vec![Param::Int(Some(id))],
                 audience,
                 "ORDER BY m.starts_at, a.id",
             )
@@ -208,23 +202,15 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl<D: Driver> Store for SqlStore<D> {
     async fn attendance(
         &self,
         person: PersonId,
         page: Page,
     ) -> Result<Vec<(MeetingSummary, AttendanceKind)>> {
-        sqlx::query(
-            "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
+        self.all("SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, a.kind AS attendance
              FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id
-             WHERE a.person_id = ?1 ORDER BY m.starts_at DESC, m.id DESC LIMIT ?2 OFFSET ?3",
-        )
-        .bind(person.get())
-        .bind(i64::from(page.limit))
-        .bind(i64::from(page.offset))
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("attendance"))?
+             WHERE a.person_id = $1 ORDER BY m.starts_at DESC, m.id DESC LIMIT $2 OFFSET $3", params![person.get(), i64::from(page.limit), i64::from(page.offset)], "attendance").await?
         .iter()
         .map(|row| {
             Ok((meeting_summary(row)?, decode::term(row, "attendance")?))
@@ -265,33 +251,33 @@ impl Store for SqliteStore {
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
-        Ok(())
+        self.driver.refresh_statistics().await
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(self.pool())
-            .await
-            .map_err(db_error("ping"))?;
+        self.execute("SELECT 1", Vec::new(), "ping").await?;
         Ok(())
     }
 
     async fn generation(&self) -> Result<u64> {
-        let value: i64 = sqlx::query_scalar("SELECT value FROM store_generation WHERE id = 1")
-            .fetch_one(self.pool())
-            .await
-            .map_err(db_error("store_generation"))?;
-        Ok(u64::try_from(value).unwrap_or(0))
+        let row = self
+            .one(
+                "SELECT value FROM store_generation WHERE id = 1",
+                Vec::new(),
+                "store_generation",
+            )
+            .await?;
+        Ok(u64::try_from(decode::int(&row, "value")?).unwrap_or(0))
     }
 
     fn local_commits(&self) -> u64 {
-        self.commit_counter()
-            .load(std::sync::atomic::Ordering::Acquire)
+        self.commits.load(std::sync::atomic::Ordering::Acquire)
     }
 
     async fn counts(&self) -> Result<Counts> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM organisations) AS organisations,
+        let row = self
+            .one(
+                "SELECT (SELECT COUNT(*) FROM organisations) AS organisations,
                     (SELECT COUNT(*) FROM committees) AS committees,
                     (SELECT COUNT(*) FROM people) AS people,
                     (SELECT COUNT(*) FROM meetings) AS meetings,
@@ -301,14 +287,15 @@ impl Store for SqliteStore {
                     (SELECT COUNT(*) FROM decisions) AS decisions,
                     (SELECT COUNT(*) FROM actions) AS actions,
                     (SELECT COUNT(*) FROM escalations) AS escalations",
-        )
-        .fetch_one(self.pool())
-        .await
-        .map_err(db_error("counts"))?;
-        let n = |c: &str| {
-            row.try_get::<i64, _>(c)
-                .map(|v| u64::try_from(v).unwrap_or(0))
-                .unwrap_or(0)
+                Vec::new(),
+                "counts",
+            )
+            .await?;
+        let n = |c: &'static str| {
+            row.opt_int(c)
+                .ok()
+                .flatten()
+                .map_or(0, |v| u64::try_from(v).unwrap_or(0))
         };
         Ok(Counts {
             organisations: n("organisations"),
@@ -325,20 +312,27 @@ impl Store for SqliteStore {
     }
 
     async fn organisations(&self) -> Result<Vec<Stored<Organisation>>> {
-        let rows = sqlx::query("SELECT * FROM organisations ORDER BY name")
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("organisation"))?;
+        let rows = self
+            .all(
+                "SELECT * FROM organisations ORDER BY name",
+                Vec::new(),
+                "organisation",
+            )
+            .await?;
         rows.iter().map(decode::organisation).collect()
     }
 
     async fn issue_references(&self) -> Result<Vec<(String, IssueId)>> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT reference, id FROM issues WHERE reference IS NOT NULL")
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error("issue"))?;
-        Ok(rows.into_iter().map(|(r, id)| (r, Id::new(id))).collect())
+        let rows = self
+            .all(
+                "SELECT reference, id FROM issues WHERE reference IS NOT NULL",
+                Vec::new(),
+                "issue",
+            )
+            .await?;
+        rows.iter()
+            .map(|row| Ok((decode::string(row, "reference")?, decode::id(row, "id")?)))
+            .collect()
     }
 
     async fn committees(&self) -> Result<Vec<Stored<Committee>>> {
@@ -355,7 +349,7 @@ impl Store for SqliteStore {
     async fn committee(&self, id: CommitteeId) -> Result<Stored<Committee>> {
         let rows = self
             .fetch_all(
-                format!("{COMMITTEE_SELECT} WHERE c.id = ?1"),
+                format!("{COMMITTEE_SELECT} WHERE c.id = $1"),
                 &[id.get()],
                 "committee",
             )
@@ -366,29 +360,23 @@ impl Store for SqliteStore {
     }
 
     async fn committee_by_slug(&self, slug: &str) -> Result<Stored<Committee>> {
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "{COMMITTEE_SELECT} WHERE c.slug = ?1"
-        )))
-        .bind(slug)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error("committee"))?;
+        let row = self
+            .optional(
+                format!("{COMMITTEE_SELECT} WHERE c.slug = $1"),
+                params![slug],
+                "committee",
+            )
+            .await?;
         row.as_ref()
             .map(decode::committee)
             .ok_or_else(|| StoreError::not_found("committee", slug))?
     }
 
     async fn memberships(&self, committee: CommitteeId) -> Result<Vec<MembershipRecord>> {
-        let rows = sqlx::query(
-            "SELECT ms.*, p.name AS person_name FROM memberships ms JOIN people p ON p.id = ms.person_id
-             WHERE ms.committee_id = ?
+        let rows = self.all("SELECT ms.*, p.name AS person_name FROM memberships ms JOIN people p ON p.id = ms.person_id
+             WHERE ms.committee_id = $1
              ORDER BY CASE ms.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 WHEN 'member' THEN 2
-                      WHEN 'co_opted' THEN 3 ELSE 4 END, p.name",
-        )
-        .bind(committee.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("membership"))?;
+                      WHEN 'co_opted' THEN 3 ELSE 4 END, p.name", params![committee.get()], "membership").await?;
         rows.iter()
             .map(|row| {
                 Ok(MembershipRecord {
@@ -400,22 +388,26 @@ impl Store for SqliteStore {
     }
 
     async fn person(&self, id: PersonId) -> Result<Stored<Person>> {
-        let row = sqlx::query("SELECT * FROM people WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error("person"))?;
+        let row = self
+            .optional(
+                "SELECT * FROM people WHERE id = $1",
+                params![id.get()],
+                "person",
+            )
+            .await?;
         row.as_ref()
             .map(decode::person)
             .ok_or_else(|| StoreError::not_found("person", id))?
     }
 
     async fn item(&self, id: ItemId) -> Result<Stored<AgendaItem>> {
-        let row = sqlx::query("SELECT * FROM agenda_items WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error("agenda item"))?;
+        let row = self
+            .optional(
+                "SELECT * FROM agenda_items WHERE id = $1",
+                params![id.get()],
+                "agenda item",
+            )
+            .await?;
         row.as_ref()
             .map(decode::item)
             .ok_or_else(|| StoreError::not_found("agenda item", id))?
@@ -423,21 +415,22 @@ impl Store for SqliteStore {
 
     async fn document(&self, id: DocumentId, audience: Audience) -> Result<Stored<Document>> {
         let public = visibility::for_audience(audience, visibility::document("d"));
-        let row = sqlx::query(AssertSqlSafe(format!(
-            "SELECT d.* FROM documents d WHERE d.id = ?{public}"
-        )))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error("document"))?;
+        let row = self
+            .optional(
+                format!("SELECT d.* FROM documents d WHERE d.id = $1{public}"),
+                params![id.get()],
+                "document",
+            )
+            .await?;
         row.as_ref()
             .map(decode::document)
             .ok_or_else(|| StoreError::not_found("document", id))?
     }
 
     async fn exempt_register(&self, page: Page) -> Result<Vec<ExemptEntry>> {
-        let rows = sqlx::query(
-            "SELECT * FROM (
+        let rows = self
+            .all(
+                "SELECT * FROM (
                  SELECT 'item' AS kind, i.id, i.title, i.exempt_ground, i.exempt_review_on,
                         m.id AS meeting_id, m.starts_at, c.id AS committee_id,
                         c.slug AS committee_slug, c.name AS committee_name
@@ -450,15 +443,13 @@ impl Store for SqliteStore {
                  FROM documents d LEFT JOIN agenda_items i ON i.id = d.item_id
                  LEFT JOIN meetings m ON m.id = i.meeting_id
                  LEFT JOIN committees c ON c.id = m.committee_id
-                 WHERE d.exempt_ground IS NOT NULL)
-             ORDER BY exempt_review_on IS NULL, exempt_review_on, kind DESC, id
-             LIMIT ? OFFSET ?",
-        )
-        .bind(page.limit)
-        .bind(page.offset)
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("exempt register"))?;
+                 WHERE d.exempt_ground IS NOT NULL) AS entries
+             ORDER BY exempt_review_on NULLS LAST, kind DESC, id
+             LIMIT $1 OFFSET $2",
+                params![i64::from(page.limit), i64::from(page.offset)],
+                "exempt register",
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 let kind: String = decode::string(row, "kind")?;
@@ -479,7 +470,7 @@ impl Store for SqliteStore {
                 };
                 Ok(ExemptEntry {
                     kind: if kind == "item" { "item" } else { "document" },
-                    id: row.try_get("id").map_err(db_error("exempt register"))?,
+                    id: decode::int(row, "id")?,
                     title: decode::title(row, "title")?,
                     meeting: decode::opt_id(row, "meeting_id")?,
                     meeting_start: decode::opt_instant(row, "starts_at")?,
@@ -491,11 +482,13 @@ impl Store for SqliteStore {
     }
 
     async fn meeting(&self, id: MeetingId) -> Result<Stored<Meeting>> {
-        let row = sqlx::query("SELECT * FROM meetings WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error("meeting"))?;
+        let row = self
+            .optional(
+                "SELECT * FROM meetings WHERE id = $1",
+                params![id.get()],
+                "meeting",
+            )
+            .await?;
         row.as_ref()
             .map(decode::meeting)
             .ok_or_else(|| StoreError::not_found("meeting", id))?
@@ -513,83 +506,76 @@ impl Store for SqliteStore {
             When::AgendaPublishedBy(t) => ("agenda_published_at", "<=", "DESC", t),
         };
         let committee_filter = if committee.is_some() {
-            "AND m.committee_id = ?2"
+            "AND m.committee_id = $2"
         } else {
-            "AND ?2 IS NULL"
+            "AND $2 IS NULL"
         };
         let sql = format!(
             "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name FROM meetings m
              JOIN committees c ON c.id = m.committee_id
-             WHERE m.{column} {comparison} ?1 {committee_filter}
-             ORDER BY m.{column} {order}, m.id {order} LIMIT ?3 OFFSET ?4"
+             WHERE m.{column} {comparison} $1 {committee_filter}
+             ORDER BY m.{column} {order}, m.id {order} LIMIT $3 OFFSET $4"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(instant_text(instant))
-            .bind(committee.map(Id::get))
-            .bind(i64::from(page.limit))
-            .bind(i64::from(page.offset))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("meeting"))?;
+        let rows = self
+            .all(
+                sql,
+                params![
+                    instant,
+                    committee.map(Id::get),
+                    i64::from(page.limit),
+                    i64::from(page.offset)
+                ],
+                "meeting",
+            )
+            .await?;
         rows.iter().map(meeting_summary).collect()
     }
 
     async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
         let meeting = self.meeting(id).await?;
         let committee = self.committee(meeting.committee).await?;
-        let organisations = sqlx::query(
-            "SELECT o.* FROM organisations o JOIN committee_owners co ON co.organisation_id = o.id
-             WHERE co.committee_id = ? ORDER BY o.name",
-        )
-        .bind(committee.id.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("organisation"))?
+        let organisations = self.all("SELECT o.* FROM organisations o JOIN committee_owners co ON co.organisation_id = o.id
+             WHERE co.committee_id = $1 ORDER BY o.name", params![committee.id.get()], "organisation").await?
         .iter()
         .map(decode::organisation)
         .collect::<Result<Vec<_>>>()?;
 
-        let attendance = sqlx::query(
-            "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
-             WHERE a.meeting_id = ? ORDER BY a.kind, p.name",
-        )
-        .bind(id.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("attendance"))?
-        .iter()
-        .map(|row| {
-            Ok(Attendee {
-                person: decode::person(row)?,
-                kind: decode::term(row, "kind")?,
+        let attendance = self
+            .all(
+                "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
+             WHERE a.meeting_id = $1 ORDER BY a.kind, p.name",
+                params![id.get()],
+                "attendance",
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Attendee {
+                    person: decode::person(row)?,
+                    kind: decode::term(row, "kind")?,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
 
-        let declarations = sqlx::query(
-            "SELECT p.name AS person_name, i.number, d.kind, d.description FROM declarations d
+        let declarations = self
+            .all(
+                "SELECT p.name AS person_name, i.number, d.kind, d.description FROM declarations d
              JOIN people p ON p.id = d.person_id LEFT JOIN agenda_items i ON i.id = d.item_id
-             WHERE d.meeting_id = ? ORDER BY d.id",
-        )
-        .bind(id.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("declaration"))?
-        .iter()
-        .map(|row| {
-            Ok(DeclarationRecord {
-                person_name: decode::title(row, "person_name")?,
-                item_number: row
-                    .try_get::<Option<String>, _>("number")
-                    .ok()
-                    .flatten()
-                    .map(|n| ItemNumber::parse("number", &n).map_err(decode::corrupt))
-                    .transpose()?,
-                kind: decode::term(row, "kind")?,
-                description: decode::string(row, "description")?,
+             WHERE d.meeting_id = $1 ORDER BY d.id",
+                params![id.get()],
+                "declaration",
+            )
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DeclarationRecord {
+                    person_name: decode::title(row, "person_name")?,
+                    item_number: decode::opt_item_number(row, "number")?,
+                    kind: decode::term(row, "kind")?,
+                    description: decode::string(row, "description")?,
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
 
         let agenda = if audience.sees_exempt() || meeting.status.agenda_is_public() {
             Some(self.item_entries(ItemsOf::Meeting(id), audience).await?)
@@ -597,22 +583,27 @@ impl Store for SqliteStore {
             None
         };
 
-        let sign_offs =
-            sqlx::query("SELECT * FROM minutes_sign_offs WHERE meeting_id = ? ORDER BY version")
-                .bind(id.get())
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error("minutes_sign_off"))?
-                .iter()
-                .map(decode::sign_off)
-                .collect::<Result<Vec<_>>>()?;
+        let sign_offs = self
+            .all(
+                "SELECT * FROM minutes_sign_offs WHERE meeting_id = $1 ORDER BY version",
+                params![id.get()],
+                "minutes_sign_off",
+            )
+            .await?
+            .iter()
+            .map(decode::sign_off)
+            .collect::<Result<Vec<_>>>()?;
 
-        let starts = instant_text(meeting.times.start());
-        let day = date_text(time::london_date(meeting.times.start()));
+        let starts = meeting.times.start();
+        let day = time::london_date(meeting.times.start());
         let carried_actions = self
             .action_records(
-                "m.committee_id = ?1 AND m.starts_at < ?2 AND (a.closed_on IS NULL OR a.closed_on >= ?3)",
-                &[Some(committee.id.get().to_string()), Some(starts), Some(day)],
+                "m.committee_id = $1 AND m.starts_at < $2 AND (a.closed_on IS NULL OR a.closed_on >= $3)",
+                vec![
+                    Param::Int(Some(committee.id.get())),
+                    Param::Instant(Some(starts)),
+                    Param::Date(Some(day)),
+                ],
                 audience,
                 "ORDER BY m.starts_at, a.id",
             )
@@ -641,7 +632,7 @@ impl Store for SqliteStore {
                 format!(
                     "SELECT mm.version AS minutes_version, mm.text AS minutes_text, mm.resolution_points, \
                      mm.resolution_text FROM item_minutes mm JOIN agenda_items i ON i.id = mm.item_id \
-                     WHERE mm.item_id = ?1{public} ORDER BY mm.version"
+                     WHERE mm.item_id = $1{public} ORDER BY mm.version"
                 ),
                 &[item.get()],
                 "minutes",
@@ -654,21 +645,23 @@ impl Store for SqliteStore {
 
     async fn issue_record(&self, id: IssueId, audience: Audience) -> Result<IssueRecord> {
         // An issue the public may not see is not there for it, title and all.
-        let issue = sqlx::query(AssertSqlSafe(format!(
-            "SELECT * FROM issues iss WHERE iss.id = ?1{}",
-            visibility::for_audience(audience, visibility::issue("iss"))
-        )))
-        .bind(id.get())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error("issue"))?
-        .as_ref()
-        .map(decode::issue)
-        .ok_or_else(|| StoreError::not_found("issue", id))??;
+        let issue = self
+            .optional(
+                format!(
+                    "SELECT * FROM issues iss WHERE iss.id = $1{}",
+                    visibility::for_audience(audience, visibility::issue("iss"))
+                ),
+                params![id.get()],
+                "issue",
+            )
+            .await?
+            .as_ref()
+            .map(decode::issue)
+            .ok_or_else(|| StoreError::not_found("issue", id))??;
         let public_docs = visibility::for_audience(audience, visibility::document("d"));
         let documents = self
             .fetch_all(
-                format!("SELECT d.* FROM documents d WHERE d.issue_id = ?1 AND d.item_id IS NULL{public_docs} ORDER BY d.id"),
+                format!("SELECT d.* FROM documents d WHERE d.issue_id = $1 AND d.item_id IS NULL{public_docs} ORDER BY d.id"),
                 &[id.get()],
                 "document",
             )
@@ -698,11 +691,13 @@ impl Store for SqliteStore {
     }
 
     async fn decision(&self, id: DecisionId) -> Result<Stored<Decision>> {
-        let row = sqlx::query("SELECT * FROM decisions WHERE id = ?")
-            .bind(id.get())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error("decision"))?;
+        let row = self
+            .optional(
+                "SELECT * FROM decisions WHERE id = $1",
+                params![id.get()],
+                "decision",
+            )
+            .await?;
         row.as_ref()
             .map(decode::decision)
             .ok_or_else(|| StoreError::not_found("decision", id))?
@@ -710,8 +705,8 @@ impl Store for SqliteStore {
 
     async fn action(&self, id: ActionId) -> Result<ActionRecord> {
         self.action_records(
-            "a.id = ?1",
-            &[Some(id.get().to_string())],
+            "a.id = $1",
+            vec![Param::Int(Some(id.get()))],
             Audience::Privileged,
             "",
         )
@@ -723,7 +718,7 @@ impl Store for SqliteStore {
     async fn escalation(&self, id: EscalationId) -> Result<EscalationRecord> {
         let rows = self
             .fetch_all(
-                format!("{ESCALATION_SELECT} WHERE e.id = ?1"),
+                format!("{ESCALATION_SELECT} WHERE e.id = $1"),
                 &[id.get()],
                 "escalation",
             )
@@ -741,10 +736,10 @@ impl Store for SqliteStore {
         page: Page,
     ) -> Result<Vec<EscalationRecord>> {
         let which = match direction {
-            Direction::Sent => "fc.id = ?1",
-            Direction::Awaiting => "e.to_committee_id = ?1 AND e.state IN ('pending', 'accepted')",
-            Direction::Pending => "e.to_committee_id = ?1 AND e.state = 'pending'",
-            Direction::Received => "e.to_committee_id = ?1",
+            Direction::Sent => "fc.id = $1",
+            Direction::Awaiting => "e.to_committee_id = $1 AND e.state IN ('pending', 'accepted')",
+            Direction::Pending => "e.to_committee_id = $1 AND e.state = 'pending'",
+            Direction::Received => "e.to_committee_id = $1",
         };
         let public = visibility::for_audience(audience, visibility::escalation("e"));
         let rows = self
@@ -772,22 +767,26 @@ impl Store for SqliteStore {
              i.meeting_id AS meeting_id, i.number AS item_number, i.title AS item_title \
              FROM decisions d LEFT JOIN agenda_items i ON i.id = d.item_id \
              LEFT JOIN committees c ON c.id = d.maker_committee_id \
-             WHERE (?1 IS NULL OR d.maker_committee_id = ?1) AND (?2 = 0 OR d.key_decision = 1) \
-               AND (?3 IS NULL OR d.decided_on >= ?3) AND (?4 IS NULL OR d.decided_on <= ?4) \
-               AND (?5 IS NULL OR d.status = ?5){public} \
-             ORDER BY d.decided_on DESC, d.id DESC LIMIT ?6 OFFSET ?7"
+             WHERE ($1 IS NULL OR d.maker_committee_id = $1) AND (NOT $2 OR d.key_decision) \
+               AND ($3 IS NULL OR d.decided_on >= $3) AND ($4 IS NULL OR d.decided_on <= $4) \
+               AND ($5 IS NULL OR d.status = $5){public} \
+             ORDER BY d.decided_on DESC, d.id DESC LIMIT $6 OFFSET $7"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(filter.committee.map(Id::get))
-            .bind(filter.key_only)
-            .bind(filter.from.map(date_text))
-            .bind(filter.until.map(date_text))
-            .bind(filter.status.map(Term::as_str))
-            .bind(i64::from(page.limit))
-            .bind(i64::from(page.offset))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("decision"))?;
+        let rows = self
+            .all(
+                sql,
+                params![
+                    filter.committee.map(Id::get),
+                    filter.key_only,
+                    filter.from,
+                    filter.until,
+                    filter.status.map(Term::as_str),
+                    i64::from(page.limit),
+                    i64::from(page.offset)
+                ],
+                "decision",
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 let committee = match decode::opt_id::<Committee>(row, "committee_id")? {
@@ -803,12 +802,7 @@ impl Store for SqliteStore {
                     decision: decode::decision(row)?,
                     committee,
                     meeting: decode::opt_id(row, "meeting_id")?,
-                    item_number: row
-                        .try_get::<Option<String>, _>("item_number")
-                        .ok()
-                        .flatten()
-                        .map(|n| ItemNumber::parse("item_number", &n).map_err(decode::corrupt))
-                        .transpose()?,
+                    item_number: decode::opt_item_number(row, "item_number")?,
                     item_title: decode::opt_title(row, "item_title")?,
                 })
             })
@@ -822,15 +816,15 @@ impl Store for SqliteStore {
         audience: Audience,
     ) -> Result<Vec<ActionRecord>> {
         self.action_records(
-            "(?1 IS NULL OR a.owner_person_id = ?1) AND (?2 IS NULL OR m.committee_id = ?2) \
-             AND (?3 IS NULL OR a.rag = ?3) AND (?4 IS NULL OR a.status = ?4) \
-             AND (?5 IS NULL OR (a.status = 'open' AND a.due_on < ?5))",
-            &[
-                filter.owner.map(|p| p.get().to_string()),
-                filter.committee.map(|c| c.get().to_string()),
-                filter.rag.map(|r| r.as_str().to_owned()),
-                filter.status.map(|s| s.as_str().to_owned()),
-                filter.overdue_on.map(date_text),
+            "($1 IS NULL OR a.owner_person_id = $1) AND ($2 IS NULL OR m.committee_id = $2) \
+             AND ($3 IS NULL OR a.rag = $3) AND ($4 IS NULL OR a.status = $4) \
+             AND ($5 IS NULL OR (a.status = 'open' AND a.due_on < $5))",
+            vec![
+                Param::Int(filter.owner.map(Id::get)),
+                Param::Int(filter.committee.map(Id::get)),
+                Param::Text(filter.rag.map(|r| r.as_str().to_owned())),
+                Param::Text(filter.status.map(|s| s.as_str().to_owned())),
+                Param::Date(filter.overdue_on),
             ],
             audience,
             &format!(
@@ -843,14 +837,8 @@ impl Store for SqliteStore {
 
     async fn person_record(&self, id: PersonId, audience: Audience) -> Result<PersonRecord> {
         let person = self.person(id).await?;
-        let memberships = sqlx::query(
-            "SELECT ms.*, c.slug AS committee_slug, c.name AS committee_name FROM memberships ms
-             JOIN committees c ON c.id = ms.committee_id WHERE ms.person_id = ? ORDER BY ms.from_date DESC, c.name",
-        )
-        .bind(id.get())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("membership"))?
+        let memberships = self.all("SELECT ms.*, c.slug AS committee_slug, c.name AS committee_name FROM memberships ms
+             JOIN committees c ON c.id = ms.committee_id WHERE ms.person_id = $1 ORDER BY ms.from_date DESC, c.name", params![id.get()], "membership").await?
         .iter()
         .map(|row| {
             Ok((
@@ -861,8 +849,8 @@ impl Store for SqliteStore {
         .collect::<Result<Vec<_>>>()?;
         let open_actions = self
             .action_records(
-                "a.owner_person_id = ?1 AND a.status = 'open'",
-                &[Some(id.get().to_string())],
+                "a.owner_person_id = $1 AND a.status = 'open'",
+                vec![Param::Int(Some(id.get()))],
                 audience,
                 "ORDER BY a.due_on, a.id LIMIT 100",
             )
@@ -882,24 +870,17 @@ impl Store for SqliteStore {
         from: chrono::NaiveDate,
         page: Page,
     ) -> Result<Vec<ForwardPlanRecord>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "{FORWARD_PLAN_SELECT} WHERE f.expected_on >= ?1 AND (?2 IS NULL OR f.decision_maker_id = ?2)
-             ORDER BY f.expected_on, f.id LIMIT ?3 OFFSET ?4"
-        )))
-        .bind(date_text(from))
-        .bind(committee.map(Id::get))
-        .bind(i64::from(page.limit))
-        .bind(i64::from(page.offset))
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("forward_plan"))?;
+        let rows = self.all(format!(
+            "{FORWARD_PLAN_SELECT} WHERE f.expected_on >= $1 AND ($2 IS NULL OR f.decision_maker_id = $2)
+             ORDER BY f.expected_on, f.id LIMIT $3 OFFSET $4"
+        ), params![from, committee.map(Id::get), i64::from(page.limit), i64::from(page.offset)], "forward_plan").await?;
         rows.iter().map(decode::forward_plan_record).collect()
     }
 
     async fn forward_plan_entry(&self, id: ForwardPlanId) -> Result<ForwardPlanRecord> {
         let rows = self
             .fetch_all(
-                format!("{FORWARD_PLAN_SELECT} WHERE f.id = ?1"),
+                format!("{FORWARD_PLAN_SELECT} WHERE f.id = $1"),
                 &[id.get()],
                 "forward_plan",
             )
@@ -916,23 +897,23 @@ impl Store for SqliteStore {
         window: &Window,
         selection: Selection<'_>,
     ) -> Result<Vec<Stamp>> {
-        let Some((sql, scope_id)) =
-            crate::published::query(crate::published::Dialect::Sqlite, kind, scope, selection)
+        let Some((sql, scope_id)) = crate::published::query(D::DIALECT, kind, scope, selection)
         else {
             return Ok(Vec::new());
         };
-        // Instants as the store writes them (strftime('%Y-%m-%dT%H:%M:%fZ')), so that text order
-        // is time order.
-        let key = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(scope_id)
-            .bind(window.created_since.map(key))
-            .bind(window.created_until.map(key))
-            .bind(window.modified_since.map(key))
-            .bind(window.modified_until.map(key))
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error("published records"))?;
+        let rows = self
+            .all(
+                sql,
+                vec![
+                    Param::Int(scope_id),
+                    Param::Stamp(window.created_since),
+                    Param::Stamp(window.created_until),
+                    Param::Stamp(window.modified_since),
+                    Param::Stamp(window.modified_until),
+                ],
+                "published records",
+            )
+            .await?;
         rows.iter().map(|row| decode::stamp(kind, row)).collect()
     }
 }

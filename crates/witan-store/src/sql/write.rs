@@ -1,33 +1,31 @@
-//! One unit of work on PostgreSQL: a transaction that takes the store's write lock first, so that
-//! writers queue up front, as SQLite's `BEGIN IMMEDIATE` makes them, and a workflow that reads
-//! and then writes (the next item number, the latest sign-off) sees nothing change under it.
+//! One unit of work: a transaction that takes the store's write lock first (SQLite's
+//! `BEGIN IMMEDIATE`, PostgreSQL's advisory lock), so that writers queue up front and a workflow
+//! that reads and then writes (the next item number, the latest sign-off) sees nothing change
+//! under it.
 //!
-//! PostgreSQL abandons a transaction at the first statement it refuses; the writer then rolls
-//! back at once, which frees the write lock for the next unit of work, and refuses everything
-//! after, commit included, so that a caller who missed the error cannot believe its work landed.
+//! A database may abandon a transaction at the first statement it refuses (PostgreSQL does); the
+//! writer then rolls back at once on every database, which frees the write lock for the next
+//! unit of work, and refuses everything after, commit included, so that a caller who missed the
+//! error cannot believe its work landed.
 
-use super::buffer::{self, Buffers};
-use super::decode::{self, Columns};
-use super::rows::{Row, SIGN_OFF_COLUMNS, points, row, sign_off_row};
-use super::{Param, PgStore, bind_all, db_error};
+use super::buffer::Buffers;
+use super::rows::{points, row, sign_off_row};
+use super::{Driver, Param, Sql, SqlStore, params};
+use crate::catalogue::{self, Table};
+use crate::decode::{self, Columns};
 use crate::{ImportSource, Replacement, Result, StoreError, Writer};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::postgres::{PgConnection, PgRow};
-use sqlx::{AssertSqlSafe, Postgres, Transaction};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use witan_domain::*;
 
-/// The first key of the write lock, "wita" in ASCII; the second is the hash of the schema, so
-/// that stores in different schemas of one database do not wait for each other.
-pub(crate) const WRITE_LOCK: i32 = 0x7769_7461;
-
+/// A unit of work on the store `D` drives.
 #[derive(Debug)]
-pub struct PgWriter {
+pub struct SqlWriter<D: Driver> {
     /// `None` once an error has undone the unit of work.
-    tx: Option<Transaction<'static, Postgres>>,
+    tx: Option<D::Tx>,
     /// The next id of each table this unit of work has created records in.
     next_ids: BTreeMap<&'static str, i64>,
     /// Created records not yet written.
@@ -35,172 +33,160 @@ pub struct PgWriter {
     commits: Arc<AtomicU64>,
 }
 
-impl PgStore {
-    pub(crate) async fn writer(&self) -> Result<PgWriter> {
-        let mut tx = self.pool().begin().await.map_err(db_error("transaction"))?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
-            .bind(WRITE_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error("transaction"))?;
-        Ok(PgWriter {
-            tx: Some(tx),
+impl<D: Driver> SqlStore<D> {
+    pub(crate) async fn writer(&self) -> Result<SqlWriter<D>> {
+        Ok(SqlWriter {
+            tx: Some(self.driver.begin().await?),
             next_ids: BTreeMap::new(),
             buffers: Buffers::default(),
-            commits: self.commit_counter(),
+            commits: self.commits.clone(),
         })
     }
 }
 
-impl PgWriter {
-    /// The transaction's connection, unless an error has undone the unit of work.
-    fn conn(&mut self) -> Result<&mut PgConnection> {
-        match self.tx.as_mut() {
-            Some(tx) => Ok(&mut **tx),
-            None => Err(StoreError::Database(
+/// The columns the writer fills in `table`, in the catalogue's order.
+fn written(table: &'static str) -> (&'static Table, &'static [&'static str]) {
+    catalogue::written(table)
+}
+
+impl<D: Driver> SqlWriter<D> {
+    /// The unit of work, unless an error has undone it.
+    fn tx(&mut self) -> Result<&mut D::Tx> {
+        self.tx.as_mut().ok_or_else(|| {
+            StoreError::Database(
                 "this unit of work was undone by an earlier error; start another".into(),
-            )),
-        }
-    }
-
-    /// Writes the buffered rows, then gives the connection for a statement that must see them.
-    async fn flushed(&mut self) -> Result<&mut PgConnection> {
-        if !self.buffers.is_empty() {
-            for insert in self.buffers.take() {
-                let table = insert.table;
-                let result = buffer::query(insert).execute(self.conn()?).await;
-                self.check(result, table).await?;
-            }
-        }
-        self.conn()
-    }
-
-    /// Buffers a new row of `table` (see `buffer.rs`), writing the buffers when they are full.
-    async fn buffer(
-        &mut self,
-        table: &'static str,
-        columns: &'static [&'static str],
-        values: Vec<Param>,
-    ) -> Result<()> {
-        self.buffer_keyed(table, columns, "", 0, values).await
-    }
-
-    /// Buffers a row whose first `key_columns` values are its key under `suffix`.
-    async fn buffer_keyed(
-        &mut self,
-        table: &'static str,
-        columns: &'static [&'static str],
-        suffix: &'static str,
-        key_columns: usize,
-        values: Vec<Param>,
-    ) -> Result<()> {
-        self.conn()?;
-        if self
-            .buffers
-            .push(table, columns, suffix, key_columns, values)
-        {
-            self.flushed().await?;
-        }
-        Ok(())
+            )
+        })
     }
 
     /// Passes on what a statement returned; when it failed, undoes the unit of work first (see
     /// the module documentation).
-    async fn check<T>(
-        &mut self,
-        result: std::result::Result<T, sqlx::Error>,
-        record: &'static str,
-    ) -> Result<T> {
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => {
-                if let Some(tx) = self.tx.take() {
-                    // The error that matters is the statement's; a rollback that fails leaves
-                    // the connection to the pool, which closes it.
-                    let _ = tx.rollback().await;
-                }
-                Err(db_error(record)(error))
-            }
+    async fn check<T>(&mut self, result: Result<T>) -> Result<T> {
+        if result.is_err()
+            && let Some(tx) = self.tx.take()
+        {
+            D::rollback(tx).await;
         }
+        result
+    }
+
+    /// Writes the buffered rows, so that the next statement sees them.
+    async fn flush(&mut self) -> Result<()> {
+        if self.buffers.is_empty() {
+            return Ok(());
+        }
+        for insert in self.buffers.take() {
+            let tx = self.tx()?;
+            let result = D::insert_rows(tx, insert.table, insert.columns, insert.rows).await;
+            self.check(result).await?;
+        }
+        Ok(())
+    }
+
+    /// Buffers a new row of `table` (see `buffer.rs`), its values in the catalogue's order of
+    /// the columns the writer fills, and logs it in the search change log where the database's
+    /// triggers do not; writes the buffers when they are full.
+    async fn buffer(&mut self, table: &'static str, values: Vec<Param>) -> Result<()> {
+        self.tx()?;
+        let (spec, columns) = written(table);
+        if !D::TRIGGERS_LOG_INSERTS
+            && let Some((kind, id_column)) = spec.search
+        {
+            let at = columns.iter().position(|c| *c == id_column);
+            let id = at.map(|at| values[at].clone()).unwrap_or(Param::Int(None));
+            let (_, log_columns) = written("search_changes");
+            self.buffers.push(
+                "search_changes",
+                log_columns,
+                vec![kind.as_str().into(), id],
+            );
+        }
+        if self.buffers.push(table, columns, values) {
+            self.flush().await?;
+        }
+        Ok(())
     }
 
     /// Marks a record as modified now: what open data embeds in it (a meeting's attendance, an
     /// item's minutes, a person's memberships, an action's updates) has changed.
     async fn touch(&mut self, table: &'static str, id: i64) -> Result<()> {
         let sql = format!("UPDATE {table} SET updated_at = now() WHERE id = $1");
-        let result = sqlx::query(AssertSqlSafe(sql))
-            .bind(id)
-            .execute(self.flushed().await?)
-            .await;
-        self.check(result, table).await.map(drop)
+        self.execute(sql, params![id], table).await.map(drop)
     }
 
     pub(super) async fn execute(
         &mut self,
-        sql: &'static str,
+        sql: impl Into<Sql> + Send,
         params: Vec<Param>,
         record: &'static str,
     ) -> Result<u64> {
-        let result = bind_all(sqlx::query(sql), params)
-            .execute(self.flushed().await?)
-            .await;
-        Ok(self.check(result, record).await?.rows_affected())
+        self.flush().await?;
+        let sql = D::DIALECT.sql(sql.into());
+        let result = D::tx_execute(self.tx()?, sql, params, record).await;
+        self.check(result).await
+    }
+
+    pub(super) async fn fetch_all(
+        &mut self,
+        sql: impl Into<Sql> + Send,
+        params: Vec<Param>,
+        record: &'static str,
+    ) -> Result<Vec<D::Row>> {
+        self.flush().await?;
+        let sql = D::DIALECT.sql(sql.into());
+        let result = D::tx_fetch_all(self.tx()?, sql, params, record).await;
+        self.check(result).await
     }
 
     pub(super) async fn fetch_optional(
         &mut self,
-        sql: &'static str,
+        sql: impl Into<Sql> + Send,
         params: Vec<Param>,
         record: &'static str,
-    ) -> Result<Option<PgRow>> {
-        let result = bind_all(sqlx::query(sql), params)
-            .fetch_optional(self.flushed().await?)
-            .await;
-        self.check(result, record).await
+    ) -> Result<Option<D::Row>> {
+        self.flush().await?;
+        let sql = D::DIALECT.sql(sql.into());
+        let result = D::tx_fetch_optional(self.tx()?, sql, params, record).await;
+        self.check(result).await
     }
 
     pub(super) async fn fetch_one(
         &mut self,
-        sql: &'static str,
+        sql: impl Into<Sql> + Send,
         params: Vec<Param>,
         record: &'static str,
-    ) -> Result<PgRow> {
-        let result = bind_all(sqlx::query(sql), params)
-            .fetch_one(self.flushed().await?)
-            .await;
-        self.check(result, record).await
+    ) -> Result<D::Row> {
+        self.fetch_optional(sql, params, record)
+            .await?
+            .ok_or_else(|| StoreError::Database(format!("{record}: the query returned no row")))
     }
 
-    /// The id a new record of `table` gets: one more than the largest the table holds (see
-    /// migration 0001). The first of a unit of work reads the largest; the writer holds the write
-    /// lock, so nobody else can take the ids that follow.
+    /// The id a new record of `table` gets: one more than the largest the table holds. The first
+    /// of a unit of work reads the largest; the writer holds the write lock, so nobody else can
+    /// take the ids that follow.
     async fn next_id(&mut self, table: &'static str) -> Result<i64> {
         let id = match self.next_ids.get(table) {
             Some(next) => *next,
             None => {
-                let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}");
                 // Buffered rows do not matter here: a table has them only once it has a counter.
-                let result = sqlx::query(AssertSqlSafe(sql))
-                    .fetch_one(self.conn()?)
-                    .await;
-                decode::int(&self.check(result, table).await?, "id")?
+                let sql = format!("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM {table}");
+                let result = D::tx_fetch_optional(self.tx()?, sql.into(), Vec::new(), table).await;
+                match self.check(result).await? {
+                    Some(row) => decode::int(&row, "id")?,
+                    None => 1,
+                }
             }
         };
         self.next_ids.insert(table, id + 1);
         Ok(id)
     }
 
-    /// Buffers a new record and returns its id. Searchable records reach the search change log
-    /// through the schema's triggers when they are written.
+    /// Buffers a new record and returns its id.
     async fn create(&mut self, record: Replacement<'_>) -> Result<i64> {
-        let Row {
-            table,
-            columns,
-            mut values,
-        } = row(record)?;
+        let (table, mut values) = row(record)?;
         let id = self.next_id(table).await?;
         values.insert(0, id.into());
-        self.buffer(table, columns, values).await?;
+        self.buffer(table, values).await?;
         if let Replacement::Committee(c) = record {
             self.add_committee_owners(id, c).await?;
         }
@@ -209,12 +195,8 @@ impl PgWriter {
 
     async fn add_committee_owners(&mut self, committee: i64, c: &Committee) -> Result<()> {
         for owner in c.owners.organisations() {
-            self.buffer(
-                "committee_owners",
-                &["committee_id", "organisation_id"],
-                vec![committee.into(), owner.get().into()],
-            )
-            .await?;
+            self.buffer("committee_owners", params![committee, owner.get()])
+                .await?;
         }
         Ok(())
     }
@@ -223,7 +205,7 @@ impl PgWriter {
         let row = self
             .fetch_optional(
                 "SELECT status FROM meetings WHERE id = $1",
-                vec![meeting.get().into()],
+                params![meeting.get()],
                 "meeting",
             )
             .await?
@@ -238,7 +220,7 @@ impl PgWriter {
                      THEN statement_timestamp() ELSE agenda_published_at END,
                  updated_at = now()
              WHERE id = $2",
-            vec![to.as_str().into(), meeting.get().into()],
+            params![to.as_str(), meeting.get()],
             "meeting.status",
         )
         .await
@@ -248,9 +230,9 @@ impl PgWriter {
     async fn latest_sign_off(&mut self, meeting: MeetingId) -> Result<u32> {
         let row = self
             .fetch_one(
-                "SELECT COALESCE(MAX(version), 0)::bigint AS version
+                "SELECT COALESCE(MAX(version), 0) AS version
                  FROM minutes_sign_offs WHERE meeting_id = $1",
-                vec![meeting.get().into()],
+                params![meeting.get()],
                 "minutes_sign_off",
             )
             .await?;
@@ -284,14 +266,14 @@ impl PgWriter {
             .await?;
         let committee = decode::title(&from, "committee_name")?;
         let from = decode::item(&from)?.record;
+        let sql = format!(
+            "SELECT COALESCE(MAX(position), 0) + 1 AS position,
+                    COALESCE(MAX({}), 0) + 1 AS number
+             FROM agenda_items WHERE meeting_id = $1",
+            D::DIALECT.leading_number("number")
+        );
         let next = self
-            .fetch_one(
-                "SELECT COALESCE(MAX(position), 0)::bigint + 1 AS position,
-                        COALESCE(MAX(substring(number FROM '^[0-9]+')::bigint), 0) + 1 AS number
-                 FROM agenda_items WHERE meeting_id = $1",
-                vec![meeting.get().into()],
-                "agenda_item",
-            )
+            .fetch_one(sql, params![meeting.get()], "agenda_item")
             .await?;
         Ok(AgendaItem {
             meeting,
@@ -309,15 +291,15 @@ impl PgWriter {
     }
 
     /// The row `sql` finds for `id`: the record a workflow checks a change against.
-    async fn current(&mut self, sql: &'static str, id: i64, what: &'static str) -> Result<PgRow> {
-        self.fetch_optional(sql, vec![id.into()], what)
+    async fn current(&mut self, sql: &'static str, id: i64, what: &'static str) -> Result<D::Row> {
+        self.fetch_optional(sql, params![id], what)
             .await?
             .ok_or_else(|| StoreError::not_found(what, id))
     }
 }
 
 #[async_trait]
-impl Writer for PgWriter {
+impl<D: Driver> Writer for SqlWriter<D> {
     async fn create_organisation(&mut self, o: &Organisation) -> Result<OrganisationId> {
         self.create(Replacement::Organisation(o)).await.map(Id::new)
     }
@@ -344,11 +326,8 @@ impl Writer for PgWriter {
         person: PersonId,
         kind: AttendanceKind,
     ) -> Result<()> {
-        self.buffer_keyed(
+        self.buffer(
             "attendance",
-            &["meeting_id", "person_id", "kind"],
-            " ON CONFLICT (meeting_id, person_id) DO UPDATE SET kind = excluded.kind",
-            2,
             vec![
                 meeting.get().into(),
                 person.get().into(),
@@ -376,10 +355,11 @@ impl Writer for PgWriter {
     }
 
     async fn create_declaration(&mut self, meeting: MeetingId, d: &Declaration) -> Result<()> {
+        let id = self.next_id("declarations").await?;
         self.buffer(
             "declarations",
-            &["meeting_id", "person_id", "item_id", "kind", "description"],
             vec![
+                id.into(),
                 meeting.get().into(),
                 d.person.get().into(),
                 d.item.map(Id::get).into(),
@@ -409,13 +389,6 @@ impl Writer for PgWriter {
         }
         self.buffer(
             "item_minutes",
-            &[
-                "item_id",
-                "version",
-                "text",
-                "resolution_points",
-                "resolution_text",
-            ],
             vec![
                 item.get().into(),
                 i64::from(version).into(),
@@ -428,12 +401,8 @@ impl Writer for PgWriter {
     }
 
     async fn create_sign_off(&mut self, meeting: MeetingId, s: &SignOff) -> Result<()> {
-        self.buffer(
-            "minutes_sign_offs",
-            SIGN_OFF_COLUMNS,
-            sign_off_row(meeting, s),
-        )
-        .await
+        self.buffer("minutes_sign_offs", sign_off_row(meeting, s))
+            .await
     }
 
     async fn create_document(&mut self, d: &Document) -> Result<DocumentId> {
@@ -452,10 +421,11 @@ impl Writer for PgWriter {
         if u.text.is_empty() {
             return Err(ValidationError::new("action_update.text", "must not be empty").into());
         }
+        let id = self.next_id("action_updates").await?;
         self.buffer(
             "action_updates",
-            &["action_id", "on_date", "text", "rag"],
             vec![
+                id.into(),
                 action.get().into(),
                 u.on.into(),
                 u.text.as_str().into(),
@@ -474,14 +444,6 @@ impl Writer for PgWriter {
         let id = self.next_id("forward_plan").await?;
         self.buffer(
             "forward_plan",
-            &[
-                "id",
-                "title",
-                "decision_maker_id",
-                "issue_id",
-                "published_on",
-                "expected_on",
-            ],
             vec![
                 id.into(),
                 e.title.as_str().into(),
@@ -846,19 +808,16 @@ impl Writer for PgWriter {
     }
 
     async fn replace(&mut self, id: i64, record: Replacement<'_>) -> Result<()> {
-        let Row {
-            table,
-            columns,
-            mut values,
-        } = row(record)?;
+        let (table, mut values) = row(record)?;
+        let (spec, columns) = written(table);
+        // The id is not set again.
         let columns = &columns[1..];
         let mut set: Vec<String> = columns
             .iter()
             .enumerate()
             .map(|(i, c)| format!("{c} = ${}", i + 1))
             .collect();
-        // Memberships keep no updated_at.
-        if table != "memberships" {
+        if spec.updated_at {
             set.push("updated_at = now()".to_owned());
         }
         let sql = format!(
@@ -867,10 +826,7 @@ impl Writer for PgWriter {
             columns.len() + 1
         );
         values.push(id.into());
-        let result = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
-            .execute(self.flushed().await?)
-            .await;
-        if self.check(result, table).await?.rows_affected() == 0 {
+        if self.execute(sql, values, table).await? == 0 {
             return Err(StoreError::not_found(table, id));
         }
         if let Replacement::Membership(m) = record {
@@ -879,7 +835,7 @@ impl Writer for PgWriter {
         if let Replacement::Committee(c) = record {
             self.execute(
                 "DELETE FROM committee_owners WHERE committee_id = $1",
-                vec![id.into()],
+                params![id],
                 "committee_owners",
             )
             .await?;
@@ -889,14 +845,11 @@ impl Writer for PgWriter {
     }
 
     async fn import_sources(&mut self, keys: &[String]) -> Result<Vec<ImportSource>> {
-        let result = sqlx::query(
-            "SELECT source_key, kind, record_id, fingerprint FROM import_sources
-             WHERE source_key = ANY($1)",
-        )
-        .bind(keys)
-        .fetch_all(self.flushed().await?)
-        .await;
-        self.check(result, "import_sources")
+        let sql = format!(
+            "SELECT source_key, kind, record_id, fingerprint FROM import_sources WHERE {}",
+            D::DIALECT.any("source_key", "$1")
+        );
+        self.fetch_all(sql, vec![Param::Keys(keys.to_vec())], "import_sources")
             .await?
             .iter()
             .map(|row| {
@@ -911,34 +864,23 @@ impl Writer for PgWriter {
     }
 
     async fn remember_import_source(&mut self, source: &ImportSource) -> Result<()> {
-        self.buffer_keyed(
+        self.buffer(
             "import_sources",
-            &["source_key", "kind", "record_id", "fingerprint"],
-            " ON CONFLICT (source_key) DO UPDATE SET kind = excluded.kind,
-                 record_id = excluded.record_id, fingerprint = excluded.fingerprint,
-                 imported_at = now()",
-            1,
-            vec![
-                source.key.as_str().into(),
-                source.kind.as_str().into(),
-                source.record_id.into(),
-                source.fingerprint.as_str().into(),
+            params![
+                source.key.as_str(),
+                source.kind.as_str(),
+                source.record_id,
+                source.fingerprint.as_str(),
             ],
         )
         .await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
-        // SQL from elsewhere that takes an id from a table's sequence takes one after witan's.
-        for table in std::mem::take(&mut self.next_ids).into_keys() {
-            let sql = format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-            );
-            let result = sqlx::query(AssertSqlSafe(sql))
-                .execute(self.flushed().await?)
-                .await;
-            self.check(result, table).await?;
-        }
+        self.flush().await?;
+        let tables: Vec<&'static str> = std::mem::take(&mut self.next_ids).into_keys().collect();
+        let result = D::ids_taken(self.tx()?, &tables).await;
+        self.check(result).await?;
         self.execute(
             "UPDATE store_generation SET value = value + 1 WHERE id = 1",
             Vec::new(),
@@ -948,7 +890,7 @@ impl Writer for PgWriter {
         let tx = self.tx.take().ok_or_else(|| {
             StoreError::Database("this unit of work was undone by an earlier error".into())
         })?;
-        tx.commit().await.map_err(db_error("transaction"))?;
+        D::commit(tx).await?;
         self.commits.fetch_add(1, Ordering::Release);
         Ok(())
     }

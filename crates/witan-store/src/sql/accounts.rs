@@ -1,23 +1,17 @@
-//! Accounts, sessions, failed sign-ins and the audit log on PostgreSQL.
+//! Accounts, sessions, failed sign-ins and the audit log, for every database.
 
-use super::decode::{self, Columns};
-use super::{PgStore, PgWriter, db_error};
+use super::{Driver, SqlStore, SqlWriter, params};
 use crate::accounts::{AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
+use crate::decode::{self, Columns};
 use crate::{Account, Page, Result, StoreError, Stored};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use witan_domain::{AuditEntry, Email, Id, Term, User, UserId};
 
 #[async_trait]
-impl Accounts for PgStore {
+impl<D: Driver> Accounts for SqlStore<D> {
     async fn account(&self, email: &Email) -> Result<Account> {
-        let row = sqlx::query(
-            "SELECT id, email, name, role, organisation_id, password_hash FROM users WHERE email = $1",
-        )
-        .bind(email.as_str())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error("user"))?
+        let row = self.optional("SELECT id, email, name, role, organisation_id, password_hash FROM users WHERE email = $1", params![email.as_str()], "user").await?
         .ok_or_else(|| StoreError::not_found("user", email))?;
         Ok(Account {
             user: decode::user(&row)?,
@@ -26,22 +20,25 @@ impl Accounts for PgStore {
     }
 
     async fn user(&self, id: UserId) -> Result<Stored<User>> {
-        let row =
-            sqlx::query("SELECT id, email, name, role, organisation_id FROM users WHERE id = $1")
-                .bind(id.get())
-                .fetch_optional(self.pool())
-                .await
-                .map_err(db_error("user"))?
-                .ok_or_else(|| StoreError::not_found("user", id))?;
+        let row = self
+            .optional(
+                "SELECT id, email, name, role, organisation_id FROM users WHERE id = $1",
+                params![id.get()],
+                "user",
+            )
+            .await?
+            .ok_or_else(|| StoreError::not_found("user", id))?;
         decode::user(&row)
     }
 
     async fn users(&self) -> Result<Vec<Stored<User>>> {
-        let rows =
-            sqlx::query("SELECT id, email, name, role, organisation_id FROM users ORDER BY email")
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error("user"))?;
+        let rows = self
+            .all(
+                "SELECT id, email, name, role, organisation_id FROM users ORDER BY email",
+                Vec::new(),
+                "user",
+            )
+            .await?;
         rows.iter().map(decode::user).collect()
     }
 
@@ -50,17 +47,16 @@ impl Accounts for PgStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, Stored<User>)>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, u.organisation_id,
+        let row = self
+            .optional(
+                "SELECT u.id, u.email, u.name, u.role, u.organisation_id,
                     s.token_hash, s.csrf_token, s.created_at, s.expires_at, s.seen_at
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error("session"))?;
+                params![token_hash, now],
+                "session",
+            )
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let user = decode::user(&row)?;
         let session = Session {
@@ -75,20 +71,28 @@ impl Accounts for PgStore {
     }
 
     async fn audit_log(&self, record: Option<(&str, i64)>, page: Page) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query(
+        let dialect = D::DIALECT;
+        let sql = format!(
             "SELECT id, at, by_whom, action, record_kind, record_id,
-                    before_json::text AS before_json, after_json::text AS after_json
+                    {} AS before_json, {} AS after_json
              FROM audit_log
-             WHERE ($1::text IS NULL OR (record_kind = $1 AND record_id = $2))
+             WHERE ($1 IS NULL OR (record_kind = $1 AND record_id = $2))
              ORDER BY id DESC LIMIT $3 OFFSET $4",
-        )
-        .bind(record.map(|(kind, _)| kind))
-        .bind(record.map(|(_, id)| id))
-        .bind(i64::from(page.limit))
-        .bind(i64::from(page.offset))
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error("audit log"))?;
+            dialect.json_text("before_json"),
+            dialect.json_text("after_json")
+        );
+        let rows = self
+            .all(
+                sql,
+                params![
+                    record.map(|(kind, _)| kind),
+                    record.map(|(_, id)| id),
+                    i64::from(page.limit),
+                    i64::from(page.offset)
+                ],
+                "audit log",
+            )
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(AuditRecord {
@@ -109,7 +113,7 @@ impl Accounts for PgStore {
 }
 
 #[async_trait]
-impl AccountWriter for PgWriter {
+impl<D: Driver> AccountWriter for SqlWriter<D> {
     async fn create_user(&mut self, user: &User, password_hash: &str) -> Result<UserId> {
         let row = self
             .fetch_one(
@@ -289,9 +293,15 @@ impl AccountWriter for PgWriter {
     }
 
     async fn record_audit(&mut self, entry: &AuditEntry) -> Result<()> {
-        self.execute(
+        let dialect = D::DIALECT;
+        let sql = format!(
             "INSERT INTO audit_log (at, by_whom, action, record_kind, record_id, before_json, after_json)
-             VALUES ($1, $2, $3, $4, $5, $6::json, $7::json)",
+             VALUES ($1, $2, $3, $4, $5, {}, {})",
+            dialect.json("$6"),
+            dialect.json("$7")
+        );
+        self.execute(
+            sql,
             vec![
                 entry.at.into(),
                 entry.by.as_str().into(),

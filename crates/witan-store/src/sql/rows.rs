@@ -1,5 +1,5 @@
-//! Records as rows: the columns and values the PostgreSQL writer inserts for each kind of record
-//! (and that a replacement sets).
+//! Records as rows: the values the writer inserts for each kind of record (and that a replacement
+//! sets), in the order of the columns the catalogue says the writer fills.
 
 use super::Param;
 use crate::{Replacement, Result, StoreError};
@@ -28,18 +28,11 @@ pub(super) fn points(minutes: &Minutes) -> Param {
     )
 }
 
-/// A record's row: its table, its columns (the id first) and their values (without the id).
-pub(super) struct Row {
-    pub table: &'static str,
-    pub columns: &'static [&'static str],
-    pub values: Vec<Param>,
-}
-
-pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
-    let (table, columns, values): (_, &'static [&'static str], Vec<Param>) = match record {
+/// A record's row: its table and its values, without the id.
+pub(super) fn row(record: Replacement<'_>) -> Result<(&'static str, Vec<Param>)> {
+    let (table, values): (_, Vec<Param>) = match record {
         Replacement::Organisation(o) => (
             "organisations",
-            &["id", "slug", "name", "kind"],
             vec![
                 o.slug.as_str().into(),
                 o.name.as_str().into(),
@@ -48,7 +41,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Committee(c) => (
             "committees",
-            &["id", "slug", "name", "purpose", "joint", "parent_id"],
             vec![
                 c.slug.as_str().into(),
                 c.name.as_str().into(),
@@ -59,7 +51,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Person(p) => (
             "people",
-            &["id", "name", "job_title"],
             vec![
                 p.name.as_str().into(),
                 p.job_title.as_ref().map(Title::as_str).into(),
@@ -67,14 +58,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Membership(m) => (
             "memberships",
-            &[
-                "id",
-                "person_id",
-                "committee_id",
-                "role",
-                "from_date",
-                "until_date",
-            ],
             vec![
                 m.person.get().into(),
                 m.committee.get().into(),
@@ -85,27 +68,17 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
         ),
         Replacement::Meeting(m) => (
             "meetings",
-            &[
-                "id",
-                "committee_id",
-                "starts_at",
-                "ends_at",
-                "location",
-                "status",
-                "agenda_published_at",
-            ],
             vec![
                 m.committee.get().into(),
                 m.times.start().into(),
                 m.times.end().into(),
                 m.location.as_ref().map(Title::as_str).into(),
                 m.status.as_str().into(),
-                m.agenda_published.into(),
+                Param::Stamp(m.agenda_published),
             ],
         ),
         Replacement::Issue(i) => (
             "issues",
-            &["id", "title", "reference", "summary"],
             vec![
                 i.title.as_str().into(),
                 i.reference.as_ref().map(Title::as_str).into(),
@@ -116,16 +89,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             let (ground, review) = exempt_columns(&i.visibility);
             (
                 "agenda_items",
-                &[
-                    "id",
-                    "meeting_id",
-                    "position",
-                    "number",
-                    "title",
-                    "issue_id",
-                    "exempt_ground",
-                    "exempt_review_on",
-                ],
                 vec![
                     i.meeting.get().into(),
                     i64::from(i.position).into(),
@@ -142,18 +105,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             let (ground, review) = exempt_columns(&d.visibility);
             (
                 "documents",
-                &[
-                    "id",
-                    "item_id",
-                    "issue_id",
-                    "name",
-                    "media_type",
-                    "size_bytes",
-                    "sha256",
-                    "text",
-                    "exempt_ground",
-                    "exempt_review_on",
-                ],
                 vec![
                     d.item.map(Id::get).into(),
                     d.issue.map(Id::get).into(),
@@ -175,18 +126,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             };
             (
                 "decisions",
-                &[
-                    "id",
-                    "item_id",
-                    "maker_committee_id",
-                    "maker_person_id",
-                    "decided_on",
-                    "title",
-                    "text",
-                    "key_decision",
-                    "call_in_deadline",
-                    "status",
-                ],
                 vec![
                     d.item.map(Id::get).into(),
                     committee.into(),
@@ -209,18 +148,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             };
             (
                 "actions",
-                &[
-                    "id",
-                    "meeting_id",
-                    "item_id",
-                    "description",
-                    "owner_person_id",
-                    "owner_organisation_id",
-                    "due_on",
-                    "status",
-                    "rag",
-                    "closed_on",
-                ],
                 vec![
                     a.meeting.get().into(),
                     a.item.map(Id::get).into(),
@@ -238,16 +165,6 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             e.check()?;
             (
                 "escalations",
-                &[
-                    "id",
-                    "from_item_id",
-                    "to_committee_id",
-                    "reason",
-                    "state",
-                    "target_item_id",
-                    "considered_on",
-                    "decline_reason",
-                ],
                 vec![
                     e.from_item.get().into(),
                     e.to_committee.get().into(),
@@ -260,21 +177,8 @@ pub(super) fn row(record: Replacement<'_>) -> Result<Row> {
             )
         }
     };
-    Ok(Row {
-        table,
-        columns,
-        values,
-    })
+    Ok((table, values))
 }
-
-pub(super) const SIGN_OFF_COLUMNS: &[&str] = &[
-    "meeting_id",
-    "version",
-    "signed_by",
-    "person_id",
-    "signed_on",
-    "reason",
-];
 
 pub(super) fn sign_off_row(meeting: MeetingId, s: &SignOff) -> Vec<Param> {
     vec![
