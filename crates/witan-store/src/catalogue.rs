@@ -143,6 +143,20 @@ const fn record(
     }
 }
 
+/// A table that is not a record of its own: no id of the writer's, no `updated_at`, not searched.
+const fn part(name: &'static str, key: &'static str, columns: &'static [Column]) -> Table {
+    Table {
+        name,
+        key,
+        columns,
+        updated_at: false,
+        search: None,
+        writer_ids: false,
+        on_conflict: None,
+        copied: true,
+    }
+}
+
 /// Every table, each after the tables it refers to (a committee's parent is the exception:
 /// `witan copy` sets parents once every committee is in; the writer's ids make a parent come
 /// first). Minutes come before the sign-offs that lock them.
@@ -184,16 +198,11 @@ pub static TABLES: &[Table] = &[
         ],
         None,
     ),
-    Table {
-        name: "committee_owners",
-        key: "committee_id, organisation_id",
-        columns: &[col("committee_id", Int), col("organisation_id", Int)],
-        updated_at: false,
-        search: None,
-        writer_ids: false,
-        on_conflict: None,
-        copied: true,
-    },
+    part(
+        "committee_owners",
+        "committee_id, organisation_id",
+        &[col("committee_id", Int), col("organisation_id", Int)],
+    ),
     Table {
         writer_ids: false,
         ..record(
@@ -211,10 +220,10 @@ pub static TABLES: &[Table] = &[
             None,
         )
     },
-    Table {
-        name: "sessions",
-        key: "token_hash",
-        columns: &[
+    part(
+        "sessions",
+        "token_hash",
+        &[
             col("token_hash", Text),
             col("user_id", Int),
             col("csrf_token", Text),
@@ -222,27 +231,17 @@ pub static TABLES: &[Table] = &[
             col("expires_at", Instant),
             col("seen_at", Instant),
         ],
-        updated_at: false,
-        search: None,
-        writer_ids: false,
-        on_conflict: None,
-        copied: true,
-    },
-    Table {
-        name: "login_failures",
-        key: "id",
-        columns: &[
+    ),
+    part(
+        "login_failures",
+        "id",
+        &[
             col("id", Int),
             col("email", Text),
             col("at", Instant),
             col("address", Text),
         ],
-        updated_at: false,
-        search: None,
-        writer_ids: false,
-        on_conflict: None,
-        copied: true,
-    },
+    ),
     Table {
         updated_at: false,
         ..record(
@@ -317,10 +316,10 @@ pub static TABLES: &[Table] = &[
         on_conflict: None,
         copied: true,
     },
-    Table {
-        name: "minutes_sign_offs",
-        key: "meeting_id, version",
-        columns: &[
+    part(
+        "minutes_sign_offs",
+        "meeting_id, version",
+        &[
             col("meeting_id", Int),
             col("version", Int),
             col("signed_by", Text),
@@ -328,12 +327,7 @@ pub static TABLES: &[Table] = &[
             col("signed_on", Date),
             col("reason", Text),
         ],
-        updated_at: false,
-        search: None,
-        writer_ids: false,
-        on_conflict: None,
-        copied: true,
-    },
+    ),
     Table {
         name: "attendance",
         key: "meeting_id, person_id",
@@ -485,10 +479,10 @@ pub static TABLES: &[Table] = &[
         }),
         copied: true,
     },
-    Table {
-        name: "audit_log",
-        key: "id",
-        columns: &[
+    part(
+        "audit_log",
+        "id",
+        &[
             col("id", Int),
             col("at", Instant),
             col("by_whom", Text),
@@ -498,12 +492,7 @@ pub static TABLES: &[Table] = &[
             col("before_json", Json),
             col("after_json", Json),
         ],
-        updated_at: false,
-        search: None,
-        writer_ids: false,
-        on_conflict: None,
-        copied: true,
-    },
+    ),
     // The search change log: the writer logs inserted searchable records here on databases
     // whose triggers do not (see `Driver::TRIGGERS_LOG_INSERTS`). It belongs to a deployment's
     // indexes, not to the record: not copied.

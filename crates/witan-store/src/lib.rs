@@ -53,7 +53,13 @@ pub use decode::Columns;
 pub use error::{Result, StoreError};
 pub use public::PublicStore;
 pub use search_log::SEARCH_READER_LAPSE;
-pub use views::*;
+pub use views::{
+    ActionFilter, ActionRecord, Attendee, CommitteeRef, Counts, DecisionFilter, DecisionRecord,
+    DeclarationRecord, Direction, EscalationRecord, ExemptEntry, ForwardPlanRecord, HistoryEntry,
+    IssueRecord, ItemEntry, ItemRecord, MeetingRecord, MeetingSummary, MembershipRecord, Page,
+    PersonRecord, PublishedKind, Scope, SearchChange, SearchDocument, SearchKind, SearchSelection,
+    Selection, Stamp, Stored, When, Window,
+};
 
 /// Reads, and the start of writes.
 #[async_trait]

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Two builds of witan side by side in one run, on the same machine: the demo's write path, then
+# over HTTP with wrk on loopback the page a person waits for when nothing is cached (a random
+# meeting each request), search (a random question each request, JSON and HTML), a random
+# OParl meeting, and a repeated (cached) meeting page; each build serves its own demo store made
+# from the same seed, and the two take turns so that neither has the quieter machine.
+# Usage: benches/compare.sh BEFORE_BINARY AFTER_BINARY [ITEMS] [DURATION] [ROUNDS]
+#        (default 200,000 agenda items, 10s per row, 2 rounds; needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+before="$(realpath "$1")"
+after="$(realpath "$2")"
+items="${3:-200000}"
+duration="${4:-10s}"
+rounds="${5:-2}"
+connections="${CONNECTIONS:-32}"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The demo makes about one meeting per ten agenda items.
+meetings=$((items / 10))
+echo "witan builds compared: before $before, after $after; $items agenda items; $connections connections"
+echo
+echo "demo (write path) | wall clock | peak RSS"
+for name in before after; do
+    bin="${!name}"
+    /usr/bin/time -o "$work/$name-demo.time" -f '%e s | %M kB' \
+        "$bin" demo --data "$work/$name" --items "$items" >/dev/null 2>&1
+    echo "$name | $(cat "$work/$name-demo.time")"
+done
+
+port=18191
+for name in before after; do
+    bin="${!name}"
+    "$bin" serve --data "$work/$name" --bind "127.0.0.1:$port" 2>"$work/$name.log" &
+    pids+=($!)
+    eval "${name}_port=$port"
+    for _ in $(seq 1 100); do
+        curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+        sleep 0.1
+    done
+    # The search index is built in the background on a new store: measure once it is done.
+    for _ in $(seq 1 900); do
+        curl -sf "http://127.0.0.1:$port/api/v1/search?q=budget" | grep -q '"complete":true' && break
+        sleep 1
+    done
+    port=$((port + 1))
+done
+
+cat > "$work/meeting.lua" <<LUA
+math.randomseed(42)
+request = function()
+    return wrk.format("GET", "/meetings/" .. math.random(1, $meetings))
+end
+LUA
+cat > "$work/oparl.lua" <<LUA
+math.randomseed(42)
+request = function()
+    return wrk.format("GET", "/oparl/v1.1/meeting/" .. math.random(1, $meetings))
+end
+LUA
+for path in /api/v1/search /search; do
+    name=$(echo "$path" | tr -c 'a-z\n' '_')
+    cat > "$work/$name.lua" <<LUA
+math.randomseed(42)
+local questions = {"budget", "housing strategy", "school transport", "climate emergency",
+    "planning application", "social care", "library opening hours", "road safety",
+    "council tax", "waste collection"}
+request = function()
+    local q = questions[math.random(#questions)]
+    return wrk.format("GET", "$path?q=" .. q:gsub(" ", "+"))
+end
+LUA
+done
+
+run() {
+    wrk -t2 -c"$connections" -d"$duration" --latency "$@" |
+        awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {printf "%s req/s, p50 %s, p99 %s", rps, p50, p99}'
+}
+
+echo
+echo "round | what | before | after"
+for round in $(seq 1 "$rounds"); do
+    for row in "meeting (random, cold):-s $work/meeting.lua" \
+        "OParl meeting (random, cold):-s $work/oparl.lua" \
+        "/api/v1/search (random question):-s $work/_api_v__search.lua" \
+        "/search (random question):-s $work/_search.lua" \
+        "meeting 1 again and again (cached)::/meetings/1"; do
+        what="${row%%:*}"
+        rest="${row#*:}"
+        args="${rest%%:*}"
+        path="${rest#*:}"
+        # shellcheck disable=SC2086
+        b=$(run $args "http://127.0.0.1:$before_port$path")
+        # shellcheck disable=SC2086
+        a=$(run $args "http://127.0.0.1:$after_port$path")
+        echo "$round | $what | $b | $a"
+    done
+done
+echo
+echo "peak resident memory: before $(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[0]}/status"), after $(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[1]}/status")"
