@@ -559,6 +559,48 @@ mod tests {
         tables
     }
 
+    #[test]
+    fn every_kind_of_search_record_is_one_table_of_the_catalogue() {
+        use crate::SearchKind;
+        use witan_domain::Term;
+        for kind in SearchKind::ALL {
+            let own: Vec<&str> = TABLES
+                .iter()
+                .filter(|t| t.search == Some((*kind, "id")))
+                .map(|t| t.name)
+                .collect();
+            assert_eq!(own.len(), 1, "{kind:?} is the record of {own:?}");
+        }
+        // Every table that logs search changes names a column it has.
+        for table in TABLES {
+            if let Some((_, id)) = table.search {
+                assert!(table.column(id).is_some(), "{}.{id}", table.name);
+            }
+        }
+    }
+
+    #[test]
+    fn tables_come_after_the_tables_they_are_written_after() {
+        let at = |name: &str| TABLES.iter().position(|t| t.name == name).expect(name);
+        for (parent, child) in [
+            ("organisations", "committee_owners"),
+            ("committees", "committee_owners"),
+            ("people", "memberships"),
+            ("committees", "meetings"),
+            ("meetings", "agenda_items"),
+            ("issues", "agenda_items"),
+            ("agenda_items", "item_minutes"),
+            ("item_minutes", "minutes_sign_offs"),
+            ("agenda_items", "documents"),
+            ("agenda_items", "decisions"),
+            ("actions", "action_updates"),
+            ("agenda_items", "escalations"),
+            ("users", "sessions"),
+        ] {
+            assert!(at(parent) < at(child), "{parent} before {child}");
+        }
+    }
+
     #[tokio::test]
     async fn the_catalogue_names_every_table_and_column_of_a_migrated_sqlite_database() {
         let dir = tempfile::tempdir().expect("temp dir");
