@@ -537,7 +537,21 @@ pub fn parse_calendar(html: &str, options: &Options) -> Result<Batch, ImportErro
         cells: Vec<String>,
         detail: Option<String>,
     }
-    let line_at = |offset: usize| 1 + html[..offset.min(html.len())].matches('\n').count();
+    // Lines are counted forward from the last offset asked about (rows come in order): counting
+    // from the start for every row made a page of many rows quadratic.
+    let mut counted = (0usize, 1usize);
+    let mut line_at = |offset: usize| {
+        let offset = offset.min(html.len());
+        if offset < counted.0 {
+            counted = (0, 1);
+        }
+        counted.1 += html.as_bytes()[counted.0..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted.0 = offset;
+        counted.1
+    };
     let mut rows: Vec<Row> = Vec::new();
     let mut row: Option<Row> = None;
     let mut in_cell = false;
