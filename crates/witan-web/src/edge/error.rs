@@ -346,7 +346,7 @@ impl IntoResponse for AppError {
     }
 }
 
-/// An error of the JSON API, with a code that stays the same across versions.
+/// An error, with a code that stays the same across versions.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiError {
