@@ -1,28 +1,14 @@
-//! What the two open data interfaces (OParl in `oparl.rs`, the JSON API in `api.rs`) share: pages
-//! of published records with a cursor, one published record's times, instants in query strings,
-//! and JSON answers any web page may read.
+//! What the two open data interfaces (OParl in `oparl/`, the JSON API in `api/`) share: pages
+//! of published records with a cursor, one published record's times and instants in query
+//! strings, and the site's address as ids and feed links name it.
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use crate::PublicSite;
+use crate::edge::client::Client;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use witan_store::{PublicStore, PublishedKind, Result, Scope, Selection, Stamp, Window};
-
-/// A JSON answer that any web page may read (CORS), as OParl requires of every JSON answer.
-pub fn json_response(status: StatusCode, value: &Value) -> Response {
-    let body = serde_json::to_vec(value).unwrap_or_default();
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    response
-}
 
 /// The published records of a kind after the id `after`, at most `limit`, and the cursor of
 /// the next page when there is one.
@@ -66,7 +52,32 @@ pub fn instant(value: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// A value as an error message quotes it: its first 40 characters.
-pub fn shorten(raw: &str) -> String {
-    raw.chars().take(40).collect()
+/// The site's address, as ids are absolute URLs: the configured `public_url`, or else the host the
+/// request named (https when a trusted proxy says the request came over TLS, see [`Client`]).
+#[derive(Debug, Clone)]
+pub struct Base(pub String);
+
+impl FromRequestParts<PublicSite> for Base {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &PublicSite,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(url) = &state.public_url {
+            return Ok(Self(url.trim_end_matches('/').to_owned()));
+        }
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
+            .unwrap_or("localhost");
+        let scheme = Client::of(&parts.headers, &parts.extensions, &state.trusted_proxies).scheme();
+        Ok(Self(format!("{scheme}://{host}")))
+    }
 }

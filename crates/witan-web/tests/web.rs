@@ -4,6 +4,8 @@
 mod api;
 #[path = "web/edge.rs"]
 mod edge;
+#[path = "web/errors.rs"]
+mod errors;
 #[path = "web/leak.rs"]
 mod leak;
 #[path = "web/leak_random.rs"]

@@ -1,6 +1,21 @@
 //! Accounts and the audit log, for admins.
 
-use super::*;
+use super::auth::{Admin, Editor, Reader};
+use super::{Choice, Chrome, conclude, page, refused};
+use crate::AppState;
+use crate::edge::error::AppError;
+use crate::edge::extract::PathId;
+use crate::edge::forms;
+use crate::edge::forms::{Done, Fields, FormState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use std::collections::HashMap;
+use witan_domain::Term;
+use witan_domain::{Role, time};
+use witan_store::Page;
 
 pub(super) struct AuditRow {
     at: String,
@@ -193,10 +208,9 @@ pub async fn add_user(State(state): State<AppState>, editor: Editor) -> Result<R
 /// Changes an account's role and organisation (admins).
 pub async fn change_user(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::User>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let mut f = Fields::new(format!("account-{id}"), &editor.form);
     let role = f.required("role", "Choose the role", Role::parse);
     let organisation = f.optional("organisation", forms::id);
@@ -221,10 +235,9 @@ pub async fn change_user(
 /// Removes an account (admins).
 pub async fn remove_user(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::User>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let f = Fields::new(format!("account-{id}"), &editor.form);
     let outcome = Some(
         state

@@ -1,6 +1,24 @@
 //! Committees, their members and forward plan, organisations, people: the records meetings hang off.
 
-use super::*;
+use super::auth::{Editor, Reader};
+use super::organisations::setup_page;
+use super::{Choice, Chrome, conclude, far_future, meeting_fields, page};
+use crate::AppState;
+use crate::edge::error::AppError;
+use crate::edge::forms::{Done, Fields, FormState};
+use crate::edge::{extract, forms};
+use crate::views::MeetingLink;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use witan_app::Error as UseCaseError;
+use witan_app::version_of;
+use witan_domain::Term;
+use witan_domain::time::london_date;
+use witan_domain::{Meeting, MeetingStatus, Text, Title, time};
+use witan_store::{Direction, Page, When};
 
 #[derive(Template)]
 #[template(path = "ws_committee.html")]
@@ -316,100 +334,6 @@ pub async fn committee(
     .await
 }
 
-/// A clerk of the committee an escalation was sent to accepts it onto one of its meetings whose
-/// agenda is not yet published, and goes to that meeting to see the proposed item.
-pub async fn accept_escalation(
-    State(state): State<AppState>,
-    Path(escalation): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let record = state.store.escalation(parse_id(&escalation)?).await?;
-    let id = record.escalation.id;
-    let slug = state
-        .store
-        .committee(record.escalation.to_committee)
-        .await?
-        .slug
-        .to_string();
-    let mut f = Fields::new(format!("accept-{id}"), &editor.form);
-    let meeting = f.required(
-        "meeting",
-        "Choose the meeting to put the escalation on",
-        forms::id,
-    );
-    let outcome = match meeting {
-        Some(meeting) if f.ok() => Some(
-            state
-                .workspace
-                .accept_escalation(&editor.actor(), id, meeting, Utc::now())
-                .await
-                .map(|item| (meeting, item)),
-        ),
-        _ => None,
-    };
-    conclude(
-        f,
-        outcome,
-        |(meeting, item)| {
-            format!("/workspace/meetings/{meeting}?done=escalation_accepted#item-{item}")
-        },
-        |form| {
-            committee_page(
-                &state,
-                &editor.reader,
-                &slug,
-                None,
-                form,
-                StatusCode::BAD_REQUEST,
-            )
-        },
-    )
-    .await
-}
-
-/// A clerk of the committee an escalation was sent to declines it, saying why.
-pub async fn decline_escalation(
-    State(state): State<AppState>,
-    Path(escalation): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let record = state.store.escalation(parse_id(&escalation)?).await?;
-    let id = record.escalation.id;
-    let slug = state
-        .store
-        .committee(record.escalation.to_committee)
-        .await?
-        .slug
-        .to_string();
-    let mut f = Fields::new(format!("decline-{id}"), &editor.form);
-    let reason = f.required("reason", "Say why the escalation is declined", Text::parse);
-    let outcome = match reason {
-        Some(reason) if f.ok() => Some(
-            state
-                .workspace
-                .decline_escalation(&editor.actor(), id, &reason, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    conclude(
-        f,
-        outcome,
-        |()| format!("/workspace/committees/{slug}?done=declined#escalations"),
-        |form| {
-            committee_page(
-                &state,
-                &editor.reader,
-                &slug,
-                None,
-                form,
-                StatusCode::BAD_REQUEST,
-            )
-        },
-    )
-    .await
-}
-
 pub async fn schedule(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -449,136 +373,6 @@ pub async fn schedule(
                 StatusCode::BAD_REQUEST,
             )
         },
-    )
-    .await
-}
-
-#[derive(Template)]
-#[template(path = "ws_setup.html")]
-pub(super) struct SetupPage {
-    chrome: Chrome,
-    organisations: Vec<Choice>,
-    partners: Vec<Choice>,
-    /// For admins: every organisation with its kind and version, to edit.
-    editable_organisations: Vec<(i64, String, &'static str, String)>,
-    kinds: Vec<(&'static str, &'static str)>,
-    committees: Vec<Choice>,
-    done: Option<&'static str>,
-    form: FormState,
-}
-
-pub(super) async fn setup_page(
-    state: &AppState,
-    reader: &Reader,
-    done: Option<&'static str>,
-    form: FormState,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let all = state.store.organisations().await?;
-    let choice = |o: &witan_store::Stored<witan_domain::Organisation>| Choice {
-        value: o.id.to_string(),
-        label: o.name.to_string(),
-    };
-    let organisations = all
-        .iter()
-        .filter(|o| reader.user.may_edit(&[o.id]))
-        .map(choice)
-        .collect();
-    // Only an admin makes a committee joint with another organisation.
-    let partners = if reader.user.is_admin() {
-        all.iter().map(choice).collect()
-    } else {
-        Vec::new()
-    };
-    let editable_organisations = if reader.user.is_admin() {
-        all.iter()
-            .map(|o| {
-                (
-                    o.id.get(),
-                    o.name.to_string(),
-                    o.kind.as_str(),
-                    version_of(&o.record),
-                )
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let committees = state
-        .store
-        .committees()
-        .await?
-        .into_iter()
-        .filter(|c| reader.user.may_edit(c.owners.organisations()))
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: c.name.to_string(),
-        })
-        .collect();
-    page(
-        &SetupPage {
-            chrome: Chrome::from(reader),
-            organisations,
-            partners,
-            editable_organisations,
-            kinds: witan_domain::OrganisationKind::ALL
-                .iter()
-                .map(|k| (k.as_str(), k.label()))
-                .collect(),
-            committees,
-            done,
-            form,
-        },
-        status,
-    )
-}
-
-/// Where organisations and committees are added.
-pub async fn setup(
-    State(state): State<AppState>,
-    reader: Reader,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    let done = match done.done.as_deref() {
-        Some("organisation") => Some("The organisation has been added."),
-        Some("organisation_edited") => Some("The organisation has been changed."),
-        _ => None,
-    };
-    setup_page(&state, &reader, done, FormState::default(), StatusCode::OK).await
-}
-
-pub async fn add_organisation(
-    State(state): State<AppState>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let mut f = Fields::new("organisation", &editor.form);
-    let name = f.required("name", "Enter the organisation's name", Title::parse);
-    let kind = f.required(
-        "kind",
-        "Choose the kind of organisation",
-        witan_domain::OrganisationKind::parse,
-    );
-    let slug = name
-        .as_ref()
-        .and_then(|n| f.check(witan_domain::Slug::from_name("name", n.as_str())));
-    let outcome = match (name, kind, slug) {
-        (Some(name), Some(kind), Some(slug)) if f.ok() => Some(
-            state
-                .workspace
-                .create_organisation(
-                    &editor.actor(),
-                    &witan_domain::Organisation { slug, name, kind },
-                    Utc::now(),
-                )
-                .await,
-        ),
-        _ => None,
-    };
-    conclude(
-        f,
-        outcome,
-        |_| "/workspace/setup?done=organisation".to_owned(),
-        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
     )
     .await
 }
@@ -642,7 +436,7 @@ pub async fn end_membership(
     editor: Editor,
 ) -> Result<Response, AppError> {
     let committee = state.store.committee_by_slug(&slug).await?;
-    let membership = parse_id(&membership)?;
+    let membership = extract::id(&membership)?;
     let mut f = Fields::new(format!("end-{membership}"), &editor.form);
     let until = f.required("until", "Enter the last day of the membership", forms::date);
     let outcome = match until {
@@ -655,160 +449,4 @@ pub async fn end_membership(
         _ => None,
     };
     finish_committee(&state, &editor, &slug, f, outcome, "#members").await
-}
-
-#[derive(Template)]
-#[template(path = "ws_person.html")]
-pub(super) struct PersonPage {
-    chrome: Chrome,
-    id: i64,
-    name: String,
-    job_title: String,
-    version: String,
-    editable: bool,
-    memberships: Vec<(String, String, &'static str, String)>,
-    done: bool,
-    form: FormState,
-}
-
-pub(super) async fn person_page(
-    state: &AppState,
-    reader: &Reader,
-    id: witan_domain::PersonId,
-    done: bool,
-    form: FormState,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let record = state
-        .store
-        .person_record(id, reader.user.audience())
-        .await?;
-    page(
-        &PersonPage {
-            chrome: Chrome::from(reader),
-            id: id.get(),
-            name: record.person.name.to_string(),
-            job_title: record
-                .person
-                .job_title
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            version: version_of(&record.person.record),
-            editable: reader.may_edit()
-                && state
-                    .workspace
-                    .may_edit_person(&reader.actor(), id)
-                    .await
-                    .map_err(AppError::from)?,
-            memberships: record
-                .memberships
-                .iter()
-                .map(|(m, c)| {
-                    let span = match m.until {
-                        Some(until) => {
-                            format!("{} to {}", time::uk_date(m.from), time::uk_date(until))
-                        }
-                        None => format!("since {}", time::uk_date(m.from)),
-                    };
-                    (c.slug.clone(), c.name.clone(), m.role.label(), span)
-                })
-                .collect(),
-            done,
-            form,
-        },
-        status,
-    )
-}
-
-pub async fn person(
-    State(state): State<AppState>,
-    reader: Reader,
-    Path(id): Path<String>,
-    Query(done): Query<Done>,
-) -> Result<Response, AppError> {
-    person_page(
-        &state,
-        &reader,
-        parse_id(&id)?,
-        done.done.is_some(),
-        FormState::default(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-pub async fn edit_person(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    let mut f = Fields::new("person", &editor.form);
-    let name = f.required("name", "Enter the person's name", Title::parse);
-    let job_title = f.optional("job_title", Title::parse);
-    let version = f.raw("version").to_owned();
-    let outcome = match (name, job_title) {
-        (Some(name), Some(job_title)) if f.ok() => Some(
-            state
-                .workspace
-                .edit_person(
-                    &editor.actor(),
-                    id,
-                    &version,
-                    &witan_domain::Person { name, job_title },
-                    Utc::now(),
-                )
-                .await,
-        ),
-        _ => None,
-    };
-    conclude(
-        f,
-        outcome,
-        |_| format!("/workspace/people/{id}?done=1"),
-        |form| {
-            person_page(
-                &state,
-                &editor.reader,
-                id,
-                false,
-                form,
-                StatusCode::BAD_REQUEST,
-            )
-        },
-    )
-    .await
-}
-
-pub async fn edit_organisation(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    let mut f = Fields::new(format!("organisation-{id}"), &editor.form);
-    let name = f.required("name", "Enter the organisation's name", Title::parse);
-    let kind = f.required(
-        "kind",
-        "Choose the kind of organisation",
-        witan_domain::OrganisationKind::parse,
-    );
-    let version = f.raw("version").to_owned();
-    let outcome = match (name, kind) {
-        (Some(name), Some(kind)) if f.ok() => Some(
-            state
-                .workspace
-                .edit_organisation(&editor.actor(), id, &version, name, kind, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    conclude(
-        f,
-        outcome,
-        |_| "/workspace/setup?done=organisation_edited".to_owned(),
-        |form| setup_page(&state, &editor.reader, None, form, StatusCode::BAD_REQUEST),
-    )
-    .await
 }

@@ -1,18 +1,29 @@
 //! Uploads, downloads and the exempt register.
 
-use super::*;
+use super::auth::{Editor, Reader, Uploader};
+use super::meetings::meeting_page;
+use super::{Chrome, conclude, item_meeting, page, visibility};
+use crate::AppState;
+use crate::edge::error::AppError;
+use crate::edge::extract::PathId;
+use crate::edge::forms::{Done, Fields};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use witan_domain::time::london_date;
+use witan_domain::{Title, time};
+use witan_store::Page;
 
 /// Any document's file, exempt ones included, for signed-in readers.
 pub async fn document(
     State(state): State<AppState>,
     reader: Reader,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Document>,
 ) -> Result<Response, AppError> {
-    let document = state
-        .store
-        .document(parse_id(&id)?, reader.user.audience())
-        .await?;
-    crate::downloads::send(
+    let document = state.store.document(id, reader.user.audience()).await?;
+    crate::edge::downloads::send(
         state.workspace.files.as_deref(),
         &document,
         "no-store, private",
@@ -23,10 +34,10 @@ pub async fn document(
 /// Uploads a document to an item: public, or exempt under a paragraph of Schedule 12A.
 pub async fn upload(
     State(state): State<AppState>,
-    Path(item): Path<String>,
+    PathId(item): PathId<witan_domain::AgendaItem>,
     upload: Uploader,
 ) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
+    let (item, meeting) = item_meeting(&state, item).await?;
     let editor = Editor {
         reader: upload.reader,
         form: upload.form,
@@ -167,12 +178,12 @@ pub async fn exempt_register(
 /// Releases an exempt document to the public, from the exempt register.
 pub async fn release_document(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Document>,
     editor: Editor,
 ) -> Result<Response, AppError> {
     state
         .workspace
-        .release_document(&editor.actor(), parse_id(&id)?, Utc::now())
+        .release_document(&editor.actor(), id, Utc::now())
         .await?;
     Ok(Redirect::to("/workspace/exempt?done=released").into_response())
 }

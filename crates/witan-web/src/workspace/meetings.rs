@@ -1,55 +1,26 @@
 //! A meeting's workspace page and every form on it: the meeting's lifecycle from agenda to
 //! signed-off minutes and their correction.
 
-use super::*;
-
-pub(super) struct HubAction {
-    id: i64,
-    description: String,
-    owner: String,
-    due: String,
-    status: &'static str,
-    rag: &'static str,
-    open: bool,
-    form: String,
-}
-
-pub(super) struct HubDecision {
-    id: i64,
-    line: String,
-    /// The moves the call-in rules allow from here: (status, label).
-    next: Vec<(&'static str, &'static str)>,
-    form: String,
-}
-
-pub(super) struct HubItem {
-    id: i64,
-    number: String,
-    title: String,
-    exempt: Option<String>,
-    issue: Option<(i64, String)>,
-    minutes: String,
-    points: String,
-    decisions: Vec<HubDecision>,
-    /// The item as stored, for the edit form's version check.
-    version: String,
-    actions: Vec<HubAction>,
-    escalations: Vec<EscalationView>,
-    /// The escalation this item is the proposed item of: id, from where, and whether the
-    /// committee has considered it.
-    escalated_from: Option<(i64, String, bool)>,
-    documents: Vec<(DocumentView, Option<String>)>,
-    forms: ItemForms,
-}
-
-/// The names of an item's forms, so that only the one submitted is filled in again.
-pub(super) struct ItemForms {
-    minutes: String,
-    decision: String,
-    action: String,
-    escalation: String,
-    document: String,
-}
+use super::auth::{Editor, Reader};
+use super::{Choice, Chrome, conclude, meeting_fields, minutes_of, page};
+use crate::AppState;
+use crate::edge::error::AppError;
+use crate::edge::extract::PathId;
+use crate::edge::forms;
+use crate::edge::forms::{Done, Fields, FormState};
+use crate::views::ws_meeting;
+use crate::views::ws_meeting::HubItem;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use witan_app::Error as UseCaseError;
+use witan_app::version_of;
+use witan_domain::Term;
+use witan_domain::time::london_date;
+use witan_domain::{MeetingStatus, Text, Title, time};
+use witan_store::{ItemEntry, MeetingRecord, MembershipRecord, Stored};
 
 #[derive(Template)]
 #[template(path = "ws_meeting.html")]
@@ -142,207 +113,36 @@ pub(super) fn done_message(code: &str) -> Option<&'static str> {
     })
 }
 
-pub(super) async fn meeting_page(
-    state: &AppState,
-    reader: &Reader,
-    id: witan_domain::MeetingId,
-    done: Option<&str>,
-    form: FormState,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let record = state
-        .store
-        .meeting_record(id, reader.user.audience())
-        .await?;
-    let meeting = &record.meeting;
-    let editable = reader
-        .user
-        .may_edit(record.committee.owners.organisations());
-    let start = meeting.times.start();
-    let next_steps = [
-        (MeetingStatus::AgendaPublished, "Publish the agenda"),
-        (MeetingStatus::Held, "Mark the meeting as held"),
-        (MeetingStatus::Cancelled, "Cancel the meeting"),
-        (MeetingStatus::Scheduled, "Reinstate the meeting"),
-    ]
-    .into_iter()
-    .filter(|(to, _)| meeting.status.transition(*to).is_ok())
-    .map(|(to, label)| (to.as_str(), label))
-    .collect();
-    let items = record
-        .agenda
-        .iter()
-        .flatten()
-        .filter_map(|entry| match entry {
-            ItemEntry::Open(item) => Some(item),
-            ItemEntry::Withheld { .. } => None,
-        })
-        .map(|item| {
-            let id = item.item.id.get();
-            let (minutes, points) =
-                item.minutes
-                    .as_ref()
-                    .map_or_else(Default::default, |(_, m)| {
-                        (
-                            m.text.to_string(),
-                            m.resolution
-                                .points
-                                .iter()
-                                .map(Text::to_string)
-                                .collect::<Vec<_>>()
-                                .join("\n"),
-                        )
-                    });
-            HubItem {
-                id,
-                number: item.item.number.to_string(),
-                title: item.item.title.to_string(),
-                exempt: item.item.visibility.exemption().map(|e| match e.review_on {
-                    Some(on) => format!(
-                        "{}, review by {}",
-                        e.ground.public_label(),
-                        time::uk_date(on)
-                    ),
-                    None => e.ground.public_label(),
-                }),
-                issue: item.item.issue.map(|i| {
-                    (
-                        i.get(),
-                        item.issue_title
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default(),
-                    )
-                }),
-                minutes,
-                points,
-                decisions: item
-                    .decisions
-                    .iter()
-                    .map(|d| {
-                        let mut line = format!("{} ({})", d.title, d.status.label());
-                        if let Some(deadline) = d.call_in.deadline() {
-                            line.push_str(&format!(
-                                ", key decision, call-in until {}",
-                                time::uk_date(deadline)
-                            ));
-                        }
-                        let on = london_date(Utc::now());
-                        let next = witan_domain::DecisionStatus::ALL
-                            .iter()
-                            .filter(|to| **to != d.status && d.transition(**to, on).is_ok())
-                            .map(|to| (to.as_str(), to.label()))
-                            .collect();
-                        HubDecision {
-                            id: d.id.get(),
-                            line,
-                            next,
-                            form: format!("decision-status-{}", d.id),
-                        }
-                    })
-                    .collect(),
-                version: version_of(&item.item.record),
-                actions: item
-                    .actions
-                    .iter()
-                    .map(|a| HubAction {
-                        id: a.action.id.get(),
-                        description: a.action.description.to_string(),
-                        owner: a.owner_name.clone().unwrap_or_default(),
-                        due: a.action.due_on.map(time::uk_date).unwrap_or_default(),
-                        status: a.action.status.label(),
-                        rag: a.action.rag.label(),
-                        open: a.action.status == ActionStatus::Open,
-                        form: format!("update-{}", a.action.id),
-                    })
-                    .collect(),
-                escalations: item
-                    .escalations_sent
-                    .iter()
-                    .map(EscalationView::from)
-                    .collect(),
-                documents: {
-                    let mut views: Vec<DocumentView> =
-                        item.documents.iter().map(DocumentView::from).collect();
-                    DocumentView::link_held(
-                        &mut views,
-                        state.workspace.files.as_deref(),
-                        "/workspace/documents",
-                    );
-                    views
-                        .into_iter()
-                        .zip(&item.documents)
-                        .map(|(view, d)| {
-                            (
-                                view,
-                                d.visibility.exemption().map(|e| e.ground.public_label()),
-                            )
-                        })
-                        .collect()
-                },
-                escalated_from: item.escalated_from.as_ref().map(|e| {
-                    (
-                        e.escalation.id.get(),
-                        e.from_committee.name.clone(),
-                        e.escalation.considered_on.is_some(),
-                    )
-                }),
-                forms: ItemForms {
-                    minutes: format!("minutes-{id}"),
-                    decision: format!("decision-{id}"),
-                    action: format!("action-{id}"),
-                    escalation: format!("escalation-{id}"),
-                    document: format!("document-{id}"),
-                },
-            }
-        })
-        .collect();
-    let committees = state
-        .store
-        .committees()
-        .await?
-        .into_iter()
-        .filter(|c| c.id != record.committee.id)
-        .map(|c| Choice {
-            value: c.id.to_string(),
-            label: c.name.to_string(),
-        })
-        .collect();
-    let today = london_date(Utc::now());
-    let people = state
-        .store
-        .memberships(record.committee.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.membership.is_current_on(london_date(start)))
-        .map(|m| Choice {
-            value: m.membership.person.to_string(),
-            label: m.person_name.to_string(),
-        })
-        .collect::<Vec<_>>();
-    // The members on the day, and anyone else already recorded, with how they attended.
-    let mut attendance: Vec<(String, String, &'static str)> = people
-        .iter()
-        .map(|p| {
-            let kind = record
-                .attendance
-                .iter()
-                .find(|a| a.person.id.to_string() == p.value)
-                .map_or("", |a| a.kind.as_str());
-            (p.value.clone(), p.label.clone(), kind)
-        })
-        .collect();
-    for a in &record.attendance {
-        if !people.iter().any(|p| p.value == a.person.id.to_string()) {
-            attendance.push((
-                a.person.id.to_string(),
-                a.person.name.to_string(),
-                a.kind.as_str(),
-            ));
-        }
-    }
-    page(
-        &MeetingPage {
+impl MeetingPage {
+    /// The page of a meeting as `reader` may see it; `committees` are those an item can be
+    /// escalated to, `members` the committee's memberships.
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        reader: &Reader,
+        record: &MeetingRecord,
+        committees: &[Stored<witan_domain::Committee>],
+        members: &[MembershipRecord],
+        files: Option<&std::path::Path>,
+        done: Option<&str>,
+        form: FormState,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let meeting = &record.meeting;
+        let start = meeting.times.start();
+        let today = london_date(now);
+        let people: Vec<Choice> = members
+            .iter()
+            .filter(|m| m.membership.is_current_on(london_date(start)))
+            .map(|m| Choice {
+                value: m.membership.person.to_string(),
+                label: m.person_name.to_string(),
+            })
+            .collect();
+        let on_the_day: Vec<(String, String)> = people
+            .iter()
+            .map(|p| (p.value.clone(), p.label.clone()))
+            .collect();
+        Self {
             chrome: Chrome::from(reader),
             id: meeting.id.get(),
             committee: record.committee.name.to_string(),
@@ -354,12 +154,14 @@ pub(super) async fn meeting_page(
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            editable,
+            editable: reader
+                .user
+                .may_edit(record.committee.owners.organisations()),
             date: london_date(start).to_string(),
             start: time::uk_time(start),
             end: meeting.times.end().map(time::uk_time).unwrap_or_default(),
             version: version_of(&meeting.record),
-            next_steps,
+            next_steps: ws_meeting::next_steps(meeting),
             agenda_open: !matches!(
                 meeting.status,
                 MeetingStatus::MinutesSignedOff | MeetingStatus::Cancelled
@@ -368,39 +170,31 @@ pub(super) async fn meeting_page(
             signed_off: record
                 .sign_offs
                 .iter()
-                .map(|s| {
-                    let mut line = format!(
-                        "Version {} signed off by {} on {}",
-                        s.version,
-                        s.by,
-                        time::uk_date(s.on)
-                    );
-                    if let Some(reason) = &s.reason {
-                        line.push_str(&format!(" (correction: {reason})"));
-                    }
-                    line
+                .map(ws_meeting::sign_off_line)
+                .collect(),
+            items: record
+                .agenda
+                .iter()
+                .flatten()
+                .filter_map(|entry| match entry {
+                    ItemEntry::Open(item) => Some(HubItem::new(item, files, today)),
+                    ItemEntry::Withheld { .. } => None,
                 })
                 .collect(),
-            items,
-            committees,
+            committees: committees
+                .iter()
+                .filter(|c| c.id != record.committee.id)
+                .map(|c| Choice {
+                    value: c.id.to_string(),
+                    label: c.name.to_string(),
+                })
+                .collect(),
+            attendance: ws_meeting::attendance_rows(&on_the_day, &record.attendance),
             people,
-            attendance,
             declarations: record
                 .declarations
                 .iter()
-                .map(|d| {
-                    let on = d
-                        .item_number
-                        .as_ref()
-                        .map(|n| format!(" (item {n})"))
-                        .unwrap_or_default();
-                    format!(
-                        "{}{on}: {}, {}",
-                        d.person_name,
-                        d.kind.label(),
-                        d.description
-                    )
-                })
+                .map(ws_meeting::declaration_line)
                 .collect(),
             interest_kinds: witan_domain::InterestKind::ALL
                 .iter()
@@ -413,21 +207,49 @@ pub(super) async fn meeting_page(
             done: done.and_then(done_message),
             form,
             today: today.to_string(),
-        },
-        status,
-    )
+        }
+    }
+}
+
+/// A meeting's workspace page: read, convert, render.
+pub(super) async fn meeting_page(
+    state: &AppState,
+    reader: &Reader,
+    id: witan_domain::MeetingId,
+    done: Option<&str>,
+    form: FormState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .meeting_record(id, reader.user.audience())
+        .await?;
+    let committees = state.store.committees().await?;
+    let members = state.store.memberships(record.committee.id).await?;
+    let files = state.workspace.files.as_deref();
+    let view = MeetingPage::new(
+        reader,
+        &record,
+        &committees,
+        &members,
+        files,
+        done,
+        form,
+        Utc::now(),
+    );
+    page(&view, status)
 }
 
 pub async fn meeting(
     State(state): State<AppState>,
     reader: Reader,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Meeting>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     meeting_page(
         &state,
         &reader,
-        parse_id(&id)?,
+        id,
         done.done.as_deref(),
         FormState::default(),
         StatusCode::OK,
@@ -478,10 +300,9 @@ pub(super) async fn finish<T>(
 
 pub async fn edit_meeting(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let mut f = Fields::new("meeting", &editor.form);
     let version = f.raw("version").to_owned();
     let outcome = match meeting_fields(&mut f) {
@@ -498,10 +319,9 @@ pub async fn edit_meeting(
 
 pub async fn meeting_status(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let mut f = Fields::new("status", &editor.form);
     let to = f.required("to", "Choose what to do", MeetingStatus::parse);
     let outcome = match to {
@@ -518,285 +338,11 @@ pub async fn meeting_status(
     finish(&state, &editor, id, f, outcome, done, "").await
 }
 
-pub async fn add_item(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    let mut f = Fields::new("item", &editor.form);
-    let number = f.required(
-        "number",
-        "Enter the item's number, like 7 or 5a",
-        ItemNumber::parse,
-    );
-    let title = f.required("title", "Enter the item's title", Title::parse);
-    let issue = match f.raw("issue") {
-        "" => Some(IssueChoice::None),
-        "new" => f
-            .required(
-                "issue_title",
-                "Enter the title of the new issue",
-                Title::parse,
-            )
-            .map(IssueChoice::New),
-        "existing" => {
-            let raw = f.raw("issue_ref").to_owned();
-            if raw.is_empty() {
-                f.fail("issue_ref", "Enter the issue's number or reference");
-                None
-            } else if let Ok(n) = raw.parse::<i64>() {
-                match state
-                    .store
-                    .issue_record(witan_domain::Id::new(n), editor.reader.user.audience())
-                    .await
-                {
-                    Ok(_) => Some(IssueChoice::Existing(witan_domain::Id::new(n))),
-                    Err(_) => {
-                        f.fail("issue_ref", &format!("There is no issue number {n}"));
-                        None
-                    }
-                }
-            } else {
-                let found = state
-                    .store
-                    .issue_references()
-                    .await?
-                    .into_iter()
-                    .find(|(reference, _)| reference.eq_ignore_ascii_case(&raw));
-                match found {
-                    Some((_, id)) => Some(IssueChoice::Existing(id)),
-                    None => {
-                        f.fail(
-                            "issue_ref",
-                            &format!("There is no issue with the reference {raw}"),
-                        );
-                        None
-                    }
-                }
-            }
-        }
-        _ => f
-            .required("issue", "Choose an issue", forms::id)
-            .map(IssueChoice::Existing),
-    };
-    let visibility = visibility(&mut f);
-    let outcome = match (number, title, issue, visibility) {
-        (Some(number), Some(title), Some(issue), Some(visibility)) if f.ok() => Some(
-            state
-                .workspace
-                .add_item(
-                    &editor.actor(),
-                    id,
-                    &NewItem {
-                        number,
-                        title,
-                        issue,
-                        visibility,
-                    },
-                    Utc::now(),
-                )
-                .await,
-        ),
-        _ => None,
-    };
-    finish(&state, &editor, id, f, outcome, "item", "#agenda").await
-}
-
-pub async fn minutes(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let mut f = Fields::new(format!("minutes-{item}"), &editor.form);
-    let (text, points) = (f.raw("text"), f.raw("points"));
-    let outcome = match minutes_of(&mut f, text, points) {
-        Some(minutes) if f.ok() => {
-            if minutes.text.is_empty() && minutes.resolution.is_empty() {
-                f.fail("text", "Enter the minutes of the item, or a resolution");
-                None
-            } else {
-                Some(
-                    state
-                        .workspace
-                        .record_minutes(&editor.actor(), item, &minutes, Utc::now())
-                        .await,
-                )
-            }
-        }
-        _ => None,
-    };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "minutes").await
-}
-
-pub async fn decision(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let mut f = Fields::new(format!("decision-{item}"), &editor.form);
-    let title = f.required("title", "Enter what was decided, in a line", Title::parse);
-    let text = f.check(Text::parse("text", f.raw("text")));
-    let key = f.raw("key") == "yes";
-    let outcome = match (title, text) {
-        (Some(title), Some(text)) if f.ok() => Some(
-            state
-                .workspace
-                .record_decision(&editor.actor(), item, title, text, key, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "decision").await
-}
-
-pub async fn action(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let mut f = Fields::new(format!("action-{item}"), &editor.form);
-    let description = f.required("description", "Describe the action", Text::parse);
-    let owner = f.optional("owner", forms::id);
-    let due_on = f.optional("due_on", forms::date);
-    let outcome = match (description, owner, due_on) {
-        (Some(description), Some(owner), Some(due_on)) if f.ok() => Some(
-            state
-                .workspace
-                .add_action(
-                    &editor.actor(),
-                    item,
-                    &NewAction {
-                        description,
-                        owner,
-                        due_on,
-                    },
-                    Utc::now(),
-                )
-                .await,
-        ),
-        _ => None,
-    };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "action").await
-}
-
-pub async fn action_update(
-    State(state): State<AppState>,
-    Path(action): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let record = state.store.action(parse_id(&action)?).await?;
-    let (action, meeting) = (record.action.id, record.action.meeting);
-    let mut f = Fields::new(format!("update-{action}"), &editor.form);
-    let text = f.required("text", "Enter the update", Text::parse);
-    let rag = f.optional("rag", Rag::parse);
-    let status = f.required("status", "Choose the action's status", ActionStatus::parse);
-    let outcome = match (text, rag, status) {
-        (Some(text), Some(rag), Some(status)) if f.ok() => {
-            let update = ActionUpdate {
-                on: london_date(Utc::now()),
-                text,
-                rag,
-            };
-            Some(
-                state
-                    .workspace
-                    .update_action(&editor.actor(), action, &update, status, Utc::now())
-                    .await,
-            )
-        }
-        _ => None,
-    };
-    let anchor = record
-        .action
-        .item
-        .map(|i| format!("#item-{i}"))
-        .unwrap_or_default();
-    finish(
-        &state,
-        &editor,
-        meeting,
-        f,
-        outcome,
-        "action_update",
-        &anchor,
-    )
-    .await
-}
-
-pub async fn escalation(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let mut f = Fields::new(format!("escalation-{item}"), &editor.form);
-    let to = f.required(
-        "to_committee",
-        "Choose the committee to escalate to",
-        forms::id,
-    );
-    let reason = f.required("reason", "Say what is escalated and why", Text::parse);
-    let outcome = match (to, reason) {
-        (Some(to), Some(reason)) if f.ok() => Some(
-            state
-                .workspace
-                .send_escalation(&editor.actor(), item, to, &reason, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "escalation").await
-}
-
-pub async fn release(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let f = Fields::new(format!("release-{item}"), &editor.form);
-    let outcome = Some(
-        state
-            .workspace
-            .release_item(&editor.actor(), item, Utc::now())
-            .await,
-    );
-    finish_item(&state, &editor, (meeting, item), f, outcome, "released").await
-}
-
-pub async fn consider(
-    State(state): State<AppState>,
-    Path(escalation): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let record = state.store.escalation(parse_id(&escalation)?).await?;
-    let meeting = record.target_meeting.ok_or(AppError::NotFound)?;
-    let f = Fields::new(format!("consider-{}", record.escalation.id), &editor.form);
-    let on = london_date(Utc::now());
-    let outcome = Some(
-        state
-            .workspace
-            .consider_escalation(&editor.actor(), record.escalation.id, on, Utc::now())
-            .await,
-    );
-    let anchor = record
-        .escalation
-        .target_item
-        .map(|i| format!("#item-{i}"))
-        .unwrap_or_default();
-    finish(&state, &editor, meeting, f, outcome, "considered", &anchor).await
-}
-
 pub async fn sign_off(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let mut f = Fields::new("sign_off", &editor.form);
     let by = f.required(
         "by",
@@ -816,75 +362,13 @@ pub async fn sign_off(
     finish(&state, &editor, id, f, outcome, "signed_off", "#sign-off").await
 }
 
-pub async fn decision_status(
-    State(state): State<AppState>,
-    Path(decision): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let stored = state.store.decision(parse_id(&decision)?).await?;
-    let item = stored.item.ok_or(AppError::NotFound)?;
-    let meeting = state.store.item(item).await?.meeting;
-    let mut f = Fields::new(format!("decision-status-{}", stored.id), &editor.form);
-    let to = f.required(
-        "to",
-        "Choose what happened",
-        witan_domain::DecisionStatus::parse,
-    );
-    let on = f.required("on", "Enter the date", forms::date);
-    let outcome = match (to, on) {
-        (Some(to), Some(on)) if f.ok() => Some(
-            state
-                .workspace
-                .set_decision_status(&editor.actor(), stored.id, to, on, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    finish_item(
-        &state,
-        &editor,
-        (meeting, item),
-        f,
-        outcome,
-        "decision_status",
-    )
-    .await
-}
-
-pub async fn edit_item(
-    State(state): State<AppState>,
-    Path(item): Path<String>,
-    editor: Editor,
-) -> Result<Response, AppError> {
-    let (item, meeting) = item_meeting(&state, &item).await?;
-    let mut f = Fields::new(format!("edit-{item}"), &editor.form);
-    let number = f.required(
-        "number",
-        "Enter the item's number, like 7 or 5a",
-        ItemNumber::parse,
-    );
-    let title = f.required("title", "Enter the item's title", Title::parse);
-    let version = f.raw("version").to_owned();
-    let outcome = match (number, title) {
-        (Some(number), Some(title)) if f.ok() => Some(
-            state
-                .workspace
-                .edit_item(&editor.actor(), item, &version, number, title, Utc::now())
-                .await,
-        ),
-        _ => None,
-    };
-    finish_item(&state, &editor, (meeting, item), f, outcome, "item_edited").await
-}
-
 /// Corrects signed-off minutes: the items whose minutes or resolution the form changes get a
 /// new version; the reason, who and when are recorded with it.
 pub async fn correct(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(meeting): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let meeting = parse_id(&id)?;
     state
         .workspace
         .may_edit_meeting(&editor.actor(), meeting)
@@ -957,10 +441,9 @@ pub async fn correct(
 /// Records the meeting's attendance: one choice per person, "not recorded" leaving them out.
 pub async fn attendance(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(meeting): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let meeting = parse_id(&id)?;
     let mut f = Fields::new("attendance", &editor.form);
     let mut entries = Vec::new();
     for (field, value) in &editor.form {
@@ -1001,10 +484,9 @@ pub async fn attendance(
 
 pub async fn declaration(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(meeting): PathId<witan_domain::Meeting>,
     editor: Editor,
 ) -> Result<Response, AppError> {
-    let meeting = parse_id(&id)?;
     let mut f = Fields::new("declaration", &editor.form);
     let person = f.required("person", "Choose who declared the interest", forms::id);
     let item = f.optional("item", forms::id);

@@ -5,35 +5,36 @@
 //! that fails is shown again with the reader's input and an error summary; one that succeeds
 //! redirects (303) to the page it changed, with a note of what was done.
 
-use crate::auth::{Admin, Editor, Reader, Uploader};
-use crate::forms::{self, Done, Fields, FormState};
-use crate::pages::parse_id;
-use crate::views::{DocumentView, EscalationView, MeetingLink};
-use crate::{AppError, AppState};
+use crate::AppState;
+use crate::edge::error::{AppError, Refusal};
+use crate::edge::forms::{self, Fields, FormState};
+use crate::views::MeetingLink;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use auth::Reader;
+use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use chrono::{NaiveDateTime, Utc};
-use std::collections::HashMap;
-use witan_app::meetings::{IssueChoice, NewAction, NewItem};
-use witan_app::{Error as UseCaseError, version_of};
-use witan_domain::time::{self, london_date, london_to_utc};
+use witan_app::Error as UseCaseError;
+use witan_domain::time::london_to_utc;
 use witan_domain::{
-    ActionStatus, ActionUpdate, ExemptGround, Exemption, ItemNumber, Meeting, MeetingStatus,
-    MeetingTimes, Minutes, Rag, Resolution, Role, Term, Text, Title, Visibility,
+    ExemptGround, Exemption, MeetingTimes, Minutes, Resolution, Text, Title, Visibility,
 };
-use witan_store::{Direction, ItemEntry, Page, StoreError, When};
+use witan_store::{Page, When};
 
+mod actions;
 mod admin;
+mod auth;
 mod committees;
+mod decisions;
 mod documents;
+mod escalations;
+mod items;
 mod meetings;
-
-pub use admin::*;
-pub use committees::*;
-pub use documents::*;
-pub use meetings::*;
+mod organisations;
+mod people;
 
 /// Workspace pages show exempt material, so no shared cache may keep them.
 fn private(status: StatusCode, body: String) -> Response {
@@ -158,14 +159,11 @@ where
 
 /// Puts a refused use case's reason on the form, or passes on what is not the form's fault.
 fn refused(f: &mut Fields<'_>, e: UseCaseError) -> Result<(), AppError> {
-    match e {
-        UseCaseError::Store(StoreError::Invalid(v)) => {
+    match AppError::refusal(e)? {
+        Refusal::Field(v) => {
             f.check::<()>(Err(v));
         }
-        UseCaseError::Store(StoreError::Rule(r)) => f.fail("form", &r.to_string()),
-        UseCaseError::Store(StoreError::Conflict(m)) => f.fail("form", &m),
-        e @ UseCaseError::Stale => f.fail("form", &e.to_string()),
-        other => return Err(other.into()),
+        Refusal::Form(reason) => f.fail("form", &reason),
     }
     Ok(())
 }
@@ -227,8 +225,121 @@ fn schedule_12a(
 /// The item a path names, and the meeting it is on.
 async fn item_meeting(
     state: &AppState,
-    raw: &str,
+    id: witan_domain::ItemId,
 ) -> Result<(witan_domain::ItemId, witan_domain::MeetingId), AppError> {
-    let item = state.store.item(parse_id(raw)?).await?;
+    let item = state.store.item(id).await?;
     Ok((item.id, item.meeting))
+}
+
+/// Sign-in and the clerk's workspace: the workspace's own router, outside the page cache.
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/account/password",
+            get(auth::password_form).post(auth::change_password),
+        )
+        .route("/workspace", get(home))
+        .route(
+            "/workspace/committees/{slug}",
+            get(committees::committee).post(committees::edit_committee),
+        )
+        .route(
+            "/workspace/committees/{slug}/members",
+            post(committees::add_member),
+        )
+        .route(
+            "/workspace/committees/{slug}/forward-plan",
+            post(committees::add_forward_plan_entry),
+        )
+        .route("/workspace/committees", post(committees::add_committee))
+        .route(
+            "/workspace/committees/{slug}/members/{membership}/end",
+            post(committees::end_membership),
+        )
+        .route(
+            "/workspace/people/{id}",
+            get(people::person).post(people::edit_person),
+        )
+        .route(
+            "/workspace/organisations/{id}",
+            post(organisations::edit_organisation),
+        )
+        .route(
+            "/workspace/organisations",
+            post(organisations::add_organisation),
+        )
+        .route("/workspace/setup", get(organisations::setup))
+        .route(
+            "/workspace/committees/{slug}/meetings",
+            post(committees::schedule),
+        )
+        .route(
+            "/workspace/meetings/{id}",
+            get(meetings::meeting).post(meetings::edit_meeting),
+        )
+        .route(
+            "/workspace/meetings/{id}/status",
+            post(meetings::meeting_status),
+        )
+        .route("/workspace/meetings/{id}/items", post(items::add_item))
+        .route(
+            "/workspace/meetings/{id}/attendance",
+            post(meetings::attendance),
+        )
+        .route(
+            "/workspace/meetings/{id}/declarations",
+            post(meetings::declaration),
+        )
+        .route(
+            "/workspace/meetings/{id}/sign-off",
+            post(meetings::sign_off),
+        )
+        .route("/workspace/items/{id}", post(items::edit_item))
+        .route(
+            "/workspace/decisions/{id}/status",
+            post(decisions::decision_status),
+        )
+        .route(
+            "/workspace/meetings/{id}/correction",
+            post(meetings::correct),
+        )
+        .route("/workspace/items/{id}/minutes", post(items::minutes))
+        .route("/workspace/items/{id}/decisions", post(items::decision))
+        .route("/workspace/items/{id}/actions", post(items::action))
+        .route("/workspace/items/{id}/escalations", post(items::escalation))
+        .route("/workspace/items/{id}/release", post(items::release))
+        .route(
+            "/workspace/actions/{id}/updates",
+            post(actions::action_update),
+        )
+        .route(
+            "/workspace/escalations/{id}/consider",
+            post(escalations::consider),
+        )
+        .route(
+            "/workspace/escalations/{id}/accept",
+            post(escalations::accept_escalation),
+        )
+        .route(
+            "/workspace/escalations/{id}/decline",
+            post(escalations::decline_escalation),
+        )
+        .route("/workspace/documents/{id}", get(documents::document))
+        .route(
+            "/workspace/items/{id}/documents",
+            post(documents::upload).layer(axum::extract::DefaultBodyLimit::max(
+                witan_app::documents::MAX_UPLOAD_BYTES + (1 << 20),
+            )),
+        )
+        .route("/workspace/exempt", get(documents::exempt_register))
+        .route(
+            "/workspace/documents/{id}/release",
+            post(documents::release_document),
+        )
+        .route("/workspace/audit", get(admin::audit))
+        .route("/workspace/users", get(admin::users).post(admin::add_user))
+        .route("/workspace/users/{id}", post(admin::change_user))
+        .route("/workspace/users/{id}/remove", post(admin::remove_user))
 }

@@ -1,7 +1,8 @@
 //! Feeds: iCalendar (RFC 5545) for meetings, Atom (RFC 4287) for decisions.
 
-use crate::oparl::Base;
-use crate::{AppError, PublicSite};
+use crate::PublicSite;
+use crate::edge::error::AppError;
+use crate::open_data::Base;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;

@@ -6,8 +6,9 @@
 //! "and may change records" (clerk or admin), [`Admin`] "and is an admin". Which committee a clerk
 //! may change is checked again by every use case in `witan-app`.
 
-use crate::forms::{Fields, FormState, Submitted};
-use crate::{AppError, AppState, Client};
+use crate::edge::error::{AppError, Refusal};
+use crate::edge::forms::{Fields, FormState, Submitted};
+use crate::{AppState, Client};
 use askama::Template;
 use axum::extract::{Form, FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
@@ -102,7 +103,11 @@ fn to_sign_in(parts: &Parts) -> Response {
         .map(|p| p.as_str())
         .filter(|p| safe_next(p))
         .unwrap_or("/workspace");
-    Redirect::to(&format!("/login?next={}", crate::query::encode(next))).into_response()
+    Redirect::to(&format!(
+        "/login?next={}",
+        crate::edge::extract::encode(next)
+    ))
+    .into_response()
 }
 
 /// Where a sign-in may send the reader on: a path of this site (one leading slash, no `//`, no
@@ -459,7 +464,7 @@ struct PasswordPage {
 
 pub async fn password_form(
     reader: Reader,
-    Query(done): Query<crate::forms::Done>,
+    Query(done): Query<crate::edge::forms::Done>,
 ) -> Result<Response, AppError> {
     Ok(no_store(
         Html(
@@ -511,14 +516,16 @@ pub async fn change_password(
                 );
                 return Ok(no_store(response));
             }
-            Err(UseCaseError::Store(witan_store::StoreError::Invalid(e))) => {
-                fields.check::<()>(Err(e));
-            }
             Err(e @ UseCaseError::TooManyAttempts { seconds }) => {
                 fields.fail("current_password", &e.to_string());
                 retry = Some(seconds);
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => match AppError::refusal(e)? {
+                Refusal::Field(v) => {
+                    fields.check::<()>(Err(v));
+                }
+                Refusal::Form(reason) => fields.fail("form", &reason),
+            },
         }
     }
     let mut shown = fields.into_state();

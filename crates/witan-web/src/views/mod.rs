@@ -1,6 +1,10 @@
 //! View models: store records turned into what templates print, with dates in UK form and labels
 //! in plain English. Templates do no formatting of their own.
 
+mod pager;
+pub mod ws_meeting;
+
+pub use pager::{Choice, Pager};
 use witan_domain::{AttendanceKind, Term, time};
 use witan_store::{
     ActionRecord, DecisionRecord, EscalationRecord, ItemEntry, ItemRecord, MeetingRecord,

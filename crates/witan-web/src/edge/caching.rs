@@ -2,10 +2,14 @@
 //! sends the same tag back gets 304 Not Modified with no body. Rendered pages are kept in a page
 //! cache while the store's generation is unchanged, so a repeated page costs a lookup.
 //!
+//! Which routes the page cache keeps is the route table's to say (`routes::Caching`): the
+//! router puts [`page_cache`] in front of those routes alone, so nothing here knows a handler.
+//!
 //! Only bodies known to be small are held: an answer larger than [`MAX_TAGGED_BYTES`], or one
 //! whose size is not known in advance, streams past both untagged and uncached.
 
-use crate::PublicSite;
+use crate::edge::client::{Client, TrustedProxies};
+use crate::edge::error::{AppError, Channel, Code};
 use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -15,6 +19,15 @@ use sha2::Digest;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use witan_store::{PublicStore, StoreError};
+
+/// What the page cache reads: the store's generation, the pages kept, and the proxies believed
+/// about the scheme a page was asked for in.
+#[derive(Debug, Clone)]
+pub struct Keeper {
+    pub store: PublicStore,
+    pub cache: Arc<PageCache>,
+    pub trusted_proxies: TrustedProxies,
+}
 
 /// Bodies larger than this are passed through untagged rather than held in memory.
 const MAX_TAGGED_BYTES: usize = 8 << 20;
@@ -39,7 +52,7 @@ async fn hold(body: Body) -> Result<Held, axum::Error> {
 /// A body that failed while it was being read (a handler's stream broke): logged, and a 500.
 fn broken_body(error: &axum::Error) -> Response {
     tracing::error!(%error, "reading a response body failed");
-    crate::AppError::Internal("the answer could not be read".to_owned()).into_response()
+    AppError::Internal("the answer could not be read".to_owned()).into_response()
 }
 
 pub async fn etag(request: Request, next: Next) -> Response {
@@ -216,11 +229,7 @@ impl PageCache {
 }
 
 /// Answers repeated GETs from the page cache while the store is unchanged.
-pub async fn page_cache(
-    State(state): State<PublicSite>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn page_cache(State(state): State<Keeper>, mut request: Request, next: Next) -> Response {
     // Open data names the scheme and host in its ids (when no public address is configured),
     // so both are part of the key; the scheme as [`Client`] gives it, which believes only a
     // trusted proxy.
@@ -229,19 +238,14 @@ pub async fn page_cache(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    let scheme = crate::Client::of(
+    let scheme = Client::of(
         request.headers(),
         request.extensions(),
         &state.trusted_proxies,
     )
     .scheme();
     let key = format!("{scheme}://{host}{}", request.uri());
-    let cacheable = request.method() == Method::GET
-        && request.uri().path() != "/healthz"
-        // Search answers from the index, which follows the store a moment later.
-        && request.uri().path() != "/search"
-        && !request.uri().path().starts_with("/api/v1/search")
-        && key.len() <= MAX_KEY;
+    let cacheable = request.method() == Method::GET && key.len() <= MAX_KEY;
     if !cacheable {
         return next.run(request).await;
     }
@@ -249,17 +253,13 @@ pub async fn page_cache(
         Ok(version) => version,
         // The page would need the database too: say so at once, in the form the address
         // answers in, rather than wait for the database a second time.
-        Err(e @ StoreError::Unavailable(_)) => {
-            let path = request.uri().path();
-            return if path.starts_with("/api/") {
-                crate::api::Failure::Store(e).into_response()
-            } else if path.starts_with("/oparl") {
-                crate::oparl::OParlError::Store(e).into_response()
-            } else {
-                crate::AppError::Store(e).into_response()
-            };
+        Err(e) => {
+            let e = AppError::from(e);
+            if e.code() == Code::Unavailable {
+                return Channel::of(request.uri().path()).render(e);
+            }
+            return next.run(request).await;
         }
-        Err(_) => return next.run(request).await,
     };
     let conditional = request.headers_mut().remove(header::IF_NONE_MATCH);
     if let Some(page) = state.cache.pages.get(&key)

@@ -7,8 +7,7 @@
 //! sign-in limits count against. So they are read only from a peer in `trusted_proxies`, and
 //! everything that needs the client's address or scheme asks [`Client`], here and nowhere else.
 
-use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
 use ipnet::IpNet;
@@ -88,17 +87,18 @@ impl Client {
     }
 }
 
-impl FromRequestParts<AppState> for Client {
+/// The client of a request, under any state that says which proxies to believe.
+impl<S: Send + Sync> FromRequestParts<S> for Client
+where
+    TrustedProxies: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         Ok(Self::of(
             &parts.headers,
             &parts.extensions,
-            &state.trusted_proxies,
+            &TrustedProxies::from_ref(state),
         ))
     }
 }

@@ -5,10 +5,11 @@
 //! The limits on connections (how many are open, how long a request's header may take to
 //! arrive) belong to the server loop of the binary; these are the limits on requests.
 
+use crate::edge::error::{AppError, Channel, RETRY_AFTER_SECS};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -36,9 +37,6 @@ impl Default for EdgeSettings {
         }
     }
 }
-
-/// Seconds a reader turned away is asked to wait before trying again.
-pub const RETRY_AFTER_SECS: u64 = 2;
 
 /// The policy for every page: nothing but witan's own stylesheet, no scripts at all (the site
 /// works without them), no plugins, no framing by other sites, forms only to witan itself.
@@ -136,11 +134,5 @@ pub async fn limit(State(limiter): State<Arc<Limiter>>, request: Request, next: 
 
 /// "Busy, come back shortly", in the form the address answers in.
 fn busy(path: &str) -> Response {
-    if path.starts_with("/api/") {
-        crate::api::Failure::Busy.into_response()
-    } else if path.starts_with("/oparl") {
-        crate::oparl::OParlError::Busy.into_response()
-    } else {
-        crate::AppError::Busy.into_response()
-    }
+    Channel::of(path).render(AppError::Busy)
 }

@@ -1,7 +1,7 @@
 //! Document files: served from the files folder, where uploads are kept under their SHA-256, to
 //! whoever the handler has already established may see the document.
 
-use crate::AppError;
+use crate::edge::error::AppError;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use witan_domain::Document;

@@ -1,103 +1,19 @@
-//! Page handlers: parse the path, read with the public audience, render.
+//! The committees: the list by organisation, each committee's page, its past meetings and
+//! its escalations.
 
-use crate::query::Params;
-use crate::registers::{Pager, Paging};
-use crate::views::{
-    ActionView, DecisionRow, DocumentView, EscalationView, ItemView, MeetingLink, MeetingView,
-};
-use crate::{AppError, PublicSite};
+use super::MEETINGS_PER_PAGE;
+use crate::PublicSite;
+use crate::edge::answer::html;
+use crate::edge::error::AppError;
+use crate::edge::extract::{Paging, Params};
+use crate::views::{ActionView, EscalationView, MeetingLink, Pager};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use chrono::Utc;
 use std::collections::HashMap;
-use witan_domain::ActionStatus;
-use witan_domain::{CommitteeOwners, Id, MembershipRole, time};
-use witan_store::{ActionFilter, DecisionFilter, Direction, Page, When};
-
-fn html(template: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(template.render()?).into_response())
-}
-
-/// Path ids are positive integers; anything else is a page that does not exist.
-pub(crate) fn parse_id<T>(raw: &str) -> Result<Id<T>, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .map(Id::new)
-        .ok_or(AppError::NotFound)
-}
-
-pub async fn healthz(State(state): State<PublicSite>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
-        }
-    }
-}
-
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../static/witan.css"),
-    )
-        .into_response()
-}
-
-pub async fn not_found() -> AppError {
-    AppError::NotFound
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    upcoming: Vec<MeetingLink>,
-    published: Vec<(MeetingLink, String)>,
-    recent: Vec<MeetingLink>,
-    decisions: Vec<DecisionRow>,
-}
-
-pub async fn home(State(state): State<PublicSite>) -> Result<Response, AppError> {
-    let now = Utc::now();
-    let upcoming = state
-        .store
-        .meetings(None, When::From(now), Page::first(10))
-        .await?;
-    let published = state
-        .store
-        .meetings(None, When::AgendaPublishedBy(now), Page::first(10))
-        .await?;
-    let recent = state
-        .store
-        .meetings(None, When::Before(now), Page::first(10))
-        .await?;
-    let decisions = state
-        .store
-        .decisions(&DecisionFilter::default(), Page::first(10))
-        .await?;
-    html(&HomePage {
-        upcoming: upcoming.iter().map(MeetingLink::from).collect(),
-        published: published
-            .iter()
-            .map(|m| {
-                let on = m
-                    .meeting
-                    .agenda_published
-                    .map(|t| time::uk_date(time::london_date(t)))
-                    .unwrap_or_default();
-                (MeetingLink::from(m), on)
-            })
-            .collect(),
-        recent: recent.iter().map(MeetingLink::from).collect(),
-        decisions: decisions.iter().map(DecisionRow::from).collect(),
-    })
-}
+use witan_domain::{ActionStatus, CommitteeOwners, MembershipRole, time};
+use witan_store::{ActionFilter, Direction, Page, When};
 
 #[derive(Template)]
 #[template(path = "committee.html")]
@@ -188,40 +104,6 @@ pub async fn committee(
     })
 }
 
-const MEETINGS_PER_PAGE: u32 = 20;
-
-#[derive(Template)]
-#[template(path = "person_meetings.html")]
-struct PersonMeetingsPage {
-    id: i64,
-    name: String,
-    meetings: Vec<(MeetingLink, &'static str)>,
-    pager: Pager,
-}
-
-/// Every meeting a person was recorded at, latest first, a page at a time.
-pub async fn person_meetings(
-    State(state): State<PublicSite>,
-    Path(id): Path<String>,
-    Query(raw): Query<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let paging = Paging::new(Params::new(raw).page()?, MEETINGS_PER_PAGE);
-    let id = parse_id(&id)?;
-    let person = state.store.person(id).await?;
-    let meetings = state.store.attendance(id, paging.window()).await?;
-    let (meetings, has_next) = paging.cut_existing(meetings)?;
-    let path = format!("/people/{}/meetings", id.get());
-    html(&PersonMeetingsPage {
-        pager: Pager::new(&path, &[], paging.number, has_next),
-        id: id.get(),
-        name: person.name.to_string(),
-        meetings: meetings
-            .iter()
-            .map(|(m, kind)| (MeetingLink::from(m), kind.label()))
-            .collect(),
-    })
-}
-
 #[derive(Template)]
 #[template(path = "committee_escalations.html")]
 struct CommitteeEscalationsPage {
@@ -297,72 +179,6 @@ pub async fn committee_meetings(
         slug,
         name: committee.name.to_string(),
         meetings: meetings.iter().map(MeetingLink::from).collect(),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "meeting.html")]
-struct MeetingPage {
-    m: MeetingView,
-}
-
-pub async fn meeting(
-    State(state): State<PublicSite>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let record = state.store.meeting_record(parse_id(&id)?).await?;
-    let mut m = MeetingView::from(&record);
-    for item in &mut m.items {
-        DocumentView::link_held(&mut item.documents, state.files.as_deref(), "/documents");
-    }
-    html(&MeetingPage { m })
-}
-
-struct HistoryView {
-    meeting_id: i64,
-    heading: String,
-    committee_slug: String,
-    item: ItemView,
-}
-
-#[derive(Template)]
-#[template(path = "issue.html")]
-struct IssuePage {
-    title: String,
-    reference: Option<String>,
-    summary: String,
-    history: Vec<HistoryView>,
-}
-
-pub async fn issue(
-    State(state): State<PublicSite>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let record = state.store.issue_record(parse_id(&id)?).await?;
-    let history = record
-        .history
-        .iter()
-        .map(|h| HistoryView {
-            meeting_id: h.meeting.id.get(),
-            heading: format!(
-                "Meeting: {} - {} (Item {})",
-                time::london_date(h.meeting.times.start()).format("%d/%m/%Y"),
-                h.committee.name,
-                h.item.number()
-            ),
-            committee_slug: h.committee.slug.clone(),
-            item: {
-                let mut item = ItemView::new(&h.item);
-                DocumentView::link_held(&mut item.documents, state.files.as_deref(), "/documents");
-                item
-            },
-        })
-        .collect();
-    html(&IssuePage {
-        title: record.issue.title.to_string(),
-        reference: record.issue.reference.as_ref().map(ToString::to_string),
-        summary: record.issue.summary.to_string(),
-        history,
     })
 }
 
@@ -443,66 +259,4 @@ pub async fn committees(State(state): State<PublicSite>) -> Result<Response, App
         });
     }
     html(&CommitteesPage { groups })
-}
-
-struct MembershipView {
-    committee: String,
-    committee_slug: String,
-    role: &'static str,
-    period: String,
-}
-
-#[derive(Template)]
-#[template(path = "person.html")]
-struct PersonPage {
-    id: i64,
-    name: String,
-    job_title: Option<String>,
-    memberships: Vec<MembershipView>,
-    actions: Vec<ActionView>,
-    meetings: Vec<(MeetingLink, &'static str)>,
-}
-
-pub async fn person(
-    State(state): State<PublicSite>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let record = state.store.person_record(parse_id(&id)?).await?;
-    html(&PersonPage {
-        id: record.person.id.get(),
-        name: record.person.name.to_string(),
-        job_title: record.person.job_title.as_ref().map(ToString::to_string),
-        memberships: record
-            .memberships
-            .iter()
-            .map(|(m, c)| MembershipView {
-                committee: c.name.clone(),
-                committee_slug: c.slug.clone(),
-                role: m.role.label(),
-                period: match m.until {
-                    Some(until) => format!(
-                        "{} to {}",
-                        time::uk_short_date(m.from),
-                        time::uk_short_date(until)
-                    ),
-                    None => format!("since {}", time::uk_short_date(m.from)),
-                },
-            })
-            .collect(),
-        actions: record.open_actions.iter().map(ActionView::from).collect(),
-        meetings: record
-            .meetings
-            .iter()
-            .map(|(m, kind)| (MeetingLink::from(m), kind.label()))
-            .collect(),
-    })
-}
-
-/// A document's file, if the public may see the document and witan holds the file.
-pub async fn document(
-    State(state): State<PublicSite>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let document = state.store.document(parse_id(&id)?).await?;
-    crate::downloads::send(state.files.as_deref(), &document, "public, max-age=60").await
 }

@@ -1,92 +1,18 @@
 //! The registers: decisions and the action tracker, filtered by query parameters and paged.
 
-use crate::query::Params;
-use crate::views::{ActionView, DecisionRow};
-use crate::{AppError, PublicSite};
+use crate::PublicSite;
+use crate::edge::error::AppError;
+use crate::edge::extract::{Paging, Params};
+use crate::views::{ActionView, Choice, DecisionRow, Pager};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use std::collections::HashMap;
 use witan_domain::{ActionStatus, CommitteeId, DecisionStatus, Id, Rag, Term, time};
-use witan_store::{ActionFilter, DecisionFilter, Page};
+use witan_store::{ActionFilter, DecisionFilter};
 
 const PER_PAGE: u32 = 50;
-
-/// A choice in a filter's drop-down.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-/// Page `number` (from 1) of a list shown `per_page` rows at a time.
-#[derive(Debug, Clone, Copy)]
-pub struct Paging {
-    pub number: u32,
-    per_page: u32,
-}
-
-impl Paging {
-    pub fn new(number: u32, per_page: u32) -> Self {
-        Self { number, per_page }
-    }
-
-    /// What to read: one row more than is shown, to learn whether a next page exists.
-    pub fn window(self) -> Page {
-        Page::new((self.number - 1) * self.per_page, self.per_page + 1)
-    }
-
-    /// Cuts what [`Paging::window`] read to the page; true when there is a next page.
-    pub fn cut<T>(self, mut rows: Vec<T>) -> (Vec<T>, bool) {
-        let has_next = rows.len() > self.per_page as usize;
-        rows.truncate(self.per_page as usize);
-        (rows, has_next)
-    }
-
-    /// Like [`Paging::cut`], for lists whose pages past the end do not exist (a 404).
-    pub fn cut_existing<T>(self, rows: Vec<T>) -> Result<(Vec<T>, bool), AppError> {
-        if rows.is_empty() && self.number > 1 {
-            return Err(AppError::NotFound);
-        }
-        Ok(self.cut(rows))
-    }
-}
-
-/// Links to the neighbouring pages of a list, keeping its filters.
-pub struct Pager {
-    pub previous: Option<String>,
-    pub next: Option<String>,
-    pub number: u32,
-}
-
-impl Pager {
-    /// The address of page `page` of the list at `path` with these filters (empty ones left out).
-    pub fn link(path: &str, params: &[(&str, String)], page: u32) -> String {
-        let mut pairs: Vec<String> = params
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::query::encode(v)))
-            .collect();
-        if page > 1 {
-            pairs.push(format!("page={page}"));
-        }
-        if pairs.is_empty() {
-            path.to_owned()
-        } else {
-            format!("{path}?{}", pairs.join("&"))
-        }
-    }
-
-    pub fn new(path: &str, params: &[(&str, String)], number: u32, has_next: bool) -> Self {
-        let link = |page: u32| Self::link(path, params, page);
-        Self {
-            previous: (number > 1).then(|| link(number - 1)),
-            next: has_next.then(|| link(number + 1)),
-            number,
-        }
-    }
-}
 
 /// The committee a `committee` parameter names by slug, and the drop-down of all committees.
 pub(crate) async fn committee_choice(

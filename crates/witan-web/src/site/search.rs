@@ -1,9 +1,11 @@
 //! The search page and the JSON search endpoints: parse the request, ask the index as the public,
 //! show what it found.
 
-use crate::query::Params;
-use crate::registers::{Choice, Pager, committee_choice};
-use crate::{AppError, PublicSite};
+use super::registers::committee_choice;
+use crate::PublicSite;
+use crate::edge::error::{AppError, JsonError};
+use crate::edge::extract::Params;
+use crate::views::{Choice, Pager};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -304,7 +306,7 @@ fn kind_name(kind: SearchKind) -> &'static str {
 
 /// An error of the JSON API: a status and `{"error": {"code", "message", "parameter"}}`.
 fn api_error(error: AppError) -> Response {
-    crate::api::Failure::from(error).into_response()
+    JsonError(error).into_response()
 }
 
 /// `GET /api/v1/search`: the same question as the page, answered in JSON.
