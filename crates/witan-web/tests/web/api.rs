@@ -2,7 +2,7 @@
 //! answers with what the document says (the answers validate against its schemas), lists page
 //! and filter, and bad requests get error objects with stable codes.
 
-use super::{Site, get, site};
+use crate::kit::{Site, get, site};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! requests answered with a 503 at once, answers larger than the caches hold, and feeds that
 //! link to the configured public address.
 
-use super::{Site, site};
+use crate::kit::{Site, site};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use chrono::{Duration, Utc};
@@ -12,8 +12,9 @@ use std::time::Instant;
 use tower::ServiceExt;
 use witan_domain::{
     AgendaItem, Document, ItemNumber, MediaType, Meeting, MeetingStatus, MeetingTimes, Minutes,
-    Resolution, Sha256, Text, Title, Visibility,
+    Resolution, Sha256, Text, Visibility,
 };
+use witan_store::suite::kit::title;
 
 async fn answer(router: &axum::Router, request: Request<Body>) -> (Response<()>, Vec<u8>) {
     let response = router.clone().oneshot(request).await.expect("response");
@@ -31,10 +32,6 @@ async fn get_from(router: &axum::Router, path: &str) -> (Response<()>, Vec<u8>) 
             .expect("request"),
     )
     .await
-}
-
-fn title(s: &str) -> Title {
-    Title::parse("title", s).expect("title")
 }
 
 /// About a mebibyte of plain words, numbered so that no two are alike.
@@ -117,7 +114,7 @@ async fn pages_api_oparl_and_downloads_carry_security_headers() {
     let path = witan_app::documents::file_path(&site._dir.path().join("files"), &digest);
     std::fs::create_dir_all(path.parent().expect("folder")).expect("files folder");
     std::fs::write(&path, &bytes).expect("file");
-    let (_, list) = super::get(&site, "/api/v1/documents?limit=1").await;
+    let (_, list) = crate::kit::get(&site, "/api/v1/documents?limit=1").await;
     let list: Value = serde_json::from_str(&list).expect("JSON");
     let item = list["data"][0]["item"]
         .as_i64()

@@ -2,8 +2,7 @@
 //! (`/api/v1/…`) and OParl (`/oparl/…`) classify every failure the same way, each in its own
 //! form.
 
-use super::workspace::{add_user, post_as, sign_in};
-use super::{Site, get, site};
+use super::kit::{Site, add_user, get, post_as, sign_in, site};
 use axum::http::StatusCode;
 use serde_json::Value;
 use witan_domain::Role;

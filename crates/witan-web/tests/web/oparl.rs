@@ -3,7 +3,7 @@
 //! every reference resolved, every list paged to its end, and bad requests answered with OParl
 //! error objects.
 
-use super::{Site, site};
+use crate::kit::{Site, site};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;

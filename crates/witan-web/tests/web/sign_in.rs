@@ -2,8 +2,9 @@
 //! hashing bound, a stranger trying to lock an account out, password checks, sessions that end
 //! or move on, cookie names, the `next` address, and who is believed about the client.
 
-use super::workspace::{Answer, PASSWORD, add_user, get_as, post_as, send_to, sign_in};
-use super::{Site, encode, site};
+use crate::kit::{
+    Answer, PASSWORD, Site, add_user, encode, get_as, post_as, send_to, sign_in, site,
+};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};

@@ -148,7 +148,7 @@ fn cookie(response: &ureq::http::Response<ureq::Body>, name: &str) -> String {
 /// A server of a small demo store with an admin signed in: the server, its data folder, the
 /// session cookie, a CSRF token of the session and an agenda item to upload to.
 struct Clerk {
-    _dir: tempfile::TempDir,
+    _dir: TempDir,
     data: std::path::PathBuf,
     server: Server,
     agent: ureq::Agent,
@@ -158,7 +158,7 @@ struct Clerk {
 }
 
 fn signed_in_server() -> Clerk {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempDir::new();
     let data = dir.path().join("data");
     demo(&data, 20);
     let password = "a long enough passphrase";
@@ -373,7 +373,7 @@ fn identical_uploads_at_once_both_keep_one_whole_file() {
 
 #[test]
 fn a_pdf_bomb_beside_an_oparl_dump_leaves_the_import_bounded() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempDir::new();
     let dump = dir.path().join("dump");
     let files = dump.join("files");
     std::fs::create_dir_all(&files).expect("files folder");

@@ -190,7 +190,7 @@ fn two_servers_on_one_database_are_one_system() {
     let Some(db) = PgDatabase::create("two") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempDir::new();
     let data = dir.path().join("shared");
     demo_with(
         300,
@@ -311,7 +311,7 @@ fn two_servers_on_one_database_are_one_system() {
 /// without disturbing the tests that share the machine's server.
 struct PrivateServer {
     bin: std::path::PathBuf,
-    dir: tempfile::TempDir,
+    dir: TempDir,
     port: u16,
 }
 
@@ -329,7 +329,7 @@ impl PrivateServer {
             eprintln!("skipped: PostgreSQL's server programs are not under /usr/lib/postgresql");
             return None;
         };
-        let dir = tempfile::tempdir().expect("tempdir");
+        let dir = TempDir::new();
         // PostgreSQL refuses to run as root: as root, run it as the postgres user.
         if Self::is_root() {
             let status = Command::new("chown")
@@ -460,7 +460,7 @@ fn a_database_restart_under_load_fails_fast_and_recovers() {
     let Some(server) = PrivateServer::start() else {
         return;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempDir::new();
     let url = server.url();
     let store_args = [
         OsStr::new("--database-url"),
@@ -623,7 +623,7 @@ fn a_store_copied_to_postgres_and_back_is_the_same_store() {
     let Some(db) = PgDatabase::create("copy") else {
         return;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = TempDir::new();
     let original = dir.path().join("original");
     demo(&original, 3_000);
     add_user(

@@ -1,35 +1,18 @@
 //! The behaviour suite on SQLite (always) and PostgreSQL (when `WITAN_TEST_DATABASE_URL` is set),
-//! plus what each database shows of itself: the rules it enforces against any SQL, and a refusal
-//! of a schema from a newer witan.
+//! one test per story per backend (`suite.rs`), plus what each database shows of itself: the
+//! rules it enforces against any SQL, and a refusal of a schema from a newer witan.
+
+mod pg;
+mod suite;
 
 use witan_store::sqlite::SqliteStore;
-use witan_store::{StoreError, suite};
-
-async fn sqlite() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("witan.db"))
-        .await
-        .expect("open store");
-    (dir, store)
-}
-
-#[tokio::test]
-async fn suite_on_sqlite() {
-    for name in suite::ALL {
-        let (_dir, store) = sqlite().await;
-        eprintln!("sqlite: {name}");
-        suite::run(name, &store).await;
-    }
-}
+use witan_store::suite::kit::{TempDir, sqlite};
+use witan_store::{StoreError, suite as stories};
 
 #[tokio::test]
 async fn signed_off_minutes_are_locked_in_the_database_itself() {
     let (_dir, store) = sqlite().await;
-    suite::run(
-        "signed_off_minutes_are_locked_and_corrected_by_new_versions",
-        &store,
-    )
-    .await;
+    stories::signed_off_minutes_are_locked_and_corrected_by_new_versions(&store).await;
     // Even SQL that goes around the Writer cannot change or remove signed-off minutes.
     for sql in [
         "UPDATE item_minutes SET text = 'tampered' WHERE version = 1",
@@ -44,7 +27,7 @@ async fn signed_off_minutes_are_locked_in_the_database_itself() {
 
 #[tokio::test]
 async fn a_database_from_a_newer_witan_is_refused_clearly() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = TempDir::new();
     let path = dir.path().join("witan.db");
     let store = SqliteStore::open(&path).await.expect("open");
     sqlx::query(
@@ -80,10 +63,7 @@ async fn unknown_database_urls_name_the_setting() {
 
 #[tokio::test]
 async fn the_audit_log_cannot_be_changed_by_any_sql() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("witan.db"))
-        .await
-        .expect("open");
+    let (_dir, store) = sqlite().await;
     let mut w = witan_store::Store::begin(&store).await.expect("begin");
     w.record_audit(&witan_domain::AuditEntry {
         at: chrono::Utc::now(),
@@ -115,143 +95,13 @@ async fn the_audit_log_cannot_be_changed_by_any_sql() {
     assert_eq!(n, 1);
 }
 
-// PostgreSQL. Each story gets a schema of its own in the database WITAN_TEST_DATABASE_URL names,
-// so that stories run side by side; the schema is dropped when the story ends, passed or not.
-
-mod pg {
-    use sqlx::postgres::{PgConnectOptions, PgPool};
-    use std::str::FromStr;
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use witan_store::postgres::PgStore;
-
-    /// The test database's URL, or `None` (and a note on stderr) when it is not set.
-    pub fn url(test: &str) -> Option<String> {
-        match std::env::var("WITAN_TEST_DATABASE_URL") {
-            Ok(url) if !url.is_empty() => Some(url),
-            _ => {
-                eprintln!("{test} skipped: WITAN_TEST_DATABASE_URL is not set");
-                None
-            }
-        }
-    }
-
-    /// A schema made for one test, and a store opened in it.
-    pub struct Schema {
-        pub name: String,
-        pub options: PgConnectOptions,
-        admin: PgPool,
-    }
-
-    impl Schema {
-        /// Whether witan's migrations ran in this schema (and not in another one).
-        pub async fn is_migrated(&self) -> bool {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT to_regclass('{}._sqlx_migrations') IS NOT NULL",
-                self.name
-            )))
-            .fetch_one(&self.admin)
-            .await
-            .expect("look for the migrations table")
-        }
-
-        pub async fn create(url: &str, label: &str) -> Self {
-            static NEXT: AtomicU32 = AtomicU32::new(0);
-            let name = format!(
-                "witan_test_{}_{}_{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed),
-                label.chars().take(30).collect::<String>()
-            );
-            let admin = PgPool::connect(url)
-                .await
-                .expect("connect to the test database");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}")))
-                .execute(&admin)
-                .await
-                .expect("create schema");
-            let options = PgConnectOptions::from_str(url)
-                .expect("test database URL")
-                .options([("search_path", name.as_str())]);
-            Self {
-                name,
-                options,
-                admin,
-            }
-        }
-
-        pub async fn open(&self) -> Result<PgStore, witan_store::StoreError> {
-            PgStore::open_with(self.options.clone()).await
-        }
-
-        pub async fn drop(self) {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP SCHEMA {} CASCADE",
-                self.name
-            )))
-            .execute(&self.admin)
-            .await
-            .expect("drop schema");
-            self.admin.close().await;
-        }
-    }
-
-    /// Runs `test` on a fresh store in a schema of its own, drops the schema, and then passes on
-    /// the test's panic if it had one.
-    pub async fn with_store<F, Fut>(url: &str, label: &str, test: F)
-    where
-        F: FnOnce(PgStore) -> Fut,
-        Fut: std::future::Future<Output = ()> + Send + 'static,
-    {
-        let schema = Schema::create(url, label).await;
-        let store = schema.open().await.expect("open store");
-        let pool = store.pool().clone();
-        let outcome = tokio::spawn(test(store)).await;
-        pool.close().await;
-        schema.drop().await;
-        if let Err(error) = outcome {
-            std::panic::resume_unwind(error.into_panic());
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn suite_on_postgres() {
-    let Some(url) = pg::url("suite_on_postgres") else {
-        return;
-    };
-    let stories: Vec<_> = suite::ALL
-        .iter()
-        .map(|name| {
-            let url = url.clone();
-            tokio::spawn(async move {
-                pg::with_store(&url, name, move |store| async move {
-                    eprintln!("postgres: {name}");
-                    suite::run(name, &store).await;
-                })
-                .await;
-            })
-        })
-        .collect();
-    let mut failed = Vec::new();
-    for (name, story) in suite::ALL.iter().zip(stories) {
-        if story.await.is_err() {
-            failed.push(*name);
-        }
-    }
-    assert!(failed.is_empty(), "failed on PostgreSQL: {failed:?}");
-}
-
 #[tokio::test]
 async fn signed_off_minutes_are_locked_in_postgres_itself() {
     let Some(url) = pg::url("signed_off_minutes_are_locked_in_postgres_itself") else {
         return;
     };
     pg::with_store(&url, "minutes_locked", |store| async move {
-        suite::run(
-            "signed_off_minutes_are_locked_and_corrected_by_new_versions",
-            &store,
-        )
-        .await;
+        stories::signed_off_minutes_are_locked_and_corrected_by_new_versions(&store).await;
         // Even SQL that goes around the Writer cannot change or remove signed-off minutes.
         for sql in [
             "UPDATE item_minutes SET text = 'tampered' WHERE version = 1",
