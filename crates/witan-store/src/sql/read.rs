@@ -181,7 +181,11 @@ impl<D: Driver> SqlStore<D> {
             .await?;
         let received = self
             .fetch_all(
-                format!("{ESCALATION_SELECT} WHERE e.target_item_id IN ({item_set}) ORDER BY e.id"),
+                // Shown on the item it became, only as far as the item it came from is public.
+                format!(
+                    "{ESCALATION_SELECT} WHERE e.target_item_id IN ({item_set}){} ORDER BY e.id",
+                    visibility::for_audience(audience, visibility::escalation("e"))
+                ),
                 &[id],
                 "escalation",
             )

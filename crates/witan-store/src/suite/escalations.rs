@@ -400,3 +400,49 @@ pub async fn escalations_are_declined_with_a_reason(store: &dyn Store) {
         assert!(matches!(err, StoreError::Rule(_)), "{err:?}");
     }
 }
+
+/// An escalation shows on the item it became only as far as the item it came from is public: a
+/// matter sent from an agenda not yet published, accepted onto another committee's agenda that is
+/// then published, does not tell the public where it came from or why.
+pub async fn an_accepted_escalation_shows_only_as_far_as_its_source_is_public(store: &dyn Store) {
+    let s = escalation_scene(store).await;
+    let mut w = store.begin().await.unwrap();
+    let unpublished = meeting(
+        w.as_mut(),
+        s.c.scrutiny,
+        "2021-11-01 14:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let from = item(w.as_mut(), unpublished, "4", "Care home closures", None).await;
+    let sent = w
+        .send_escalation(from, s.c.cabinet, &text("Closures not yet announced"))
+        .await
+        .unwrap();
+    let proposed = w.accept_escalation(sent, s.open).await.unwrap();
+    w.set_meeting_status(s.open, MeetingStatus::AgendaPublished)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    let escalated_from = |record: &MeetingRecord| {
+        open_items(record)
+            .into_iter()
+            .find(|i| i.item.id == proposed)
+            .map(|i| i.escalated_from.as_ref().map(|e| e.escalation.id))
+    };
+    let clerk = store
+        .meeting_record(s.open, Audience::Privileged)
+        .await
+        .unwrap();
+    assert_eq!(escalated_from(&clerk), Some(Some(sent)));
+    let public = store
+        .meeting_record(s.open, Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(
+        escalated_from(&public),
+        Some(None),
+        "the public sees the item but not the escalation from an unpublished agenda"
+    );
+}

@@ -44,6 +44,7 @@ stories! {
     an_escalation_never_writes_onto_another_agenda,
     escalations_are_accepted_onto_an_open_agenda_of_their_committee_only,
     escalations_are_declined_with_a_reason,
+    an_accepted_escalation_shows_only_as_far_as_its_source_is_public,
     exempt_content_is_withheld_from_the_public,
     decision_call_in_rules,
     registers_filter_page_and_withhold,
