@@ -43,7 +43,8 @@ if [ -f "$calendar" ]; then
     rows="$(grep -bo 'class="rgRow"' "$calendar" | head -1 | cut -d: -f1 || true)"
     {
         head -c 2048 "$calendar"
-        tail -c "+$((${rows:-1} - 200))" "$calendar" | head -c 24576
+        # head then tail, so that no reader stops early and leaves a writer without a pipe.
+        head -c "$((${rows:-200} - 200 + 24576))" "$calendar" | tail -c 24576
     } >corpus/legistar/calendar-rows.html
 fi
 seed documents
