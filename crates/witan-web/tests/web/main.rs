@@ -13,6 +13,7 @@ mod pages;
 mod registers;
 mod search;
 mod sign_in;
+mod snapshots;
 mod workspace;
 
 use axum::body::Body;
