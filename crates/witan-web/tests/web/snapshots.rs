@@ -101,9 +101,21 @@ async fn world(store: &dyn Store) -> World {
         .expect("issue");
 
     // Scrutiny's meeting: held, minuted, an exempt item, an action, an escalation, signed off.
-    let scrutiny_meeting =
-        published_meeting(w.as_mut(), c.scrutiny, "2021-10-11 14:00", "2021-10-01 09:00").await;
-    item(w.as_mut(), scrutiny_meeting, "1", "Apologies for absence", None).await;
+    let scrutiny_meeting = published_meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2021-10-11 14:00",
+        "2021-10-01 09:00",
+    )
+    .await;
+    item(
+        w.as_mut(),
+        scrutiny_meeting,
+        "1",
+        "Apologies for absence",
+        None,
+    )
+    .await;
     let workforce = item(
         w.as_mut(),
         scrutiny_meeting,
@@ -195,8 +207,13 @@ async fn world(store: &dyn Store) -> World {
     .expect("sign-off");
 
     // Cabinet's meeting: a key decision on the issue, minutes in draft.
-    let cabinet_meeting =
-        published_meeting(w.as_mut(), c.cabinet, "2021-10-21 10:00", "2021-10-13 09:00").await;
+    let cabinet_meeting = published_meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2021-10-21 10:00",
+        "2021-10-13 09:00",
+    )
+    .await;
     let considered = item(
         w.as_mut(),
         cabinet_meeting,
@@ -392,7 +409,11 @@ async fn public_pages_match_their_snapshots() {
     for (name, path, status) in [
         ("home", "/".to_owned(), StatusCode::OK),
         ("committees", "/committees".to_owned(), StatusCode::OK),
-        ("committee", format!("/committees/{cabinet}"), StatusCode::OK),
+        (
+            "committee",
+            format!("/committees/{cabinet}"),
+            StatusCode::OK,
+        ),
         (
             "committee_meetings",
             "/committees/executive-scrutiny/meetings".to_owned(),
@@ -420,8 +441,16 @@ async fn public_pages_match_their_snapshots() {
             format!("/people/{}/meetings", w.chair),
             StatusCode::OK,
         ),
-        ("search_results", "/search?q=care".to_owned(), StatusCode::OK),
-        ("decisions_register", "/decisions".to_owned(), StatusCode::OK),
+        (
+            "search_results",
+            "/search?q=care".to_owned(),
+            StatusCode::OK,
+        ),
+        (
+            "decisions_register",
+            "/decisions".to_owned(),
+            StatusCode::OK,
+        ),
         ("action_tracker", "/actions".to_owned(), StatusCode::OK),
         ("forward_plan", "/forward-plan".to_owned(), StatusCode::OK),
         (
@@ -460,12 +489,18 @@ async fn api_records_match_their_snapshots() {
         ("organisation", format!("/api/v1/organisations/{}", w.org)),
         ("committee", format!("/api/v1/committees/{}", w.cabinet)),
         ("person", format!("/api/v1/people/{}", w.chair)),
-        ("meeting", format!("/api/v1/meetings/{}", w.scrutiny_meeting)),
+        (
+            "meeting",
+            format!("/api/v1/meetings/{}", w.scrutiny_meeting),
+        ),
         ("issue", format!("/api/v1/issues/{}", w.issue)),
         ("document", format!("/api/v1/documents/{}", w.document)),
         ("decision", format!("/api/v1/decisions/{}", w.decision)),
         ("action", format!("/api/v1/actions/{}", w.action)),
-        ("escalation", format!("/api/v1/escalations/{}", w.escalation)),
+        (
+            "escalation",
+            format!("/api/v1/escalations/{}", w.escalation),
+        ),
         (
             "forward_plan",
             format!("/api/v1/forward-plan/{}", w.forward_plan),
@@ -552,7 +587,15 @@ async fn one_oparl_object_of_each_type_matches_its_snapshot() {
         "LegislativeTerm",
     ];
     let kinds: Vec<&str> = found.keys().map(String::as_str).collect();
-    for kind in ["System", "Body", "Organization", "Person", "Meeting", "Paper", "File"] {
+    for kind in [
+        "System",
+        "Body",
+        "Organization",
+        "Person",
+        "Meeting",
+        "Paper",
+        "File",
+    ] {
         assert!(kinds.contains(&kind), "no {kind} in {kinds:?}");
     }
     for kind in expected {
