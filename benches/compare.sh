@@ -86,10 +86,11 @@ run() {
 echo
 echo "round | what | before | after"
 for round in $(seq 1 "$rounds"); do
-    for row in "meeting (random, cold):-s $work/meeting.lua" \
-        "OParl meeting (random, cold):-s $work/oparl.lua" \
-        "/api/v1/search (random question):-s $work/_api_v__search.lua" \
-        "/search (random question):-s $work/_search.lua" \
+    # Each row is what:wrk arguments:path.
+    for row in "meeting (random, cold):-s $work/meeting.lua:" \
+        "OParl meeting (random, cold):-s $work/oparl.lua:" \
+        "/api/v1/search (random question):-s $work/_api_v__search.lua:" \
+        "/search (random question):-s $work/_search.lua:" \
         "meeting 1 again and again (cached)::/meetings/1"; do
         what="${row%%:*}"
         rest="${row#*:}"
