@@ -88,21 +88,13 @@ impl Table {
 static WRITTEN: std::sync::LazyLock<Vec<Vec<&'static str>>> =
     std::sync::LazyLock::new(|| TABLES.iter().map(Table::written_names).collect());
 
-/// The table named `name` and the columns the writer fills in it.
-pub fn written(name: &str) -> (&'static Table, &'static [&'static str]) {
+/// The table named `name`, with its place in [`TABLES`] and the columns the writer fills in it.
+pub fn written(name: &str) -> (usize, &'static Table, &'static [&'static str]) {
     let index = TABLES
         .iter()
         .position(|t| t.name == name)
         .unwrap_or_else(|| unreachable!("{name} is not in the catalogue"));
-    (&TABLES[index], &WRITTEN[index])
-}
-
-/// The table named `name`, which must be in the catalogue.
-pub fn table(name: &str) -> &'static Table {
-    TABLES
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| unreachable!("{name} is not in the catalogue"))
+    (index, &TABLES[index], &WRITTEN[index])
 }
 
 const fn col(name: &'static str, kind: Kind) -> Column {

@@ -34,19 +34,15 @@ pub(super) struct Insert {
 }
 
 impl Buffers {
-    /// Buffers a row of `table` whose values are in the order of `columns`; says whether the
-    /// buffers are full enough to be written.
+    /// Buffers a row of the table at `index` in the catalogue, whose values are in the order of
+    /// `columns`; says whether the buffers are full enough to be written.
     pub(super) fn push(
         &mut self,
-        table: &'static str,
+        index: usize,
         columns: &'static [&'static str],
         values: Vec<Param>,
     ) -> bool {
-        debug_assert_eq!(columns.len(), values.len(), "{table}");
-        let index = TABLES
-            .iter()
-            .position(|t| t.name == table)
-            .unwrap_or_else(|| unreachable!("{table} is not in the catalogue"));
+        debug_assert_eq!(columns.len(), values.len(), "{}", TABLES[index].name);
         if self.pending.is_empty() {
             self.pending.resize_with(TABLES.len(), || None);
         }
@@ -55,7 +51,7 @@ impl Buffers {
             columns,
             rows: Vec::new(),
         });
-        debug_assert_eq!(pending.columns, columns, "{table}");
+        debug_assert_eq!(pending.columns, columns, "{}", TABLES[index].name);
         pending.rows.push(values);
         self.values >= FLUSH_AT_VALUES
     }

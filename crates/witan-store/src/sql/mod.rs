@@ -15,9 +15,11 @@
 
 mod accounts;
 mod buffer;
+mod items;
 mod read;
 mod rows;
 mod search;
+mod unit;
 mod write;
 
 use crate::catalogue::Table;
@@ -30,7 +32,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-pub use write::SqlWriter;
+pub use unit::SqlWriter;
 
 /// A statement's text: most are constants, some are put together at run time.
 pub type Sql = Cow<'static, str>;
