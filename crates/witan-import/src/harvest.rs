@@ -17,8 +17,9 @@
 //! it connects to to the URL's [`crate::scope::AddressRule`]. Real servers' paging is not
 //! trusted: a page seen before ends the list, and a list stops after [`MAX_PAGES`] pages.
 
+use crate::run::{Loaded, Report, Sink};
 use crate::scope::{AllowedHost, Permitted, Refusal, Scope};
-use crate::{ImportError, Loaded, Options, Problem, Progress, Report, Sink, oparl};
+use crate::{ImportError, Options, Problem, Progress, oparl};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use std::collections::HashSet;

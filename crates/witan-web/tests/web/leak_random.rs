@@ -3,8 +3,10 @@
 //! Each case builds a store from a random plan (meetings at every stage, exempt and public items,
 //! new and shared issues, documents on items and on issues alone, minutes, decisions, actions,
 //! escalations), builds the search index, then changes it the ways visibility changes (an agenda
-//! published, an exempt item released, an item moved to another issue, minutes corrected) and
-//! lets the index catch up. Every text carries a marker word of its own, and a model of the rule
+//! published, an exempt item released, an item moved to another issue, minutes corrected, an
+//! escalation accepted onto the receiving committee's agenda, an OParl dump imported with
+//! non-public items and papers whose only consultation is one of them) and lets the index catch
+//! up. Every text carries a marker word of its own, and a model of the rule
 //! written here, apart from the store's SQL, says which markers the public may see. Every path
 //! of `witan_web::routes::paths()` is then requested with every id and slug of the store, and
 //! every marker is searched for and completed: a marker the model withholds in any answer is a
@@ -21,7 +23,7 @@ use witan_domain::{
     Action, ActionOwner, ActionStatus, AgendaItem, CallIn, Committee, CommitteeId, CommitteeOwners,
     Decision, DecisionMaker, DecisionStatus, Document, ExemptGround, Exemption, Issue, IssueId,
     ItemId, ItemNumber, MediaType, Meeting, MeetingId, MeetingStatus, MeetingTimes, Minutes,
-    Organisation, OrganisationKind, Person, Resolution, Slug, Text, Title, Visibility,
+    Organisation, OrganisationKind, Person, Resolution, Slug, Term, Text, Title, Visibility,
 };
 use witan_store::{Replacement, Store};
 
@@ -71,6 +73,28 @@ enum Later {
     Relink(usize, usize),
     /// Corrects the signed-off minutes of an item.
     Correct(usize),
+    /// Accepts an escalation onto a meeting (refused unless the meeting is the receiving
+    /// committee's and its agenda unpublished), then publishes that agenda when `true`.
+    Accept(usize, usize, bool),
+    /// Imports an OParl dump of a body of its own.
+    Import(ImportPlan),
+}
+
+/// An OParl dump of one body with one committee and one meeting.
+#[derive(Debug, Clone)]
+struct ImportPlan {
+    status: MeetingStatus,
+    items: Vec<ImportedItem>,
+}
+
+#[derive(Debug, Clone)]
+struct ImportedItem {
+    /// `public: false` at the source when not.
+    public: bool,
+    /// A paper consulted by the item, with a main file of its own.
+    paper: bool,
+    /// A file on the item itself.
+    file: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -102,7 +126,7 @@ fn plan() -> impl Strategy<Value = Plan> {
         any::<bool>(),
         any::<bool>(),
         proptest::option::of(any::<bool>()),
-        proptest::bool::weighted(0.2),
+        proptest::bool::weighted(0.3),
     )
         .prop_map(
             |(meeting, exempt, issue, minutes, decision, action, document, escalate)| ItemPlan {
@@ -116,18 +140,37 @@ fn plan() -> impl Strategy<Value = Plan> {
                 escalate,
             },
         );
+    let imported =
+        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(public, paper, file)| {
+            ImportedItem {
+                public,
+                paper,
+                file,
+            }
+        });
+    let import = (
+        prop_oneof![
+            Just(MeetingStatus::Scheduled),
+            Just(MeetingStatus::AgendaPublished),
+            Just(MeetingStatus::Held),
+        ],
+        proptest::collection::vec(imported, 1..=3),
+    )
+        .prop_map(|(status, items)| Later::Import(ImportPlan { status, items }));
     let later = prop_oneof![
-        (0..3usize).prop_map(Later::Publish),
-        (0..5usize).prop_map(Later::Release),
-        (0..5usize, 0..3usize).prop_map(|(i, n)| Later::Relink(i, n)),
-        (0..5usize).prop_map(Later::Correct),
+        2 => (0..3usize).prop_map(Later::Publish),
+        2 => (0..5usize).prop_map(Later::Release),
+        2 => (0..5usize, 0..3usize).prop_map(|(i, n)| Later::Relink(i, n)),
+        2 => (0..5usize).prop_map(Later::Correct),
+        3 => (0..3usize, 0..3usize, any::<bool>()).prop_map(|(e, m, p)| Later::Accept(e, m, p)),
+        2 => import,
     ];
     (
         proptest::collection::vec((0..2usize, stage()), 1..=3),
         1..=3usize,
         proptest::collection::vec(item, 1..=5),
         proptest::collection::vec((0..3usize, any::<bool>()), 0..=2),
-        proptest::collection::vec(later, 0..=3),
+        proptest::collection::vec(later, 0..=4),
     )
         .prop_map(|(meetings, issues, items, issue_documents, later)| Plan {
             meetings,
@@ -141,10 +184,13 @@ fn plan() -> impl Strategy<Value = Plan> {
 /// The model's state of one item, after the plan's changes.
 #[derive(Debug, Clone)]
 struct ItemState {
-    id: ItemId,
+    /// `None` for an imported item, which the later changes leave alone.
+    id: Option<ItemId>,
     meeting: usize,
     exempt: bool,
     issue: Option<usize>,
+    /// The marker of its title.
+    title: String,
 }
 
 /// A marker and what the model says of it.
@@ -165,7 +211,11 @@ enum Subject {
 struct Model {
     meetings: Vec<MeetingStatus>,
     items: Vec<ItemState>,
-    markers: BTreeMap<String, Subject>,
+    /// What each marker marks: a text copied from one record to another (an escalated item's
+    /// title on the item it was accepted as) marks both, and may be seen when either may.
+    markers: BTreeMap<String, Vec<Subject>>,
+    /// Issues so far, planned and imported.
+    issues: usize,
 }
 
 impl Model {
@@ -195,12 +245,19 @@ impl Model {
         }
     }
 
-    fn withheld(&self) -> Vec<(&str, &Subject)> {
+    fn withheld(&self) -> Vec<(&str, &[Subject])> {
         self.markers
             .iter()
-            .filter(|(_, s)| !self.public(s))
-            .map(|(m, s)| (m.as_str(), s))
+            .filter(|(_, subjects)| !subjects.iter().any(|s| self.public(s)))
+            .map(|(m, s)| (m.as_str(), s.as_slice()))
             .collect()
+    }
+
+    /// A new marker of `subject`.
+    fn mark(&mut self, subject: Subject) -> String {
+        let marker = format!("zqv{:03}", self.markers.len() + 1);
+        self.markers.insert(marker.clone(), vec![subject]);
+        marker
     }
 }
 
@@ -240,7 +297,7 @@ async fn build(plan: &Plan) -> Built {
     let mut mark = |subject: Subject| {
         next += 1;
         let marker = format!("zqv{next:03}");
-        markers.insert(marker.clone(), subject);
+        markers.insert(marker.clone(), vec![subject]);
         marker
     };
     let base: DateTime<Utc> = "2026-06-01T09:00:00Z".parse().expect("instant");
@@ -337,10 +394,11 @@ async fn build(plan: &Plan) -> Built {
             .await
             .expect("item");
         items.push(ItemState {
-            id,
+            id: Some(id),
             meeting,
             exempt: p.exempt,
             issue,
+            title: t,
         });
         if p.minutes || matches!(meetings[meeting].1, Stage::SignedOff) {
             let m = mark(Subject::Item(n));
@@ -436,16 +494,21 @@ async fn build(plan: &Plan) -> Built {
         .await
         .expect("issue document");
     }
+    // Sent escalations: (id, the item it was sent from, the committee it was sent to).
+    let mut sent = Vec::new();
     for n in escalations {
         let reason = mark(Subject::Item(n));
         let from_committee = plan.meetings[items[n].meeting].0;
-        w.send_escalation(
-            items[n].id,
-            committees[1 - from_committee],
-            &text(&format!("Escalated because {reason} needs a decision.")),
-        )
-        .await
-        .expect("escalation");
+        let to = 1 - from_committee;
+        let id = w
+            .send_escalation(
+                items[n].id.expect("a planned item"),
+                committees[to],
+                &text(&format!("Escalated because {reason} needs a decision.")),
+            )
+            .await
+            .expect("escalation");
+        sent.push((id, n, to));
     }
     let mut signed_off = vec![false; meetings.len()];
     for (n, (id, stage)) in meetings.iter().enumerate() {
@@ -469,24 +532,35 @@ async fn build(plan: &Plan) -> Built {
         meetings: statuses,
         items,
         markers,
+        issues: issues.len(),
     };
-    for change in &plan.later {
+    let mut accepted = vec![false; sent.len()];
+    let mut committee_of: Vec<usize> = plan.meetings.iter().map(|(c, _)| *c).collect();
+    // Where each of `meetings` is in the model, which also holds the imported meetings.
+    let mut in_model: Vec<usize> = (0..meetings.len()).collect();
+    let mut slugs = slugs;
+    for (k, change) in plan.later.iter().enumerate() {
+        if let Later::Import(import) = change {
+            slugs.extend(import_dump(&store, dir.path(), k, import, &mut model).await);
+            continue;
+        }
         let mut w = store.begin().await.expect("begin");
         match *change {
             Later::Publish(m) => {
                 let m = m % meetings.len();
-                if model.meetings[m] != MeetingStatus::Scheduled {
+                if model.meetings[in_model[m]] != MeetingStatus::Scheduled {
                     continue;
                 }
                 w.set_meeting_status(meetings[m].0, MeetingStatus::AgendaPublished)
                     .await
                     .expect("publish");
-                model.meetings[m] = MeetingStatus::AgendaPublished;
+                model.meetings[in_model[m]] = MeetingStatus::AgendaPublished;
             }
             Later::Release(n) | Later::Relink(n, _) => {
                 let n = n % model.items.len();
                 let item = model.items[n].clone();
-                let mut record = store.item(item.id).await.expect("item").record;
+                let Some(id) = item.id else { continue };
+                let mut record = store.item(id).await.expect("item").record;
                 match *change {
                     Later::Release(_) => {
                         if !item.exempt {
@@ -502,22 +576,22 @@ async fn build(plan: &Plan) -> Built {
                     }
                     _ => unreachable!("only releases and moves"),
                 }
-                w.replace(item.id.get(), Replacement::Item(&record))
+                w.replace(id.get(), Replacement::Item(&record))
                     .await
                     .expect("replace item");
             }
             Later::Correct(n) => {
-                let n = n % model.items.len();
+                let n = n % plan.items.len();
                 let item = model.items[n].clone();
+                let Some(id) = item.id else { continue };
                 if !signed_off[item.meeting] || !with_minutes[n] {
                     continue;
                 }
-                let c = format!("zqv{:03}", model.markers.len() + 1);
-                model.markers.insert(c.clone(), Subject::Item(n));
+                let c = model.mark(Subject::Item(n));
                 w.correct_minutes(
                     meetings[item.meeting].0,
                     &[(
-                        item.id,
+                        id,
                         Minutes {
                             text: text(&format!("Corrected: members discussed {c}.")),
                             resolution: Resolution::default(),
@@ -530,6 +604,76 @@ async fn build(plan: &Plan) -> Built {
                 .await
                 .expect("correction");
             }
+            Later::Accept(e, m, publish) => {
+                if sent.is_empty() {
+                    continue;
+                }
+                let e = e % sent.len();
+                let (escalation, from, to) = sent[e];
+                if accepted[e] {
+                    continue;
+                }
+                // The m-th meeting it may be accepted onto. When there is none, another meeting
+                // must refuse it, and the receiving clerk schedules one to accept it onto.
+                let open: Vec<usize> = (0..meetings.len())
+                    .filter(|&n| {
+                        committee_of[n] == to
+                            && model.meetings[in_model[n]] == MeetingStatus::Scheduled
+                    })
+                    .collect();
+                let m = if open.is_empty() {
+                    let other = m % meetings.len();
+                    let refused = w.accept_escalation(escalation, meetings[other].0).await;
+                    assert!(
+                        refused.is_err(),
+                        "escalation {e} accepted onto meeting {other} ({:?}) of committee {}",
+                        model.meetings[in_model[other]],
+                        committee_of[other]
+                    );
+                    drop(w);
+                    w = store.begin().await.expect("begin");
+                    let start = base + Duration::days(7 * meetings.len() as i64);
+                    let id = w
+                        .create_meeting(&Meeting {
+                            committee: committees[to],
+                            times: MeetingTimes::new(start, None).expect("times"),
+                            location: None,
+                            status: MeetingStatus::Scheduled,
+                            agenda_published: None,
+                        })
+                        .await
+                        .expect("meeting to accept onto");
+                    meetings.push((id, Stage::Scheduled));
+                    committee_of.push(to);
+                    in_model.push(model.meetings.len());
+                    model.meetings.push(MeetingStatus::Scheduled);
+                    meetings.len() - 1
+                } else {
+                    open[m % open.len()]
+                };
+                let outcome = w.accept_escalation(escalation, meetings[m].0).await;
+                let id = outcome.expect("accepted");
+                if publish {
+                    w.set_meeting_status(meetings[m].0, MeetingStatus::AgendaPublished)
+                        .await
+                        .expect("publish");
+                    model.meetings[in_model[m]] = MeetingStatus::AgendaPublished;
+                }
+                accepted[e] = true;
+                let source = model.items[from].clone();
+                model.items.push(ItemState {
+                    id: Some(id),
+                    meeting: in_model[m],
+                    ..source.clone()
+                });
+                let copy = Subject::Item(model.items.len() - 1);
+                model
+                    .markers
+                    .get_mut(&source.title)
+                    .expect("the source's title marker")
+                    .push(copy);
+            }
+            Later::Import(_) => unreachable!("imported above"),
         }
         w.commit().await.expect("commit change");
     }
@@ -560,6 +704,118 @@ async fn build(plan: &Plan) -> Built {
         slugs,
         max_id,
     }
+}
+
+/// Imports the plan's OParl dump (the `k`th change) as `witan import` would, and tells the model
+/// what it holds; returns the slugs its committee and body may have.
+async fn import_dump(
+    store: &Arc<dyn Store>,
+    dir: &std::path::Path,
+    k: usize,
+    plan: &ImportPlan,
+    model: &mut Model,
+) -> Vec<String> {
+    let base = format!("https://ris.example.org/{k}");
+    let t = |kind: &str| format!("https://schema.oparl.org/1.1/{kind}");
+    let folder = dir.join(format!("import-{k}"));
+    std::fs::create_dir_all(&folder).expect("import folder");
+    let write = |name: &str, value: serde_json::Value| {
+        std::fs::write(folder.join(name), value.to_string()).expect("write dump file");
+    };
+    write(
+        "body.json",
+        serde_json::json!({"id": format!("{base}/body/1"), "type": t("Body"),
+            "name": format!("Imported Body {k}")}),
+    );
+    write(
+        "organization.json",
+        serde_json::json!({"id": format!("{base}/organization/1"), "type": t("Organization"),
+            "body": format!("{base}/body/1"), "name": format!("Imported Panel {k}")}),
+    );
+    let meeting = model.meetings.len();
+    model.meetings.push(plan.status);
+    let mut items = Vec::new();
+    for (j, p) in plan.items.iter().enumerate() {
+        let n = model.items.len();
+        let title = model.mark(Subject::Item(n));
+        let issue = p.paper.then(|| {
+            model.issues += 1;
+            model.issues - 1
+        });
+        model.items.push(ItemState {
+            id: None,
+            meeting,
+            exempt: !p.public,
+            issue,
+            title: title.clone(),
+        });
+        let mut item = serde_json::json!({
+            "id": format!("{base}/agendaitem/{j}"), "type": t("AgendaItem"),
+            "number": format!("{}.", j + 1), "name": format!("Imported item {title}"),
+            "public": p.public,
+        });
+        if p.file {
+            let body = model.mark(Subject::ItemDocument(n, false));
+            item["auxiliaryFile"] = serde_json::json!([{
+                "id": format!("{base}/file/item-{j}"), "type": t("File"),
+                "name": "Item report", "mimeType": "application/pdf", "size": 1000,
+                "text": format!("The item report says {body} plainly.")}]);
+        }
+        if let Some(issue) = issue {
+            item["consultation"] = format!("{base}/consultation/{j}").into();
+            let (name, body) = (
+                model.mark(Subject::Issue(issue)),
+                model.mark(Subject::IssueDocument(issue, false)),
+            );
+            write(
+                &format!("paper-{j}.json"),
+                serde_json::json!({
+                    "id": format!("{base}/paper/{j}"), "type": t("Paper"),
+                    "name": format!("Imported paper {name}"),
+                    "consultation": [{"id": format!("{base}/consultation/{j}"),
+                        "type": t("Consultation"),
+                        "agendaItem": format!("{base}/agendaitem/{j}")}],
+                    "mainFile": {"id": format!("{base}/file/paper-{j}"), "type": t("File"),
+                        "name": "Paper", "mimeType": "application/pdf", "size": 1000,
+                        "text": format!("The paper reads {body} in full.")}
+                }),
+            );
+        }
+        items.push(item);
+    }
+    write(
+        "meeting.json",
+        serde_json::json!({"data": [{
+            "id": format!("{base}/meeting/1"), "type": t("Meeting"),
+            "name": format!("Imported Panel {k}"), "start": "2026-09-01T10:00:00+01:00",
+            "organization": [format!("{base}/organization/1")],
+            "witan:status": plan.status.as_str(),
+            "agendaItem": items,
+        }]}),
+    );
+    let options = witan_import::Options {
+        format: None,
+        organisation: None,
+        committee: None,
+        dry_run: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 8, 1).expect("date"),
+        extractor: witan_import::extract::Extractor::InProcess,
+    };
+    let report = witan_import::run(
+        store.as_ref(),
+        &[folder],
+        &options,
+        &mut |_: usize, _: usize, _: &std::path::Path| {},
+    )
+    .await
+    .expect("import");
+    assert!(
+        report.failed.is_empty() && report.tally.rejected.is_empty(),
+        "the dump imports whole: {:?} {:?}",
+        report.failed,
+        report.tally.rejected
+    );
+    vec![format!("imported-panel-{k}"), format!("imported-body-{k}")]
 }
 
 /// Every concrete path of a template: each placeholder filled with every value it can take in

@@ -59,9 +59,15 @@ fn serve(data: &std::path::Path) -> Server {
 
 /// `witan serve` on a free port with `args`.
 fn serve_with(args: &[&std::ffi::OsStr]) -> Server {
+    serve_with_env(args, &[])
+}
+
+/// `witan serve` on a free port with `args` and the environment variables `env`.
+fn serve_with_env(args: &[&std::ffi::OsStr], env: &[(&str, &str)]) -> Server {
     let mut child = witan()
         .args(["serve", "--bind", "127.0.0.1:0"])
         .args(args)
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
