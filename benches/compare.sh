@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Two builds of witan side by side in one run, on the same machine: the demo's write path, then
 # over HTTP with wrk on loopback the page a person waits for when nothing is cached (a random
-# meeting each request), search (a random question each request, JSON and HTML), a random
-# OParl meeting, and a repeated (cached) meeting page; each build serves its own demo store made
-# from the same seed, and the two take turns so that neither has the quieter machine.
+# meeting each request), search (one of ten questions each request, and a question not asked
+# before, JSON and HTML), a random OParl meeting, and a repeated (cached) meeting page; each
+# build serves its own demo store made from the same seed, and the two take turns so that
+# neither has the quieter machine.
 # Usage: benches/compare.sh BEFORE_BINARY AFTER_BINARY [ITEMS] [DURATION] [ROUNDS]
 #        (default 200,000 agenda items, 10s per row, 2 rounds; needs wrk: apt-get install wrk)
 set -euo pipefail
@@ -76,6 +77,30 @@ request = function()
     return wrk.format("GET", "$path?q=" .. q:gsub(" ", "+"))
 end
 LUA
+    # A question never asked before: two words of sixty and a made-up word found nowhere (which
+    # only makes the question new), so that no kept answer helps. Each wrk thread its own seed.
+    cat > "$work/${name}_new.lua" <<LUA
+math.randomseed(tonumber(string.sub(tostring({}), 8), 16) or 7)
+local function madeup()
+    local n, s = math.random(1, 2000000000), "zq"
+    while n > 0 do
+        s = s .. string.char(97 + n % 26)
+        n = math.floor(n / 26)
+    end
+    return s
+end
+local words = {"budget", "housing", "strategy", "school", "transport", "climate", "emergency",
+    "planning", "application", "social", "care", "library", "opening", "hours", "road",
+    "safety", "council", "tax", "waste", "collection", "children", "adult", "health", "board",
+    "bridge", "flood", "parking", "bus", "cycle", "park", "leisure", "centre", "homes", "rent",
+    "energy", "carbon", "trees", "river", "market", "town", "village", "hall", "fees",
+    "charges", "grant", "fund", "contract", "procurement", "audit", "risk", "staff", "pay",
+    "pension", "police", "fire", "ambulance", "hospital", "beds", "discharge", "mental"}
+request = function()
+    local q = words[math.random(#words)] .. "+" .. words[math.random(#words)] .. "+" .. madeup()
+    return wrk.format("GET", "$path?q=" .. q)
+end
+LUA
 done
 
 run() {
@@ -91,6 +116,8 @@ for round in $(seq 1 "$rounds"); do
         "OParl meeting (random, cold):-s $work/oparl.lua:" \
         "/api/v1/search (random question):-s $work/_api_v__search.lua:" \
         "/search (random question):-s $work/_search.lua:" \
+        "/api/v1/search (a new question each time):-s $work/_api_v__search_new.lua:" \
+        "/search (a new question each time):-s $work/_search_new.lua:" \
         "meeting 1 again and again (cached)::/meetings/1"; do
         what="${row%%:*}"
         rest="${row#*:}"

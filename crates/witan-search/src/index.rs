@@ -1,6 +1,7 @@
 //! The read side: opening the index (and deciding whether it must be rebuilt) and answering
 //! queries.
 
+use crate::answers::{self, Answers, Tally};
 use crate::query::{MAX_SUGGESTIONS, SearchRequest, Sort, clean};
 use crate::schema::{Fields, VERSION};
 use crate::{Result, SearchError};
@@ -58,6 +59,8 @@ pub(crate) struct Inner {
     pub wake: tokio::sync::Notify,
     /// Told whenever a commit moves `seq` on.
     pub advanced: tokio::sync::Notify,
+    /// Answers kept for the index state they were read from.
+    pub answers: Answers,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -164,6 +167,7 @@ impl SearchIndex {
                 seq: AtomicU64::new(seq),
                 wake: tokio::sync::Notify::new(),
                 advanced: tokio::sync::Notify::new(),
+                answers: Answers::default(),
             }),
         };
         Ok((search, opened))
@@ -344,51 +348,36 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.inner.reader.searcher();
+        // Kept answers are those of this very index state (see answers.rs).
+        let generation = searcher.generation().generation_id();
+        let key = answers::page_key(generation, audience, request);
+        if let Some(kept) = self.inner.answers.page(&key) {
+            return Ok(SearchResults::clone(&kept));
+        }
         let (limit, offset) = request.window();
         let sort = if words.is_none() {
             Sort::Newest
         } else {
             request.sort
         };
-        let aggregations: Aggregations = serde_json::from_value(serde_json::json!({
-            "kinds": { "terms": { "field": "kind", "size": 10 } },
-            "committees": { "terms": { "field": "committee", "size": 100 } },
-        }))
-        .map_err(|e| SearchError::Other(e.to_string()))?;
-        let facets = AggregationCollector::from_aggs(aggregations, Default::default());
-        let (addresses, total, facets): (Vec<DocAddress>, usize, _) = match sort {
-            Sort::Relevance => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score();
-                let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, facets)
-            }
-            Sort::Newest => {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
-                let (top, total, facets) = searcher.search(&query, &(top, Count, facets))?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, facets)
+        let tally_key = answers::tally_key(generation, audience, request);
+        let (addresses, tally) = match self.inner.answers.tally(&tally_key) {
+            // Another page or order of a question already counted: only its page is ranked.
+            Some(tally) => (top_only(&searcher, &query, sort, limit, offset)?, tally),
+            None => {
+                let aggregations: Aggregations = serde_json::from_value(serde_json::json!({
+                    "kinds": { "terms": { "field": "kind", "size": 10 } },
+                    "committees": { "terms": { "field": "committee", "size": 100 } },
+                }))
+                .map_err(|e| SearchError::Other(e.to_string()))?;
+                let facets = AggregationCollector::from_aggs(aggregations, Default::default());
+                let (addresses, (total, facets)) =
+                    top(&searcher, &query, sort, limit, offset, (Count, facets))?;
+                let tally = Arc::new(tally_of(total, facets)?);
+                self.inner.answers.keep_tally(tally_key, Arc::clone(&tally));
+                (addresses, tally)
             }
         };
-        let facets = serde_json::to_value(facets).map_err(|e| SearchError::Other(e.to_string()))?;
-        let buckets = |name: &str| -> Vec<(String, u64)> {
-            facets[name]["buckets"]
-                .as_array()
-                .map(|b| {
-                    b.iter()
-                        .filter_map(|b| {
-                            Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let kinds = buckets("kinds")
-            .into_iter()
-            .filter_map(|(k, n)| Some((SearchKind::parse("kind", &k).ok()?, n)))
-            .collect();
         let snippets = match &words {
             Some(words) => {
                 let mut generator =
@@ -403,13 +392,15 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, snippets.as_ref()));
         }
-        Ok(SearchResults {
-            total,
+        let results = SearchResults {
+            total: tally.total,
             hits,
-            kinds,
-            committees: buckets("committees"),
+            kinds: tally.kinds.clone(),
+            committees: tally.committees.clone(),
             notes,
-        })
+        };
+        self.inner.answers.keep_page(key, Arc::new(results.clone()));
+        Ok(results)
     }
 
     fn hit(&self, doc: &TantivyDocument, snippets: Option<&SnippetGenerator>) -> Hit {
@@ -519,6 +510,93 @@ fn named_kinds(text: &str) -> Vec<SearchKind> {
         }
     }
     kinds
+}
+
+/// The page of `query` that `limit` and `offset` describe, in `sort` order, with what `also`
+/// collects over every match in the same pass.
+fn top<C: tantivy::collector::Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+    also: C,
+) -> Result<(Vec<DocAddress>, C::Fruit)> {
+    Ok(match sort {
+        Sort::Relevance => {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score();
+            let (top, fruit) = searcher.search(query, &(top, also))?;
+            (top.into_iter().map(|(_, a)| a).collect(), fruit)
+        }
+        Sort::Newest => {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc);
+            let (top, fruit) = searcher.search(query, &(top, also))?;
+            (top.into_iter().map(|(_, a)| a).collect(), fruit)
+        }
+    })
+}
+
+/// The page of `query` alone: ranked by a collector of its own, which may skip what cannot
+/// reach the page.
+fn top_only(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<DocAddress>> {
+    Ok(match sort {
+        Sort::Relevance => searcher
+            .search(
+                query,
+                &TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_score(),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+        Sort::Newest => searcher
+            .search(
+                query,
+                &TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_fast_field::<tantivy::DateTime>("date", Order::Desc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+    })
+}
+
+/// The count and facets of a question, from what its collectors gathered.
+fn tally_of(
+    total: usize,
+    facets: tantivy::aggregation::agg_result::AggregationResults,
+) -> Result<Tally> {
+    let facets = serde_json::to_value(facets).map_err(|e| SearchError::Other(e.to_string()))?;
+    let buckets = |name: &str| -> Vec<(String, u64)> {
+        facets[name]["buckets"]
+            .as_array()
+            .map(|b| {
+                b.iter()
+                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok(Tally {
+        total,
+        kinds: buckets("kinds")
+            .into_iter()
+            .filter_map(|(k, n)| Some((SearchKind::parse("kind", &k).ok()?, n)))
+            .collect(),
+        committees: buckets("committees"),
+    })
 }
 
 fn escape(text: &str) -> String {

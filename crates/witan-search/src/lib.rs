@@ -8,6 +8,7 @@
 //! Invariant: a public query always requires the `public` field, which the store computes (not
 //! exempt, agenda published); exempt words are only found by privileged readers.
 
+mod answers;
 mod index;
 mod indexer;
 mod query;

@@ -195,3 +195,87 @@ async fn indexes_sharing_a_store_each_see_every_change() {
         "index three rebuilt and holds what it missed"
     );
 }
+
+/// Answers are kept while the index is unchanged (so a question asked again costs a lookup, and
+/// its count and facets are shared by its pages and orders): a kept answer is never served once
+/// the index has changed, nor to another audience, nor for another page.
+#[tokio::test]
+async fn kept_answers_follow_the_index_and_never_cross_audiences() {
+    let mut f = fixture().await;
+    let before = f
+        .index
+        .search(&ask("resurfacing"), Audience::Public)
+        .unwrap();
+    assert_eq!(before.total, 0, "{before:?}");
+    let again = f
+        .index
+        .search(&ask("resurfacing"), Audience::Public)
+        .unwrap();
+    assert_eq!(again, before, "the same question, the same answer");
+    let mut w = f.store.begin().await.unwrap();
+    w.record_minutes(
+        f.potholes,
+        &Minutes {
+            text: text("Members noted the resurfacing programme for rural lanes."),
+            resolution: Resolution::default(),
+        },
+    )
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    f.indexer.catch_up().await.unwrap();
+    let after = f
+        .index
+        .search(&ask("resurfacing"), Audience::Public)
+        .unwrap();
+    assert_eq!(
+        after.total, 1,
+        "the kept answer went with the change: {after:?}"
+    );
+    assert_eq!(after.hits[0].id, f.potholes.get());
+
+    // The exempt item's words, asked by a clerk first, then by the public: not the clerk's answer.
+    let clerk = f
+        .index
+        .search(&ask("Quarrington"), Audience::Privileged)
+        .unwrap();
+    assert_eq!(clerk.hits[0].id, f.exempt.get());
+    let public = f
+        .index
+        .search(&ask("Quarrington"), Audience::Public)
+        .unwrap();
+    assert_eq!(public.total, 0, "{public:?}");
+    assert!(public.hits.is_empty() && public.committees.is_empty());
+
+    // Each page of a question, read after the first has been counted, is the page asked for:
+    // together they are the whole answer, once each, in the order of one long page.
+    let broad = |page: u32, per_page: u32, sort: Sort| SearchRequest {
+        text: "budget care beds".to_owned(),
+        page,
+        per_page,
+        sort,
+        ..SearchRequest::default()
+    };
+    for sort in [Sort::Relevance, Sort::Newest] {
+        let whole = f
+            .index
+            .search(&broad(1, 50, sort), Audience::Public)
+            .unwrap();
+        assert!(whole.total >= 3, "{whole:?}");
+        let mut paged = Vec::new();
+        for page in 1..=whole.total as u32 {
+            let one = f
+                .index
+                .search(&broad(page, 1, sort), Audience::Public)
+                .unwrap();
+            assert_eq!(
+                (one.total, &one.kinds, &one.committees),
+                (whole.total, &whole.kinds, &whole.committees)
+            );
+            paged.extend(one.hits);
+        }
+        let ids =
+            |hits: &[witan_search::Hit]| hits.iter().map(|h| (h.kind, h.id)).collect::<Vec<_>>();
+        assert_eq!(ids(&paged), ids(&whole.hits), "{sort:?}");
+    }
+}

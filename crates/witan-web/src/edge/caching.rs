@@ -18,7 +18,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::Digest;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use witan_store::{PublicStore, StoreError};
+use witan_domain::Committee;
+use witan_store::{PublicStore, StoreError, Stored};
 
 /// What the page cache reads: the store's generation, the pages kept, and the proxies believed
 /// about the scheme a page was asked for in.
@@ -155,6 +156,9 @@ impl quick_cache::Weighter<String, Arc<CachedPage>> for ByBytes {
     }
 }
 
+/// Every committee, shared.
+type Committees = Arc<Vec<Stored<Committee>>>;
+
 /// Rendered public pages, kept while the store has not changed. Holds only responses every
 /// reader may see: a request that carries a session must not be answered from here.
 pub struct PageCache {
@@ -164,6 +168,10 @@ pub struct PageCache {
     /// How long that generation is trusted before it is read again: the longest a change made
     /// by another process can take to show.
     trust: Duration,
+    /// The store's last search change as last read: when, and this process's commits then.
+    search_change: Mutex<Option<(Instant, u64, u64)>>,
+    /// Every committee, as of a version of the store: what search's filter offers.
+    committees: Mutex<Option<(Version, Committees)>>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -199,7 +207,55 @@ impl PageCache {
             pages: quick_cache::sync::Cache::with_weighter(4096, CACHE_BYTES, ByBytes),
             generation: Mutex::new(None),
             trust,
+            search_change: Mutex::new(None),
+            committees: Mutex::new(None),
         }
+    }
+
+    /// Every committee, read again only when the store has changed (as the page cache sees it):
+    /// what a page that is not kept itself (search) shows in its filter.
+    pub async fn committees(&self, store: &PublicStore) -> Result<Committees, StoreError> {
+        let version = self.version(store).await?;
+        let same =
+            |kept: &Version| (kept.generation, kept.local) == (version.generation, version.local);
+        if let Some((_, committees)) = self
+            .committees
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|(kept, _)| same(kept))
+        {
+            return Ok(committees);
+        }
+        let committees = Arc::new(store.committees().await?);
+        if let Ok(mut c) = self.committees.lock() {
+            *c = Some((version, Arc::clone(&committees)));
+        }
+        Ok(committees)
+    }
+
+    /// The last change of the store's search log, which a search waits for its index to hold.
+    /// Read as the generation is: trusted for as long, and read again at once when this process
+    /// has committed since, so a change made here is found by the next search here, and one made
+    /// by another process sharing the database (where nothing is trusted) by the next search
+    /// anywhere.
+    pub async fn last_search_change(&self, store: &PublicStore) -> Result<u64, StoreError> {
+        let local = store.local_commits();
+        let recent = self
+            .search_change
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .filter(|(at, commits, _)| *commits == local && at.elapsed() < self.trust)
+            .map(|(_, _, seq)| seq);
+        if let Some(seq) = recent {
+            return Ok(seq);
+        }
+        let seq = store.last_search_change().await?;
+        if let Ok(mut c) = self.search_change.lock() {
+            *c = Some((Instant::now(), local, seq));
+        }
+        Ok(seq)
     }
 
     async fn version(&self, store: &PublicStore) -> Result<Version, StoreError> {

@@ -19,7 +19,7 @@ pub(crate) async fn committee_choice(
     state: &PublicSite,
     params: &Params,
 ) -> Result<(Option<CommitteeId>, Vec<Choice>), AppError> {
-    let committees = state.store.committees().await?;
+    let committees = state.cache.committees(&state.store).await?;
     let wanted = params.text("committee");
     let chosen = match wanted {
         None => None,

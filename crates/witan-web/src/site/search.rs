@@ -17,12 +17,26 @@ use witan_store::SearchKind;
 
 const PER_PAGE: u32 = 20;
 
+/// What the answer shows of the request's committees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Committees {
+    /// Every committee, for the page's filter.
+    Choices,
+    /// Only the one the request names, checked.
+    Named,
+}
+
 /// The request a query string describes; a malformed parameter is a 400 naming it.
 async fn request(
     state: &PublicSite,
     params: &Params,
+    shown: Committees,
 ) -> Result<(SearchRequest, Vec<Choice>), AppError> {
-    let (_, committees) = committee_choice(state, params).await?;
+    let committees = if shown == Committees::Choices || params.text("committee").is_some() {
+        committee_choice(state, params).await?.1
+    } else {
+        Vec::new()
+    };
     let organisation = match params.text("organisation") {
         None => None,
         Some(slug) => {
@@ -87,7 +101,7 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(2);
 async fn run(state: &PublicSite, request: SearchRequest) -> Result<SearchResults, AppError> {
     let search = state.search.clone();
     if search.is_complete() {
-        let latest = state.store.last_search_change().await?;
+        let latest = state.cache.last_search_change(&state.store).await?;
         if !search.reach(latest, CATCH_UP).await {
             tracing::warn!(
                 index = search.seq(),
@@ -166,7 +180,7 @@ pub async fn page(
     Query(raw): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let params = Params::new(raw);
-    let (request, committees) = request(&state, &params).await?;
+    let (request, committees) = request(&state, &params, Committees::Choices).await?;
     let searched = !request.text.trim().is_empty() || !request.is_empty();
     let results = run(&state, request.clone()).await?;
     let text = |d: Option<chrono::NaiveDate>| {
@@ -315,7 +329,7 @@ pub async fn api(
     Query(raw): Query<HashMap<String, String>>,
 ) -> Response {
     let params = Params::new(raw);
-    let request = match request(&state, &params).await {
+    let request = match request(&state, &params, Committees::Named).await {
         Ok((request, _)) => request,
         Err(e) => return api_error(e),
     };
