@@ -130,5 +130,21 @@ for round in $(seq 1 "$rounds"); do
         echo "$round | $what | $b | $a"
     done
 done
+# A harvester's page: 500 meetings of one body from a cursor, asked one at a time (each a
+# different page, so none is kept); the mean and slowest of ten.
+echo
+echo "OParl list page of 500 meetings (one at a time, ten pages) | before | after"
+pages() {
+    local port="$1" total=0 slowest=0
+    for n in $(seq 1 10); do
+        local took
+        took=$(curl -sf -o /dev/null -w '%{time_total}' \
+            "http://127.0.0.1:$port/oparl/v1.1/body/$(((n * 7) % 48 + 1))/meetings?elementsPerPage=500&after=$((n * meetings / 20))")
+        total=$(echo "$total + $took" | bc -l)
+        slowest=$(echo "if ($took > $slowest) $took else $slowest" | bc -l)
+    done
+    printf "mean %.0f ms, slowest %.0f ms" "$(echo "$total * 100" | bc -l)" "$(echo "$slowest * 1000" | bc -l)"
+}
+echo "pages | $(pages "$before_port") | $(pages "$after_port")"
 echo
 echo "peak resident memory: before $(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[0]}/status"), after $(awk '/VmHWM/ {print $2, $3}' "/proc/${pids[1]}/status")"

@@ -56,9 +56,9 @@ pub use search_log::SEARCH_READER_LAPSE;
 pub use views::{
     ActionFilter, ActionRecord, Attendee, CommitteeRef, Counts, DecisionFilter, DecisionRecord,
     DeclarationRecord, Direction, EscalationRecord, ExemptEntry, ForwardPlanRecord, HistoryEntry,
-    IssueRecord, ItemEntry, ItemRecord, MeetingRecord, MeetingSummary, MembershipRecord, Page,
-    PersonRecord, PublishedKind, Scope, SearchChange, SearchDocument, SearchKind, SearchSelection,
-    Selection, Stamp, Stored, When, Window,
+    IssueRecord, ItemEntry, ItemRecord, MeetingRecord, MeetingSheet, MeetingSummary,
+    MembershipRecord, Page, PersonRecord, PublishedKind, Scope, SearchChange, SearchDocument,
+    SearchKind, SearchSelection, Selection, Stamp, Stored, When, Window,
 };
 
 /// Reads, and the start of writes.
@@ -113,6 +113,13 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<MeetingSummary>>;
     /// A meeting with its agenda, minutes, attendance and actions, as `audience` may see it.
     async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord>;
+    /// The meetings `ids` names as open data publishes them, in the order given (an id of no
+    /// meeting is left out), read together: the same few queries for one meeting or five hundred.
+    async fn meeting_sheets(
+        &self,
+        ids: &[MeetingId],
+        audience: Audience,
+    ) -> Result<Vec<MeetingSheet>>;
     /// Every version of an item's minutes, oldest first.
     async fn minutes_versions(
         &self,

@@ -8,9 +8,9 @@
 
 use crate::{
     ActionFilter, ActionRecord, Counts, DecisionFilter, Direction, EscalationRecord,
-    ForwardPlanRecord, IssueRecord, MeetingRecord, MeetingSummary, MembershipRecord, Page,
-    PersonRecord, PublishedKind, Result, Scope, Selection, Stamp, Store, StoreError, Stored, When,
-    Window,
+    ForwardPlanRecord, IssueRecord, MeetingRecord, MeetingSheet, MeetingSummary, MembershipRecord,
+    Page, PersonRecord, PublishedKind, Result, Scope, Selection, Stamp, Store, StoreError, Stored,
+    When, Window,
 };
 use chrono::NaiveDate;
 use std::sync::Arc;
@@ -123,6 +123,10 @@ impl PublicStore {
 
     pub async fn meeting_record(&self, id: MeetingId) -> Result<MeetingRecord> {
         self.store.meeting_record(id, PUBLIC).await
+    }
+
+    pub async fn meeting_sheets(&self, ids: &[MeetingId]) -> Result<Vec<MeetingSheet>> {
+        self.store.meeting_sheets(ids, PUBLIC).await
     }
 
     /// An agenda item, once its agenda is public (an exempt one too: its number and ground are

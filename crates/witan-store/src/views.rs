@@ -62,6 +62,18 @@ pub struct MembershipRecord {
     pub person_name: Title,
 }
 
+/// A meeting as open data publishes it, as `audience` may see it: its committee, attendance,
+/// agenda and sign-offs. A page of many is read in a few queries ([`Store::meeting_sheets`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MeetingSheet {
+    pub meeting: Stored<Meeting>,
+    pub committee: Stored<Committee>,
+    pub attendance: Vec<Attendee>,
+    /// `None` while the agenda is not published and the reader may not see it yet.
+    pub agenda: Option<Vec<ItemEntry>>,
+    pub sign_offs: Vec<SignOff>,
+}
+
 /// A meeting and everything recorded at it, as `audience` may see it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MeetingRecord {

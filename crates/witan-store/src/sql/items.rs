@@ -31,17 +31,18 @@ pub(super) const ESCALATION_SELECT: &str = "SELECT e.*, fc.id AS from_committee_
      LEFT JOIN agenda_items ti ON ti.id = e.target_item_id";
 
 /// Which agenda items a composite read is about. The filter is SQL over `agenda_items i JOIN
-/// meetings m`, with the record's id as `$1`.
+/// meetings m`, with the record's id (or the meetings' ids) as `$1`.
 #[derive(Clone, Copy)]
-pub(super) enum ItemsOf {
-    Meeting(MeetingId),
+pub(super) enum ItemsOf<'a> {
+    /// The agendas of meetings: one, or a page of open data.
+    Meetings(&'a [i64]),
     Issue(IssueId),
 }
 
-impl ItemsOf {
-    pub(super) fn filter(self, audience: Audience) -> String {
+impl ItemsOf<'_> {
+    pub(super) fn filter(self, audience: Audience, dialect: super::Dialect) -> String {
         match self {
-            Self::Meeting(_) => "i.meeting_id = $1".to_owned(),
+            Self::Meetings(ids) => super::one_of(dialect, "i.meeting_id", ids),
             // The public sees an item in an issue's history only once its agenda is published.
             Self::Issue(_) => format!(
                 "i.issue_id = $1{}",
@@ -50,10 +51,10 @@ impl ItemsOf {
         }
     }
 
-    fn id(self) -> i64 {
+    fn param(self) -> Param {
         match self {
-            Self::Meeting(id) => id.get(),
-            Self::Issue(id) => id.get(),
+            Self::Meetings(ids) => super::ids_param(ids),
+            Self::Issue(id) => Param::Int(Some(id.get())),
         }
     }
 }
@@ -132,11 +133,20 @@ impl<D: Driver> SqlStore<D> {
     /// meeting they belong to. Newest meeting first, then agenda order.
     pub(super) async fn item_entries(
         &self,
-        of: ItemsOf,
+        of: ItemsOf<'_>,
         audience: Audience,
     ) -> Result<Vec<ItemEntry>> {
-        let filter = of.filter(audience);
-        let id = of.id();
+        Ok(self.item_entries_with_meetings(of, audience).await?.0)
+    }
+
+    /// [`Self::item_entries`], and the meeting of each item by id.
+    pub(super) async fn item_entries_with_meetings(
+        &self,
+        of: ItemsOf<'_>,
+        audience: Audience,
+    ) -> Result<(Vec<ItemEntry>, HashMap<i64, i64>)> {
+        let filter = of.filter(audience, D::DIALECT);
+        let id = || vec![of.param()];
         let item_set = format!(
             "SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE {filter}{}",
             visibility::for_audience(audience, visibility::item("i"))
@@ -144,7 +154,7 @@ impl<D: Driver> SqlStore<D> {
         let public_docs = visibility::for_audience(audience, visibility::document("d"));
 
         let items = self
-            .fetch_all(
+            .all(
                 format!(
                     "SELECT {ITEM_COLUMNS} FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
                      LEFT JOIN issues iss ON iss.id = i.issue_id \
@@ -152,53 +162,57 @@ impl<D: Driver> SqlStore<D> {
                        AND mm.version = (SELECT MAX(x.version) FROM item_minutes x WHERE x.item_id = i.id) \
                      WHERE {filter} ORDER BY m.starts_at DESC, i.position"
                 ),
-                &[id],
+                id(),
                 "agenda_item",
             )
             .await?;
         let documents = self
-            .fetch_all(
+            .all(
                 format!("SELECT d.* FROM documents d WHERE d.item_id IN ({item_set}){public_docs} ORDER BY d.id"),
-                &[id],
+                id(),
                 "document",
             )
             .await?;
         let decisions = self
-            .fetch_all(
+            .all(
                 format!("SELECT * FROM decisions WHERE item_id IN ({item_set}) ORDER BY id"),
-                &[id],
+                id(),
                 "decision",
             )
             .await?;
         let sent = self
-            .fetch_all(
+            .all(
                 format!("{ESCALATION_SELECT} WHERE e.from_item_id IN ({item_set}) ORDER BY e.id"),
-                &[id],
+                id(),
                 "escalation",
             )
             .await?;
         let received = self
-            .fetch_all(
+            .all(
                 // Shown on the item it became, only as far as the item it came from is public.
                 format!(
                     "{ESCALATION_SELECT} WHERE e.target_item_id IN ({item_set}){} ORDER BY e.id",
                     visibility::for_audience(audience, visibility::escalation("e"))
                 ),
-                &[id],
+                id(),
                 "escalation",
             )
             .await?;
         let actions = self
             .action_records(
                 &format!("a.item_id IN ({item_set})"),
-                vec![Param::Int(Some(id))],
+                id(),
                 audience,
                 "ORDER BY m.starts_at, a.id",
             )
             .await?;
-
-        decode::item_entries(
+        let meetings = items
+            .iter()
+            .map(|row| Ok((decode::int(row, "id")?, decode::int(row, "meeting_id")?)))
+            .collect::<Result<HashMap<i64, i64>>>()?;
+        let entries = decode::item_entries(
             &items, &documents, &decisions, &sent, &received, actions, audience,
-        )
+        )?;
+        Ok((entries, meetings))
     }
 }

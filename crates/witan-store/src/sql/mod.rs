@@ -96,6 +96,23 @@ pub(crate) use params;
 
 const SQLITE_NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
+/// `column` is one of `ids`, bound as `$1` by [`ids_param`]: plain equality for one id (which the
+/// planner serves straight from an index), the dialect's list membership for more.
+pub(crate) fn one_of(dialect: Dialect, column: &str, ids: &[i64]) -> String {
+    match ids {
+        [_] => format!("{column} = $1"),
+        _ => dialect.any(column, "$1"),
+    }
+}
+
+/// The value [`one_of`] compares with.
+pub(crate) fn ids_param(ids: &[i64]) -> Param {
+    match ids {
+        [one] => Param::Int(Some(*one)),
+        _ => Param::Ints(ids.to_vec()),
+    }
+}
+
 /// The spellings that differ between the databases, as fragments of SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {

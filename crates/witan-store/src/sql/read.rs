@@ -10,6 +10,7 @@ use crate::decode::{
 use crate::visibility;
 use crate::*;
 use async_trait::async_trait;
+use std::collections::HashMap;
 use witan_domain::*;
 
 const COMMITTEE_SELECT: &str = "SELECT c.*, (SELECT string_agg(CAST(o.organisation_id AS TEXT), ',' \
@@ -347,30 +348,22 @@ impl<D: Driver> Store for SqlStore<D> {
     }
 
     async fn meeting_record(&self, id: MeetingId, audience: Audience) -> Result<MeetingRecord> {
-        let meeting = self.meeting(id).await?;
-        let committee = self.committee(meeting.committee).await?;
+        let MeetingSheet {
+            meeting,
+            committee,
+            attendance,
+            agenda,
+            sign_offs,
+        } = self
+            .meeting_sheets(&[id], audience)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::not_found("meeting", id))?;
         let organisations = self.all("SELECT o.* FROM organisations o JOIN committee_owners co ON co.organisation_id = o.id
              WHERE co.committee_id = $1 ORDER BY o.name", params![committee.id.get()], "organisation").await?
         .iter()
         .map(decode::organisation)
         .collect::<Result<Vec<_>>>()?;
-
-        let attendance = self
-            .all(
-                "SELECT p.*, a.kind FROM attendance a JOIN people p ON p.id = a.person_id
-             WHERE a.meeting_id = $1 ORDER BY a.kind, p.name",
-                params![id.get()],
-                "attendance",
-            )
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(Attendee {
-                    person: decode::person(row)?,
-                    kind: decode::term(row, "kind")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
 
         let declarations = self
             .all(
@@ -390,23 +383,6 @@ impl<D: Driver> Store for SqlStore<D> {
                     description: decode::string(row, "description")?,
                 })
             })
-            .collect::<Result<Vec<_>>>()?;
-
-        let agenda = if audience.sees_exempt() || meeting.status.agenda_is_public() {
-            Some(self.item_entries(ItemsOf::Meeting(id), audience).await?)
-        } else {
-            None
-        };
-
-        let sign_offs = self
-            .all(
-                "SELECT * FROM minutes_sign_offs WHERE meeting_id = $1 ORDER BY version",
-                params![id.get()],
-                "minutes_sign_off",
-            )
-            .await?
-            .iter()
-            .map(decode::sign_off)
             .collect::<Result<Vec<_>>>()?;
 
         let starts = meeting.times.start();
@@ -434,6 +410,131 @@ impl<D: Driver> Store for SqlStore<D> {
             sign_offs,
             carried_actions,
         })
+    }
+
+    async fn meeting_sheets(
+        &self,
+        ids: &[MeetingId],
+        audience: Audience,
+    ) -> Result<Vec<MeetingSheet>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+        let set = || vec![super::ids_param(&wanted)];
+        let any = |column: &str| super::one_of(D::DIALECT, column, &wanted);
+        let mut meetings: HashMap<i64, Stored<Meeting>> = HashMap::new();
+        for row in &self
+            .all(
+                format!("SELECT * FROM meetings WHERE {}", any("id")),
+                set(),
+                "meeting",
+            )
+            .await?
+        {
+            let meeting = decode::meeting(row)?;
+            meetings.insert(meeting.id.get(), meeting);
+        }
+        let committee_ids: Vec<i64> = {
+            let mut ids: Vec<i64> = meetings
+                .values()
+                .map(|m| m.record.committee.get())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let mut committees: HashMap<i64, Stored<Committee>> = HashMap::new();
+        for row in &self
+            .all(
+                format!(
+                    "{COMMITTEE_SELECT} WHERE {}",
+                    super::one_of(D::DIALECT, "c.id", &committee_ids)
+                ),
+                vec![super::ids_param(&committee_ids)],
+                "committee",
+            )
+            .await?
+        {
+            let committee = decode::committee(row)?;
+            committees.insert(committee.id.get(), committee);
+        }
+        let mut attendance: HashMap<i64, Vec<Attendee>> = HashMap::new();
+        for row in &self
+            .all(
+                format!(
+                    "SELECT p.*, a.kind, a.meeting_id AS attended_at FROM attendance a \
+                     JOIN people p ON p.id = a.person_id WHERE {} ORDER BY a.kind, p.name",
+                    any("a.meeting_id")
+                ),
+                set(),
+                "attendance",
+            )
+            .await?
+        {
+            attendance
+                .entry(decode::int(row, "attended_at")?)
+                .or_default()
+                .push(Attendee {
+                    person: decode::person(row)?,
+                    kind: decode::term(row, "kind")?,
+                });
+        }
+        let mut sign_offs: HashMap<i64, Vec<SignOff>> = HashMap::new();
+        for row in &self
+            .all(
+                format!(
+                    "SELECT * FROM minutes_sign_offs WHERE {} ORDER BY version",
+                    any("meeting_id")
+                ),
+                set(),
+                "minutes_sign_off",
+            )
+            .await?
+        {
+            sign_offs
+                .entry(decode::int(row, "meeting_id")?)
+                .or_default()
+                .push(decode::sign_off(row)?);
+        }
+        // Agendas only of the meetings whose agenda the audience may see, all in one read.
+        let open: Vec<i64> = meetings
+            .values()
+            .filter(|m| audience.sees_exempt() || m.record.status.agenda_is_public())
+            .map(|m| m.id.get())
+            .collect();
+        let mut agendas: HashMap<i64, Vec<ItemEntry>> =
+            open.iter().map(|id| (*id, Vec::new())).collect();
+        if !open.is_empty() {
+            let (entries, meeting_of) = self
+                .item_entries_with_meetings(ItemsOf::Meetings(&open), audience)
+                .await?;
+            for entry in entries {
+                if let Some(agenda) = meeting_of
+                    .get(&entry.id().get())
+                    .and_then(|m| agendas.get_mut(m))
+                {
+                    agenda.push(entry);
+                }
+            }
+        }
+        ids.iter()
+            .filter_map(|id| meetings.remove(&id.get()))
+            .map(|meeting| {
+                let id = meeting.id.get();
+                let committee = committees
+                    .get(&meeting.record.committee.get())
+                    .cloned()
+                    .ok_or_else(|| StoreError::not_found("committee", meeting.record.committee))?;
+                Ok(MeetingSheet {
+                    committee,
+                    attendance: attendance.remove(&id).unwrap_or_default(),
+                    agenda: agendas.remove(&id),
+                    sign_offs: sign_offs.remove(&id).unwrap_or_default(),
+                    meeting,
+                })
+            })
+            .collect()
     }
 
     async fn minutes_versions(
@@ -490,7 +591,7 @@ impl<D: Driver> Store for SqlStore<D> {
                     "SELECT m.*, c.slug AS committee_slug, c.name AS committee_name, i.id AS item_id \
                      FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
                      JOIN committees c ON c.id = m.committee_id WHERE {}",
-                    ItemsOf::Issue(id).filter(audience)
+                    ItemsOf::Issue(id).filter(audience, D::DIALECT)
                 ),
                 &[id.get()],
                 "meeting",

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
+use kit::{issue, number};
 
 /// Setting a meeting's attendance replaces what was recorded before.
 pub async fn attendance_is_set_as_a_whole(store: &dyn Store) {
@@ -292,5 +293,111 @@ pub async fn open_data_lists_public_records_with_their_times(store: &dyn Store) 
     assert_eq!(
         modified_since(PublishedKind::Person, membership_at).await,
         vec![c.chair.get()]
+    );
+}
+
+/// A page of meetings read together is each meeting as it is read alone: the same committee,
+/// attendance, agenda and sign-offs, in the order asked, an unknown id left out, and an agenda
+/// not yet published withheld from the public while its clerk sees it.
+pub async fn meeting_sheets_read_together_are_each_meeting_alone(store: &dyn Store) {
+    let mut w = store.begin().await.unwrap();
+    let c = council(w.as_mut()).await;
+    let held = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-04-14 10:00",
+        MeetingStatus::Held,
+    )
+    .await;
+    let published = meeting(
+        w.as_mut(),
+        c.scrutiny,
+        "2016-04-12 14:00",
+        MeetingStatus::AgendaPublished,
+    )
+    .await;
+    let scheduled = meeting(
+        w.as_mut(),
+        c.cabinet,
+        "2016-05-19 10:00",
+        MeetingStatus::Scheduled,
+    )
+    .await;
+    let stp = issue(w.as_mut(), "Health and Social Care Integration", None).await;
+    for (m, number, name) in [
+        (held, "7", "Health and Social Care Integration"),
+        (held, "8", "Libraries"),
+        (published, "4", "Health and Social Care Integration"),
+        (scheduled, "1", "Budget monitoring"),
+    ] {
+        let issue = name.starts_with("Health").then_some(stp);
+        item(w.as_mut(), m, number, name, issue).await;
+    }
+    w.create_item(&AgendaItem {
+        meeting: held,
+        position: 9,
+        number: number("9"),
+        title: title("Disposal of land at Moor Lane"),
+        issue: None,
+        visibility: Visibility::Exempt(Exemption {
+            ground: ExemptGround::schedule_12a("ground", 3).unwrap(),
+            review_on: None,
+        }),
+    })
+    .await
+    .unwrap();
+    w.record_attendance(held, c.chair, AttendanceKind::Present)
+        .await
+        .unwrap();
+    w.record_attendance(published, c.chair, AttendanceKind::Apologies)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+
+    let asked = [scheduled, Id::new(999_999), held, published];
+    for audience in [Audience::Public, Audience::Privileged] {
+        let sheets = store.meeting_sheets(&asked, audience).await.unwrap();
+        let ids: Vec<MeetingId> = sheets.iter().map(|s| s.meeting.id).collect();
+        assert_eq!(ids, [scheduled, held, published], "{audience:?}");
+        for sheet in &sheets {
+            let alone = store
+                .meeting_record(sheet.meeting.id, audience)
+                .await
+                .unwrap();
+            assert_eq!(sheet.meeting, alone.meeting);
+            assert_eq!(sheet.committee, alone.committee);
+            assert_eq!(sheet.attendance, alone.attendance);
+            assert_eq!(sheet.agenda, alone.agenda);
+            assert_eq!(sheet.sign_offs, alone.sign_offs);
+            let again = store
+                .meeting_sheets(&[sheet.meeting.id], audience)
+                .await
+                .unwrap();
+            assert_eq!(again, std::slice::from_ref(sheet));
+        }
+        let held_agenda = sheets[1].agenda.as_ref().unwrap();
+        assert_eq!(
+            held_agenda.len(),
+            3,
+            "three items, the exempt one withheld or not"
+        );
+        assert_eq!(
+            matches!(held_agenda[2], ItemEntry::Withheld { .. }),
+            audience == Audience::Public
+        );
+        assert_eq!(
+            sheets[0].agenda.is_none(),
+            audience == Audience::Public,
+            "an unpublished agenda is the clerk's alone"
+        );
+        assert_eq!(sheets[1].attendance.len(), 1);
+        assert_eq!(sheets[2].attendance[0].kind, AttendanceKind::Apologies);
+    }
+    assert!(
+        store
+            .meeting_sheets(&[], Audience::Public)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

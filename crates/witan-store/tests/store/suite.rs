@@ -56,4 +56,5 @@ stories! {
     documents_by_audience_and_the_exempt_register,
     attendance_is_set_as_a_whole,
     open_data_lists_public_records_with_their_times,
+    meeting_sheets_read_together_are_each_meeting_alone,
 }

@@ -170,6 +170,20 @@ pub(super) trait Record: Serialize + Sized + Send {
         store: &PublicStore,
         stamp: &Stamp,
     ) -> impl std::future::Future<Output = Result<Self, Failure>> + Send;
+    /// The records of a page of stamps, in their order: one by one unless a kind reads a page
+    /// together.
+    fn read_page(
+        store: &PublicStore,
+        stamps: &[Stamp],
+    ) -> impl std::future::Future<Output = Result<Vec<Self>, Failure>> + Send {
+        async move {
+            let mut data = Vec::with_capacity(stamps.len());
+            for stamp in stamps {
+                data.push(Self::read(store, stamp).await?);
+            }
+            Ok(data)
+        }
+    }
 }
 
 /// A page of a list: the records, and where the next page starts when there is one.
@@ -197,10 +211,7 @@ pub(super) async fn list<T: Record>(
         request.limit,
     )
     .await?;
-    let mut data = Vec::with_capacity(stamps.len());
-    for stamp in &stamps {
-        data.push(T::read(store, stamp).await?);
-    }
+    let data = T::read_page(store, &stamps).await?;
     let next_cursor = next.map(|id| id.to_string());
     let next = next_cursor.as_ref().map(|cursor| {
         let kept: Vec<&str> = raw_query

@@ -5,14 +5,15 @@ use super::committees::CommitteeRef;
 use super::list::{Answer, ListParams, Record, collection, list, one};
 use crate::PublicSite;
 use crate::edge::error::ApiError;
+use crate::edge::error::AppError;
 use crate::edge::extract::PathId;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use witan_domain::{Id, Term};
-use witan_store::{ItemEntry, PublicStore, PublishedKind, Stamp};
+use witan_domain::{Id, MeetingId, Term};
+use witan_store::{ItemEntry, MeetingSheet, PublicStore, PublishedKind, Stamp};
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +128,39 @@ pub(super) fn item(entry: &ItemEntry) -> Item {
 impl Record for Meeting {
     const KIND: PublishedKind = PublishedKind::Meeting;
     async fn read(store: &PublicStore, stamp: &Stamp) -> Result<Self, Failure> {
-        let r = store.meeting_record(Id::new(stamp.id)).await?;
+        let sheet = store
+            .meeting_sheets(&[Id::new(stamp.id)])
+            .await?
+            .pop()
+            .ok_or(Failure(AppError::NotFound))?;
+        Ok(Self::of(&sheet, stamp))
+    }
+
+    /// A page of meetings is read together: a few queries for the whole page.
+    async fn read_page(store: &PublicStore, stamps: &[Stamp]) -> Result<Vec<Self>, Failure> {
+        let ids: Vec<MeetingId> = stamps.iter().map(|s| Id::new(s.id)).collect();
+        let mut sheets: std::collections::HashMap<i64, MeetingSheet> = store
+            .meeting_sheets(&ids)
+            .await?
+            .into_iter()
+            .map(|sheet| (sheet.meeting.id.get(), sheet))
+            .collect();
+        stamps
+            .iter()
+            .map(|stamp| {
+                let sheet = sheets
+                    .remove(&stamp.id)
+                    .ok_or(Failure(AppError::NotFound))?;
+                Ok(Self::of(&sheet, stamp))
+            })
+            .collect()
+    }
+}
+
+impl Meeting {
+    fn of(r: &MeetingSheet, stamp: &Stamp) -> Self {
         let m = &r.meeting;
-        Ok(Self {
+        Self {
             id: stamp.id,
             committee: (&r.committee).into(),
             start: m.times.start(),
@@ -160,7 +191,7 @@ impl Record for Meeting {
             web: format!("/meetings/{}", stamp.id),
             created: stamp.created,
             modified: stamp.modified,
-        })
+        }
     }
 }
 

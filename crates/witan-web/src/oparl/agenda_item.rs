@@ -154,7 +154,7 @@ impl Objects<'_> {
     /// An agenda item on its own: read through its meeting, whose agenda embeds it.
     pub async fn agenda_item_of(&self, id: ItemId) -> Result<Value, OParlError> {
         let item = self.store.item(id).await?;
-        let record = self.store.meeting_record(item.meeting).await?;
+        let record = self.sheet(item.meeting).await?;
         let (order, entry) = record
             .agenda
             .as_ref()

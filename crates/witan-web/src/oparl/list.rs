@@ -9,7 +9,7 @@ use crate::open_data;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use witan_domain::{CommitteeId, OrganisationId};
+use witan_domain::{CommitteeId, Id, MeetingId, OrganisationId};
 use witan_store::{PublishedKind, Scope, Window};
 
 /// The lists a Body links to, and the System's list of bodies.
@@ -261,8 +261,24 @@ impl Objects<'_> {
     ) -> Result<(Vec<Value>, Option<i64>), OParlError> {
         let (stamps, next) = open_data::page(self.store, kind, scope, window, after, limit).await?;
         let mut data = Vec::with_capacity(stamps.len());
+        // Meetings, the largest objects, are read together: a few queries for the whole page.
+        let mut meetings: std::collections::HashMap<i64, witan_store::MeetingSheet> =
+            if kind == PublishedKind::Meeting {
+                let ids: Vec<MeetingId> = stamps.iter().map(|s| Id::new(s.id)).collect();
+                self.store
+                    .meeting_sheets(&ids)
+                    .await?
+                    .into_iter()
+                    .map(|sheet| (sheet.meeting.id.get(), sheet))
+                    .collect()
+            } else {
+                Default::default()
+            };
         for stamp in &stamps {
-            let mut object = self.by_kind(kind, stamp, false).await?;
+            let mut object = match meetings.remove(&stamp.id) {
+                Some(sheet) => self.meeting_object(&sheet, stamp),
+                None => self.by_kind(kind, stamp, false).await?,
+            };
             if omit {
                 omit_internal(&mut object);
             }

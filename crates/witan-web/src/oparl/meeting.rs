@@ -5,15 +5,24 @@ use super::{OParlError, Objects};
 use crate::edge::error::AppError;
 use serde_json::{Value, json};
 use witan_domain::{AttendanceKind, MeetingId, Term};
-use witan_store::{MeetingRecord, PublishedKind, Stamp};
+use witan_store::{MeetingSheet, PublishedKind, Stamp};
 
 impl Objects<'_> {
     pub async fn meeting(&self, id: MeetingId, stamp: &Stamp) -> Result<Value, OParlError> {
-        let record = self.store.meeting_record(id).await?;
+        let record = self.sheet(id).await?;
         Ok(self.meeting_object(&record, stamp))
     }
 
-    pub(super) fn meeting_object(&self, record: &MeetingRecord, stamp: &Stamp) -> Value {
+    /// One meeting as open data shows it.
+    pub(super) async fn sheet(&self, id: MeetingId) -> Result<MeetingSheet, OParlError> {
+        self.store
+            .meeting_sheets(&[id])
+            .await?
+            .pop()
+            .ok_or(OParlError(AppError::NotFound))
+    }
+
+    pub(super) fn meeting_object(&self, record: &MeetingSheet, stamp: &Stamp) -> Value {
         let meeting = &record.meeting;
         let id = meeting.id;
         let mut object = self.object("Meeting", &format!("/meeting/{id}"), Some(stamp));
@@ -90,7 +99,7 @@ impl Objects<'_> {
         object.into()
     }
 
-    pub(super) fn location(&self, record: &MeetingRecord, stamp: &Stamp) -> Value {
+    pub(super) fn location(&self, record: &MeetingSheet, stamp: &Stamp) -> Value {
         let mut object = self.object(
             "Location",
             &format!("/meeting/{}/location", record.meeting.id),
@@ -111,7 +120,7 @@ impl Objects<'_> {
 
     pub async fn location_of(&self, meeting: MeetingId) -> Result<Value, OParlError> {
         let stamp = self.stamp(PublishedKind::Meeting, meeting.get()).await?;
-        let record = self.store.meeting_record(meeting).await?;
+        let record = self.sheet(meeting).await?;
         if record.meeting.location.is_none() {
             return Err(OParlError(AppError::NotFound));
         }
