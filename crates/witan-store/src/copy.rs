@@ -221,7 +221,7 @@ impl<D: Driver> Sink for Insert<'_, D> {
 
 /// The source's one read transaction: every table is read from the same snapshot.
 enum Source {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Sqlite(crate::sqlite::Snapshot),
     Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
@@ -229,11 +229,7 @@ impl Source {
     async fn begin(side: &Side) -> Result<Self> {
         let fail = |e: sqlx::Error| StoreError::Database(format!("reading the source: {e}"));
         match side {
-            Side::Sqlite(store) => {
-                let mut c = store.pool().acquire().await.map_err(fail)?;
-                sqlx::query("BEGIN").execute(&mut *c).await.map_err(fail)?;
-                Ok(Self::Sqlite(c))
-            }
+            Side::Sqlite(store) => Ok(Self::Sqlite(store.driver.snapshot().await?)),
             Side::Postgres(store) => {
                 let mut c = store.pool().acquire().await.map_err(fail)?;
                 sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -248,9 +244,32 @@ impl Source {
     /// Streams the rows of `table` in key order into `sink`, a batch at a time; how many.
     async fn pump(&mut self, table: &'static Table, sink: &mut dyn Sink) -> Result<u64> {
         match self {
-            Self::Sqlite(c) => {
-                let rows = sqlx::query(AssertSqlSafe(select(table, false))).fetch(&mut **c);
-                drain(rows, table, sink, crate::sqlite::value).await
+            Self::Sqlite(snapshot) => {
+                let decode = move |row: &crate::sqlite::SqliteRow| {
+                    table
+                        .columns
+                        .iter()
+                        .map(|c| crate::sqlite::value(row, c.name, c.kind))
+                        .collect::<Result<Vec<Value>>>()
+                };
+                let mut batches = snapshot.stream(select(table, false), ROWS_PER_BATCH, decode);
+                let mut count = 0u64;
+                let mut outcome = Ok(());
+                while let Some(rows) = batches.next().await {
+                    let taken = match rows {
+                        Ok(rows) => {
+                            count += rows.len() as u64;
+                            sink.take(rows).await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = taken {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                batches.finish().await?;
+                outcome.map(|()| count)
             }
             Self::Postgres(c) => {
                 let rows = sqlx::query(AssertSqlSafe(select(table, true))).fetch(&mut **c);

@@ -43,10 +43,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// constraint found twice, as `table.column`.
 pub(crate) fn refusal(
     record: &'static str,
-    db: &dyn sqlx::error::DatabaseError,
+    message: &str,
+    broke: Broke,
     duplicate: impl FnOnce() -> String,
 ) -> StoreError {
-    let message = db.message();
     if message.contains("witan: minutes locked") {
         StoreError::Rule(RuleError::MinutesLocked)
     } else if let Some(shape) = message.strip_prefix("witan: not valid: ") {
@@ -55,19 +55,43 @@ pub(crate) fn refusal(
         StoreError::Invalid(ValidationError::new(record, shape))
     } else if let Some(rule) = message.strip_prefix("witan: ") {
         StoreError::Rule(RuleError::Other(rule.to_owned()))
-    } else if db.is_unique_violation() {
+    } else if broke == Broke::Unique {
         StoreError::Conflict(format!(
             "{record}: another record already has this value ({})",
             duplicate()
         ))
-    } else if db.is_foreign_key_violation() {
+    } else if broke == Broke::ForeignKey {
         StoreError::Invalid(ValidationError::new(
             record,
             "refers to a record that does not exist",
         ))
-    } else if db.is_check_violation() {
+    } else if broke == Broke::Check {
         StoreError::Invalid(ValidationError::new(record, message))
     } else {
         StoreError::Database(message.to_owned())
+    }
+}
+
+/// Which kind of constraint a refused statement broke, as the driver classified it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Broke {
+    Unique,
+    ForeignKey,
+    Check,
+    Other,
+}
+
+impl Broke {
+    /// The classification of a database error sqlx reports.
+    pub(crate) fn of(db: &dyn sqlx::error::DatabaseError) -> Self {
+        if db.is_unique_violation() {
+            Self::Unique
+        } else if db.is_foreign_key_violation() {
+            Self::ForeignKey
+        } else if db.is_check_violation() {
+            Self::Check
+        } else {
+            Self::Other
+        }
     }
 }

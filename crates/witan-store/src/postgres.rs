@@ -110,9 +110,12 @@ fn unavailable(error: &sqlx::Error) -> bool {
 pub(crate) fn db_error(record: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |error| match &error {
         _ if unavailable(&error) => StoreError::Unavailable(error.to_string()),
-        sqlx::Error::Database(db) => {
-            crate::error::refusal(record, db.as_ref(), || duplicate_columns(db.as_ref()))
-        }
+        sqlx::Error::Database(db) => crate::error::refusal(
+            record,
+            db.message(),
+            crate::error::Broke::of(db.as_ref()),
+            || duplicate_columns(db.as_ref()),
+        ),
         _ => StoreError::Database(error.to_string()),
     }
 }

@@ -2,22 +2,28 @@
 //! `migrations/sqlite` applied at open. The driver keeps only what SQLite does its own way: dates
 //! and instants as text, flags as 0 or 1, lists as JSON, the write lock as `BEGIN IMMEDIATE`, and
 //! batched inserts as multi-row `VALUES`.
+//!
+//! Statements run in place (rusqlite), on the thread of the task that asks: a read of a meeting
+//! page is a few hundred microseconds of SQLite's own work, far less than handing each statement
+//! to a worker thread and waking the task again would cost. Connections are a small pool, leased
+//! for one statement (a read) or one unit of work (a writer, which also holds the process's write
+//! lock, so writers of one process queue without blocking a thread). Only what may wait on another
+//! process leaves the thread: `BEGIN IMMEDIATE` (SQLite's busy wait) and streaming a whole table
+//! for `witan copy`.
 
 use crate::catalogue::{Kind, Table};
 use crate::decode::{Columns, corrupt};
+use crate::error::Broke;
 use crate::sql::{Dialect, Driver, Param, Sql, SqlStore};
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::query::Query;
-use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteRow, SqliteSynchronous,
-};
-use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
-use std::path::Path;
-use std::str::FromStr;
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql, ffi};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use witan_domain::ValidationError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -25,72 +31,230 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// The SQLite store. Cheap to clone: it is a handle on a connection pool.
 pub type SqliteStore = SqlStore<SqliteDriver>;
 
-/// Statements on a SQLite pool.
+/// Connections open at most: readers run in place, so more than the cores rarely help; the rest
+/// cover units of work held across awaits.
+const CONNECTIONS: usize = 8;
+/// How long a statement waits for a connection, and SQLite for another process's write lock.
+const WAIT: Duration = Duration::from_secs(10);
+/// Prepared statements kept per connection (every query the store has fits).
+const STATEMENTS_KEPT: usize = 256;
+
+/// Statements on a pool of SQLite connections.
 #[derive(Debug, Clone)]
 pub struct SqliteDriver {
-    pool: SqlitePool,
+    pool: Arc<Pool>,
+}
+
+#[derive(Debug)]
+struct Pool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    leases: Arc<Semaphore>,
+    /// Held by a unit of work from `begin` to its end.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqlStore<SqliteDriver> {
     /// Opens (creating if missing) the database file at `path` and migrates it.
     pub async fn open(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::new().filename(path);
-        Self::open_with(options).await
+        let pool = Arc::new(Pool {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+            leases: Arc::new(Semaphore::new(CONNECTIONS)),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        });
+        let driver = SqliteDriver { pool };
+        let mut lease = driver.lease().await?;
+        let connection = lease.take();
+        let (connection, migrated) = tokio::task::spawn_blocking(move || {
+            let migrated = migrate(&connection);
+            (connection, migrated)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("migrating the database: {e}")))?;
+        lease.put(connection);
+        migrated?;
+        Ok(Self::new(driver))
     }
 
-    /// Opens a `sqlite://PATH` URL.
+    /// Opens a `sqlite://PATH` (or `sqlite:PATH`) URL; options after `?` are SQLite's defaults
+    /// here (the file is created if missing).
     pub async fn open_url(url: &str) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url).map_err(|e| {
-            StoreError::Invalid(witan_domain::ValidationError::new("database_url", e))
-        })?;
-        Self::open_with(options).await
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                StoreError::Invalid(ValidationError::new("database_url", "is not a sqlite: URL"))
+            })?;
+        let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+        if path.is_empty() || path.starts_with(":memory:") {
+            return Err(StoreError::Invalid(ValidationError::new(
+                "database_url",
+                "names no database file",
+            )));
+        }
+        Self::open(Path::new(path)).await
     }
 
-    async fn open_with(options: SqliteConnectOptions) -> Result<Self> {
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // 8 MB of page cache per connection keeps a serving process well under 200 MB.
-            .pragma("cache_size", "-8192")
-            .pragma("temp_store", "memory");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        migrate(&pool).await?;
-        Ok(Self::new(SqliteDriver { pool }))
-    }
-
-    pub fn pool(&self) -> &SqlitePool {
-        &self.driver.pool
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.driver.pool.path
     }
 }
 
-async fn migrate(pool: &SqlitePool) -> Result<()> {
-    use sqlx::migrate::MigrateError;
-    MIGRATOR.run(pool).await.map_err(|e| match e {
-        MigrateError::VersionMissing(found) => StoreError::NewerSchema { found },
-        other => StoreError::Database(format!("migrating the database: {other}")),
-    })
+impl Pool {
+    fn connect(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let unavailable = |e: rusqlite::Error| {
+            StoreError::Unavailable(format!("opening {}: {e}", self.path.display()))
+        };
+        let connection = Connection::open_with_flags(&self.path, flags).map_err(unavailable)?;
+        connection.busy_timeout(WAIT).map_err(unavailable)?;
+        connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        // 8 MB of page cache per connection keeps a serving process well under 200 MB.
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -8192; PRAGMA temp_store = memory;",
+            )
+            .map_err(unavailable)?;
+        Ok(connection)
+    }
+}
+
+/// A connection lent by the pool; it goes back when dropped.
+struct Lease {
+    connection: Option<Connection>,
+    pool: Arc<Pool>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl std::fmt::Debug for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lease").finish_non_exhaustive()
+    }
+}
+
+impl Lease {
+    fn connection(&self) -> &Connection {
+        self.connection
+            .as_ref()
+            .expect("a lease holds its connection except inside take/put")
+    }
+
+    fn take(&mut self) -> Connection {
+        self.connection
+            .take()
+            .expect("a lease holds its connection except inside take/put")
+    }
+
+    fn put(&mut self, connection: Connection) {
+        self.connection = Some(connection);
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            // A connection left inside a transaction (a panic mid-statement) is not reused.
+            if connection.is_autocommit()
+                && let Ok(mut idle) = self.pool.idle.lock()
+            {
+                idle.push(connection);
+            }
+        }
+    }
+}
+
+impl SqliteDriver {
+    async fn lease(&self) -> Result<Lease> {
+        let permit = tokio::time::timeout(WAIT, self.pool.leases.clone().acquire_owned())
+            .await
+            .map_err(|_| StoreError::Unavailable("no database connection free".into()))?
+            .map_err(|_| StoreError::Unavailable("the database is closed".into()))?;
+        let idle = self.pool.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let connection = match idle {
+            Some(connection) => connection,
+            None => self.pool.connect()?,
+        };
+        Ok(Lease {
+            connection: Some(connection),
+            pool: self.pool.clone(),
+            _permit: permit,
+        })
+    }
+}
+
+/// A unit of work: a leased connection inside `BEGIN IMMEDIATE`, and the process's write lock.
+/// Dropped without `commit`, it rolls back.
+pub struct SqliteTx {
+    lease: Lease,
+    open: bool,
+    _writer: OwnedMutexGuard<()>,
+}
+
+impl std::fmt::Debug for SqliteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteTx")
+            .field("open", &self.open)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.lease.connection().execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// A row as read: its column names (shared by every row of one statement) and values.
+#[derive(Debug, Clone)]
+pub struct SqliteRow {
+    names: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl SqliteRow {
+    fn value(&self, column: &'static str) -> Result<&Value> {
+        self.names
+            .iter()
+            .position(|n| n == column)
+            .map(|i| &self.values[i])
+            .ok_or_else(|| invalid(column, "no such column in the result"))
+    }
 }
 
 /// Turns a driver error into a store error in domain words. `record` names what was being
 /// written, so that a constraint failure names it.
-pub(crate) fn db_error(record: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+pub(crate) fn db_error(record: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
     move |error| match &error {
-        sqlx::Error::Database(db) => crate::error::refusal(record, db.as_ref(), || {
-            db.message()
-                .trim_start_matches("UNIQUE constraint failed: ")
-                .to_owned()
-        }),
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            StoreError::Unavailable(error.to_string())
+        rusqlite::Error::SqliteFailure(failure, message) => {
+            let message = message.clone().unwrap_or_else(|| failure.to_string());
+            let broke = match failure.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Broke::Unique,
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Broke::ForeignKey,
+                ffi::SQLITE_CONSTRAINT_CHECK => Broke::Check,
+                _ => Broke::Other,
+            };
+            match failure.code {
+                rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::SystemIoFailure
+                | rusqlite::ErrorCode::DatabaseBusy
+                | rusqlite::ErrorCode::DatabaseLocked
+                    if broke == Broke::Other =>
+                {
+                    StoreError::Unavailable(message)
+                }
+                _ => crate::error::refusal(record, &message, broke, || {
+                    message
+                        .trim_start_matches("UNIQUE constraint failed: ")
+                        .to_owned()
+                }),
+            }
         }
         _ => StoreError::Database(error.to_string()),
     }
@@ -116,37 +280,97 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
 }
 
-/// Binds one value as SQLite keeps it.
-fn bind<'q>(
-    query: Query<'q, Sqlite, SqliteArguments>,
-    param: Param,
-) -> Query<'q, Sqlite, SqliteArguments> {
-    match param {
-        Param::Int(v) => query.bind(v),
-        Param::Bool(v) => query.bind(i64::from(v)),
-        Param::Text(v) | Param::Json(v) => query.bind(v),
-        Param::Texts(v) | Param::Keys(v) => query.bind(json(&v)),
-        Param::Ints(v) => query.bind(json(&v)),
-        Param::Date(v) => query.bind(v.map(date_text)),
-        Param::Instant(v) => query.bind(v.map(instant_text)),
-        Param::Stamp(v) => query.bind(v.map(stamp_text)),
+/// One value as SQLite keeps it.
+impl ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        let text = |t: Option<String>| ToSqlOutput::Owned(t.map_or(Value::Null, Value::Text));
+        Ok(match self {
+            Param::Int(v) => ToSqlOutput::Owned(v.map_or(Value::Null, Value::Integer)),
+            Param::Bool(v) => ToSqlOutput::Owned(Value::Integer(i64::from(*v))),
+            Param::Text(v) | Param::Json(v) => match v {
+                Some(t) => ToSqlOutput::Borrowed(ValueRef::Text(t.as_bytes())),
+                None => ToSqlOutput::Owned(Value::Null),
+            },
+            Param::Texts(v) | Param::Keys(v) => text(Some(json(v))),
+            Param::Ints(v) => text(Some(json(v))),
+            Param::Date(v) => text(v.map(date_text)),
+            Param::Instant(v) => text(v.map(instant_text)),
+            Param::Stamp(v) => text(v.map(stamp_text)),
+        })
     }
 }
 
-fn query(sql: Sql, params: Vec<Param>) -> Query<'static, Sqlite, SqliteArguments> {
-    params
-        .into_iter()
-        .fold(sqlx::query(AssertSqlSafe(sql)), bind)
+/// Binds `params` to a statement whose placeholders are `$N` (the N-th value, wherever and
+/// however often it appears) or plain `?` (in order).
+fn bind(statement: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<()> {
+    for index in 1..=statement.parameter_count() {
+        let at = match statement.parameter_name(index) {
+            Some(name) => name
+                .strip_prefix('$')
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| rusqlite::Error::InvalidParameterName(name.to_owned()))?,
+            None => index,
+        };
+        let param = params
+            .get(at - 1)
+            .ok_or(rusqlite::Error::InvalidParameterCount(at, params.len()))?;
+        statement.raw_bind_parameter(index, param)?;
+    }
+    Ok(())
 }
 
-/// Rows per batched INSERT: enough to amortise the hop to the driver's worker thread, few enough
-/// that the prepared statement stays small (and far below SQLite's limit of 32,766 values).
+/// Runs a query on `connection`, reading at most `limit` rows.
+fn rows(
+    connection: &Connection,
+    sql: &str,
+    params: &[Param],
+    limit: usize,
+) -> rusqlite::Result<Vec<SqliteRow>> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, params)?;
+    let names: Arc<[String]> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let width = names.len();
+    let mut found = Vec::new();
+    let mut rows = statement.raw_query();
+    while found.len() < limit
+        && let Some(row) = rows.next()?
+    {
+        let values = (0..width)
+            .map(|i| row.get::<_, Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        found.push(SqliteRow {
+            names: names.clone(),
+            values,
+        });
+    }
+    Ok(found)
+}
+
+/// Runs a statement for its effect; rows it returns (`SELECT 1`, `RETURNING`) are read and
+/// dropped. How many rows it changed.
+fn execute(connection: &Connection, sql: &str, params: &[Param]) -> rusqlite::Result<u64> {
+    let mut statement = connection.prepare_cached(sql)?;
+    bind(&mut statement, params)?;
+    if statement.column_count() == 0 {
+        return Ok(statement.raw_execute()? as u64);
+    }
+    let mut rows = statement.raw_query();
+    while rows.next()?.is_some() {}
+    Ok(connection.changes())
+}
+
+/// Rows per batched INSERT: enough to amortise preparing the statement, few enough that it stays
+/// small (and far below SQLite's limit of 32,766 values).
 const ROWS_PER_INSERT: usize = 256;
 
 #[async_trait]
 impl Driver for SqliteDriver {
     type Row = SqliteRow;
-    type Tx = Transaction<'static, Sqlite>;
+    type Tx = SqliteTx;
     const DIALECT: Dialect = Dialect::Sqlite;
     const TRIGGERS_LOG_INSERTS: bool = false;
 
@@ -156,10 +380,8 @@ impl Driver for SqliteDriver {
         params: Vec<Param>,
         what: &'static str,
     ) -> Result<Vec<SqliteRow>> {
-        query(sql, params)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error(what))
+        let lease = self.lease().await?;
+        rows(lease.connection(), &sql, &params, usize::MAX).map_err(db_error(what))
     }
 
     async fn fetch_optional(
@@ -168,27 +390,37 @@ impl Driver for SqliteDriver {
         params: Vec<Param>,
         what: &'static str,
     ) -> Result<Option<SqliteRow>> {
-        query(sql, params)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error(what))
+        let lease = self.lease().await?;
+        Ok(rows(lease.connection(), &sql, &params, 1)
+            .map_err(db_error(what))?
+            .pop())
     }
 
     async fn execute(&self, sql: Sql, params: Vec<Param>, what: &'static str) -> Result<u64> {
-        Ok(query(sql, params)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error(what))?
-            .rows_affected())
+        let lease = self.lease().await?;
+        execute(lease.connection(), &sql, &params).map_err(db_error(what))
     }
 
     async fn begin(&self) -> Result<Self::Tx> {
-        // Writers queue for the lock up front instead of failing half-way when two try to
-        // upgrade a read lock at once.
-        self.pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(db_error("transaction"))
+        // Writers of this process queue here; `BEGIN IMMEDIATE` then waits only for another
+        // process, on a blocking thread, instead of failing half-way when two try to upgrade a
+        // read lock at once.
+        let writer = self.pool.writer.clone().lock_owned().await;
+        let mut lease = self.lease().await?;
+        let connection = lease.take();
+        let (connection, began) = tokio::task::spawn_blocking(move || {
+            let began = connection.execute_batch("BEGIN IMMEDIATE");
+            (connection, began)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("beginning a transaction: {e}")))?;
+        lease.put(connection);
+        began.map_err(db_error("transaction"))?;
+        Ok(SqliteTx {
+            lease,
+            open: true,
+            _writer: writer,
+        })
     }
 
     async fn tx_fetch_all(
@@ -197,10 +429,7 @@ impl Driver for SqliteDriver {
         params: Vec<Param>,
         what: &'static str,
     ) -> Result<Vec<SqliteRow>> {
-        query(sql, params)
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(db_error(what))
+        rows(tx.lease.connection(), &sql, &params, usize::MAX).map_err(db_error(what))
     }
 
     async fn tx_fetch_optional(
@@ -209,10 +438,9 @@ impl Driver for SqliteDriver {
         params: Vec<Param>,
         what: &'static str,
     ) -> Result<Option<SqliteRow>> {
-        query(sql, params)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_error(what))
+        Ok(rows(tx.lease.connection(), &sql, &params, 1)
+            .map_err(db_error(what))?
+            .pop())
     }
 
     async fn tx_execute(
@@ -221,11 +449,7 @@ impl Driver for SqliteDriver {
         params: Vec<Param>,
         what: &'static str,
     ) -> Result<u64> {
-        Ok(query(sql, params)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error(what))?
-            .rows_affected())
+        execute(tx.lease.connection(), &sql, &params).map_err(db_error(what))
     }
 
     async fn insert_rows(
@@ -240,17 +464,14 @@ impl Driver for SqliteDriver {
         let suffix = conflict_suffix(table, Dialect::Sqlite);
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let chunk: Vec<Vec<Param>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+            let chunk: Vec<Param> = rows.by_ref().take(ROWS_PER_INSERT).flatten().collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES {}{suffix}",
                 table.name,
                 columns.join(", "),
-                vec![row.as_str(); chunk.len()].join(", "),
+                vec![row.as_str(); chunk.len() / width.max(1)].join(", "),
             );
-            query(sql.into(), chunk.into_iter().flatten().collect())
-                .execute(&mut **tx)
-                .await
-                .map_err(db_error(table.name))?;
+            execute(tx.lease.connection(), &sql, &chunk).map_err(db_error(table.name))?;
         }
         Ok(())
     }
@@ -260,18 +481,211 @@ impl Driver for SqliteDriver {
         Ok(())
     }
 
-    async fn commit(tx: Self::Tx) -> Result<()> {
-        tx.commit().await.map_err(db_error("transaction"))
+    async fn commit(mut tx: Self::Tx) -> Result<()> {
+        let committed = tx
+            .lease
+            .connection()
+            .execute_batch("COMMIT")
+            .map_err(db_error("transaction"));
+        // A failed COMMIT leaves the transaction open; dropping the unit of work rolls it back.
+        tx.open = committed.is_err();
+        committed
     }
 
-    async fn rollback(tx: Self::Tx) {
-        // A rollback that fails leaves the connection to the pool, which resets it.
-        let _ = tx.rollback().await;
+    async fn rollback(mut tx: Self::Tx) {
+        // A rollback that fails leaves the connection outside the pool: it is not reused.
+        let _ = tx.lease.connection().execute_batch("ROLLBACK");
+        tx.open = false;
     }
 
     async fn refresh_statistics(&self) -> Result<()> {
         // SQLite plans well without statistics and keeps none.
         Ok(())
+    }
+}
+
+/// Applies the migrations this witan knows that the database lacks, each in its own
+/// transaction, keeping sqlx's bookkeeping table (`_sqlx_migrations`) so that every store made
+/// before stays readable: a migration the database has and this witan does not is a newer
+/// schema; a known one whose text changed, or one left half-applied, is refused.
+fn migrate(connection: &Connection) -> Result<()> {
+    let fail = |e: rusqlite::Error| StoreError::Database(format!("migrating the database: {e}"));
+    connection
+        .execute_batch(
+            "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+                version BIGINT PRIMARY KEY,
+                description TEXT NOT NULL,
+                installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                success BOOLEAN NOT NULL,
+                checksum BLOB NOT NULL,
+                execution_time BIGINT NOT NULL
+            );",
+        )
+        .map_err(fail)?;
+    let applied: Vec<(i64, Vec<u8>, bool)> = connection
+        .prepare("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(fail)?;
+    let known = |version: i64| MIGRATOR.iter().find(|m| m.version == version);
+    for (version, checksum, success) in &applied {
+        let Some(migration) = known(*version) else {
+            return Err(StoreError::NewerSchema { found: *version });
+        };
+        if !success {
+            return Err(StoreError::Database(format!(
+                "migrating the database: migration {version} was left half-applied"
+            )));
+        }
+        if *migration.checksum != **checksum {
+            return Err(StoreError::Database(format!(
+                "migrating the database: migration {version} was applied with other text than \
+                 this witan's"
+            )));
+        }
+    }
+    for migration in MIGRATOR.iter() {
+        if migration.migration_type.is_down_migration()
+            || applied.iter().any(|(v, _, _)| *v == migration.version)
+        {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let apply = || -> rusqlite::Result<()> {
+            connection.execute_batch("BEGIN IMMEDIATE")?;
+            connection.execute_batch(migration.sql.as_str())?;
+            connection.execute(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                 VALUES (?1, ?2, TRUE, ?3, ?4)",
+                rusqlite::params![
+                    migration.version,
+                    &*migration.description,
+                    &*migration.checksum,
+                    i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX),
+                ],
+            )?;
+            connection.execute_batch("COMMIT")
+        };
+        if let Err(e) = apply() {
+            let _ = connection.execute_batch("ROLLBACK");
+            return Err(StoreError::Database(format!(
+                "migrating the database: migration {} ({}): {e}",
+                migration.version, migration.description
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A read transaction over one snapshot of the database, for `witan copy`.
+pub(crate) struct Snapshot {
+    lease: Lease,
+}
+
+impl SqliteDriver {
+    /// Begins a read transaction and fixes its snapshot.
+    pub(crate) async fn snapshot(&self) -> Result<Snapshot> {
+        let lease = self.lease().await?;
+        lease
+            .connection()
+            .execute_batch("BEGIN; SELECT count(*) FROM sqlite_schema;")
+            .map_err(|e| StoreError::Database(format!("reading the source: {e}")))?;
+        Ok(Snapshot { lease })
+    }
+}
+
+impl Snapshot {
+    /// Reads the rows of `sql` on a blocking thread, decoded by `decode`, in batches of `batch`;
+    /// no more than two batches are held at once. Read them with [`Batches::next`] until it
+    /// gives `None`, then give the connection back with [`Batches::finish`].
+    pub(crate) fn stream<T: Send + 'static>(
+        &mut self,
+        sql: String,
+        batch: usize,
+        decode: impl Fn(&SqliteRow) -> Result<T> + Send + 'static,
+    ) -> Batches<'_, T> {
+        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<T>>>(1);
+        let connection = self.lease.take();
+        let reader = tokio::task::spawn_blocking(move || {
+            let read = || -> Result<()> {
+                let fail = |e: rusqlite::Error| StoreError::Database(format!("reading: {e}"));
+                let mut statement = connection.prepare(&sql).map_err(fail)?;
+                let names: Arc<[String]> = statement
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                let mut rows = statement.raw_query();
+                let mut pending = Vec::with_capacity(batch);
+                while let Some(row) = rows.next().map_err(fail)? {
+                    let values = (0..names.len())
+                        .map(|i| row.get::<_, Value>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .map_err(fail)?;
+                    pending.push(decode(&SqliteRow {
+                        names: names.clone(),
+                        values,
+                    })?);
+                    if pending.len() == batch {
+                        let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
+                        if sender.blocking_send(Ok(full)).is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                if !pending.is_empty() {
+                    let _ = sender.blocking_send(Ok(pending));
+                }
+                Ok(())
+            };
+            if let Err(e) = read() {
+                let _ = sender.blocking_send(Err(e));
+            }
+            connection
+        });
+        Batches {
+            snapshot: self,
+            receiver,
+            reader,
+        }
+    }
+}
+
+/// Batches of rows being read from a [`Snapshot`].
+pub(crate) struct Batches<'a, T> {
+    snapshot: &'a mut Snapshot,
+    receiver: tokio::sync::mpsc::Receiver<Result<Vec<T>>>,
+    reader: tokio::task::JoinHandle<Connection>,
+}
+
+impl<T> Batches<'_, T> {
+    pub(crate) async fn next(&mut self) -> Option<Result<Vec<T>>> {
+        self.receiver.recv().await
+    }
+
+    /// Stops reading (if it has not ended) and gives the connection back to the snapshot.
+    pub(crate) async fn finish(self) -> Result<()> {
+        let Self {
+            snapshot,
+            receiver,
+            reader,
+        } = self;
+        drop(receiver);
+        let connection = reader
+            .await
+            .map_err(|e| StoreError::Database(format!("reading the source: {e}")))?;
+        snapshot.lease.put(connection);
+        Ok(())
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if let Some(connection) = &self.lease.connection {
+            let _ = connection.execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -295,41 +709,58 @@ pub(crate) fn conflict_suffix(table: &Table, dialect: Dialect) -> String {
     )
 }
 
-fn get<'r, T>(row: &'r SqliteRow, column: &'static str) -> Result<T>
-where
-    T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>,
-{
-    row.try_get(column)
-        .map_err(|e| corrupt(ValidationError::new(column, e)))
-}
-
 fn invalid(column: &'static str, e: impl std::fmt::Display) -> StoreError {
     corrupt(ValidationError::new(column, e))
+}
+
+fn text_of(column: &'static str, value: &Value) -> Result<Option<String>> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Text(t) => Ok(Some(t.clone())),
+        Value::Integer(i) => Ok(Some(i.to_string())),
+        Value::Real(r) => Ok(Some(r.to_string())),
+        Value::Blob(b) => String::from_utf8(b.clone())
+            .map(Some)
+            .map_err(|e| invalid(column, e)),
+    }
 }
 
 /// How SQLite's columns read: instants are RFC 3339 UTC text, dates ISO text, flags 0 or 1, a
 /// list of ids comma-separated text and a list of texts a JSON array.
 impl Columns for SqliteRow {
     fn opt_string(&self, column: &'static str) -> Result<Option<String>> {
-        get(self, column)
+        text_of(column, self.value(column)?)
     }
 
     fn opt_int(&self, column: &'static str) -> Result<Option<i64>> {
-        get(self, column)
+        match self.value(column)? {
+            Value::Null => Ok(None),
+            Value::Integer(i) => Ok(Some(*i)),
+            other => Err(invalid(
+                column,
+                format!("is {:?}, not a whole number", other.data_type()),
+            )),
+        }
     }
 
     fn flag(&self, column: &'static str) -> Result<bool> {
-        Ok(get::<i64>(self, column)? != 0)
+        match self.value(column)? {
+            Value::Integer(i) => Ok(*i != 0),
+            other => Err(invalid(
+                column,
+                format!("is {:?}, not 0 or 1", other.data_type()),
+            )),
+        }
     }
 
     fn opt_date(&self, column: &'static str) -> Result<Option<NaiveDate>> {
-        get::<Option<String>>(self, column)?
+        self.opt_string(column)?
             .map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| invalid(column, e)))
             .transpose()
     }
 
     fn opt_instant(&self, column: &'static str) -> Result<Option<DateTime<Utc>>> {
-        get::<Option<String>>(self, column)?
+        self.opt_string(column)?
             .map(|s| {
                 DateTime::parse_from_rfc3339(&s)
                     .map(|t| t.with_timezone(&Utc))
@@ -339,11 +770,14 @@ impl Columns for SqliteRow {
     }
 
     fn ids(&self, column: &'static str) -> Result<Vec<i64>> {
-        crate::decode::comma_separated(column, &get::<Option<String>>(self, column)?)
+        crate::decode::comma_separated(column, &self.opt_string(column)?)
     }
 
     fn texts(&self, column: &'static str) -> Result<Vec<String>> {
-        serde_json::from_str(&get::<String>(self, column)?).map_err(|e| invalid(column, e))
+        let text = self
+            .opt_string(column)?
+            .ok_or_else(|| invalid(column, "is missing"))?;
+        serde_json::from_str(&text).map_err(|e| invalid(column, e))
     }
 }
 

@@ -65,6 +65,18 @@ pub async fn sqlite() -> (TempDir, SqliteStore) {
     (dir, store)
 }
 
+/// A plain sqlx pool on a SQLite store's file, for tests that go around the store with raw SQL
+/// (the store's own connections are not sqlx's).
+pub async fn raw_pool(store: &SqliteStore) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(store.path())
+            .foreign_keys(true),
+    )
+    .await
+    .expect("a raw connection to the store's file")
+}
+
 /// [`sqlite`], shared as the use cases, index and site take it.
 pub async fn shared_sqlite() -> (TempDir, std::sync::Arc<dyn Store>) {
     let (dir, store) = sqlite().await;

@@ -272,3 +272,32 @@ pub async fn meeting_lifecycle_rules(store: &dyn Store) {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }));
 }
+
+/// The store answers a ping (a statement run for its effect that returns a row), and two units of
+/// work begun at once queue: the second begins once the first has ended, and both land.
+pub async fn a_ping_answers_and_units_of_work_queue(store: &dyn Store) {
+    store.ping().await.unwrap();
+    let generation = store.generation().await.unwrap();
+    let mut first = store.begin().await.unwrap();
+    council(first.as_mut()).await;
+    let order = std::sync::Mutex::new(Vec::new());
+    let second = async {
+        let w = store.begin().await.unwrap();
+        order.lock().unwrap().push("second began");
+        w.commit().await.unwrap();
+    };
+    let first_ends = async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        order.lock().unwrap().push("first committed");
+        first.commit().await.unwrap();
+    };
+    tokio::join!(second, first_ends);
+    assert_eq!(
+        *order.lock().unwrap(),
+        ["first committed", "second began"],
+        "a unit of work began while another held the write lock"
+    );
+    assert_eq!(store.organisations().await.unwrap().len(), 1);
+    assert!(store.generation().await.unwrap() > generation);
+    store.ping().await.unwrap();
+}

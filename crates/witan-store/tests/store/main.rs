@@ -6,12 +6,13 @@ mod pg;
 mod suite;
 
 use witan_store::sqlite::SqliteStore;
-use witan_store::suite::kit::{TempDir, sqlite};
+use witan_store::suite::kit::{TempDir, raw_pool, sqlite};
 use witan_store::{StoreError, suite as stories};
 
 #[tokio::test]
 async fn signed_off_minutes_are_locked_in_the_database_itself() {
     let (_dir, store) = sqlite().await;
+    let raw = raw_pool(&store).await;
     stories::signed_off_minutes_are_locked_and_corrected_by_new_versions(&store).await;
     // Even SQL that goes around the Writer cannot change or remove signed-off minutes.
     for sql in [
@@ -20,7 +21,7 @@ async fn signed_off_minutes_are_locked_in_the_database_itself() {
         "UPDATE minutes_sign_offs SET signed_by = 'someone else'",
         "DELETE FROM minutes_sign_offs",
     ] {
-        let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+        let err = sqlx::query(sql).execute(&raw).await.expect_err(sql);
         assert!(err.to_string().contains("minutes locked"), "{sql}: {err}");
     }
 }
@@ -30,14 +31,15 @@ async fn a_database_from_a_newer_witan_is_refused_clearly() {
     let dir = TempDir::new();
     let path = dir.path().join("witan.db");
     let store = SqliteStore::open(&path).await.expect("open");
+    let raw = raw_pool(&store).await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
          VALUES (99990101000000, 'from the future', 1, x'00', 0)",
     )
-    .execute(store.pool())
+    .execute(&raw)
     .await
     .expect("insert future migration");
-    store.pool().close().await;
+    raw.close().await;
     let err = SqliteStore::open(&path)
         .await
         .expect_err("newer schema accepted");
@@ -64,6 +66,7 @@ async fn unknown_database_urls_name_the_setting() {
 #[tokio::test]
 async fn the_audit_log_cannot_be_changed_by_any_sql() {
     let (_dir, store) = sqlite().await;
+    let raw = raw_pool(&store).await;
     let mut w = witan_store::Store::begin(&store).await.expect("begin");
     w.record_audit(&witan_domain::AuditEntry {
         at: chrono::Utc::now(),
@@ -81,7 +84,7 @@ async fn the_audit_log_cannot_be_changed_by_any_sql() {
         "UPDATE audit_log SET by_whom = 'someone else'",
         "DELETE FROM audit_log",
     ] {
-        let err = sqlx::query(sql).execute(store.pool()).await.expect_err(sql);
+        let err = sqlx::query(sql).execute(&raw).await.expect_err(sql);
         assert!(
             err.to_string().contains("the audit log cannot be changed"),
             "{sql}: {err}"
@@ -89,7 +92,7 @@ async fn the_audit_log_cannot_be_changed_by_any_sql() {
     }
     let n: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE by_whom = 'clerk@example.org'")
-            .fetch_one(store.pool())
+            .fetch_one(&raw)
             .await
             .expect("count");
     assert_eq!(n, 1);
@@ -329,9 +332,10 @@ fn judge(sql: &str, refused_on: Option<&str>, outcome: Result<(), sqlx::Error>) 
 #[tokio::test]
 async fn an_over_long_title_written_by_raw_sql_is_refused_by_sqlite() {
     let (_dir, store) = sqlite().await;
+    let raw = raw_pool(&store).await;
     for (sql, refused_on) in shape_statements("0") {
         let outcome = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-            .execute(store.pool())
+            .execute(&raw)
             .await;
         judge(&sql, refused_on, outcome.map(drop));
     }

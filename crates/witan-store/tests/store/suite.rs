@@ -57,4 +57,5 @@ stories! {
     attendance_is_set_as_a_whole,
     open_data_lists_public_records_with_their_times,
     meeting_sheets_read_together_are_each_meeting_alone,
+    a_ping_answers_and_units_of_work_queue,
 }

@@ -123,14 +123,15 @@ fn serve_refuses_a_database_from_a_newer_witan() {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
             .expect("open");
+        let raw = witan_store::suite::kit::raw_pool(&store).await;
         sqlx::query(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
              VALUES (99990101000000, 'from the future', 1, x'00', 0)",
         )
-        .execute(store.pool())
+        .execute(&raw)
         .await
         .expect("insert");
-        store.pool().close().await;
+        raw.close().await;
     });
     let output = witan()
         .args(["serve", "--bind", "127.0.0.1:0", "--data"])

@@ -174,11 +174,12 @@ fn signed_in_server() -> Clerk {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
             .expect("open");
+        let raw = witan_store::suite::kit::raw_pool(&store).await;
         let item = sqlx::query_scalar("SELECT id FROM agenda_items ORDER BY id LIMIT 1")
-            .fetch_one(store.pool())
+            .fetch_one(&raw)
             .await
             .expect("an agenda item");
-        store.pool().close().await;
+        raw.close().await;
         item
     });
     let server = serve(&data);
@@ -273,11 +274,12 @@ fn documents(data: &std::path::Path) -> Vec<(String, String, String)> {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
             .expect("open");
+        let raw = witan_store::suite::kit::raw_pool(&store).await;
         let rows = sqlx::query_as("SELECT name, text, sha256 FROM documents ORDER BY id")
-            .fetch_all(store.pool())
+            .fetch_all(&raw)
             .await
             .expect("documents");
-        store.pool().close().await;
+        raw.close().await;
         rows
     })
 }

@@ -301,16 +301,17 @@ fn organisation_with_committees(data: &std::path::Path) -> String {
         let store = witan_store::sqlite::SqliteStore::open(&data.join("witan.db"))
             .await
             .expect("open");
+        let raw = witan_store::suite::kit::raw_pool(&store).await;
         let slug = sqlx::query_scalar(
             "SELECT o.slug FROM organisations o
                JOIN committee_owners co ON co.organisation_id = o.id
               WHERE o.kind = 'integrated_care_board'
               GROUP BY o.id HAVING COUNT(*) > 1 ORDER BY o.slug LIMIT 1",
         )
-        .fetch_one(store.pool())
+        .fetch_one(&raw)
         .await
         .expect("an integrated care board with more than one committee");
-        store.pool().close().await;
+        raw.close().await;
         slug
     })
 }
