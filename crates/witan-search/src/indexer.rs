@@ -16,8 +16,10 @@ use witan_store::{SearchDocument, SearchKind, SearchSelection, Store};
 const REBUILD_BATCH: u32 = 2_000;
 /// Changes replayed per commit.
 const CHANGES_PER_COMMIT: u32 = 5_000;
-/// Memory the writer may use for documents not yet written out.
-const WRITER_MEMORY: usize = 96 << 20;
+/// Memory each writer thread may use for documents not yet written out (Tantivy's least is
+/// 15 MB a thread). 24 MB a thread took a rebuild of the million-item store from 385 MB peak
+/// to 192 MB, no slower (BENCHMARKS.md).
+const WRITER_MEMORY_PER_THREAD: usize = 24 << 20;
 
 /// How far a rebuild has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +60,7 @@ impl Indexer {
         let writer = search
             .inner()
             .index
-            .writer_with_num_threads(threads, WRITER_MEMORY)?;
+            .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)?;
         Ok(Self {
             search: search.clone(),
             store,

@@ -328,26 +328,35 @@ fn rows(
 ) -> rusqlite::Result<Vec<SqliteRow>> {
     let mut statement = connection.prepare_cached(sql)?;
     bind(&mut statement, params)?;
-    let names: Arc<[String]> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let width = names.len();
+    let names = names_of(&statement);
     let mut found = Vec::new();
     let mut rows = statement.raw_query();
     while found.len() < limit
         && let Some(row) = rows.next()?
     {
-        let values = (0..width)
-            .map(|i| row.get::<_, Value>(i))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        found.push(SqliteRow {
-            names: names.clone(),
-            values,
-        });
+        found.push(row_of(&names, row)?);
     }
     Ok(found)
+}
+
+/// A statement's column names, shared by the rows it reads.
+fn names_of(statement: &rusqlite::Statement<'_>) -> Arc<[String]> {
+    statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A row as read, its values owned.
+fn row_of(names: &Arc<[String]>, row: &rusqlite::Row<'_>) -> rusqlite::Result<SqliteRow> {
+    let values = (0..names.len())
+        .map(|i| row.get::<_, Value>(i))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(SqliteRow {
+        names: names.clone(),
+        values,
+    })
 }
 
 /// Runs a statement for its effect; rows it returns (`SELECT 1`, `RETURNING`) are read and
@@ -612,22 +621,11 @@ impl Snapshot {
             let read = || -> Result<()> {
                 let fail = |e: rusqlite::Error| StoreError::Database(format!("reading: {e}"));
                 let mut statement = connection.prepare(&sql).map_err(fail)?;
-                let names: Arc<[String]> = statement
-                    .column_names()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect();
+                let names = names_of(&statement);
                 let mut rows = statement.raw_query();
                 let mut pending = Vec::with_capacity(batch);
                 while let Some(row) = rows.next().map_err(fail)? {
-                    let values = (0..names.len())
-                        .map(|i| row.get::<_, Value>(i))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                        .map_err(fail)?;
-                    pending.push(decode(&SqliteRow {
-                        names: names.clone(),
-                        values,
-                    })?);
+                    pending.push(decode(&row_of(&names, row).map_err(fail)?)?);
                     if pending.len() == batch {
                         let full = std::mem::replace(&mut pending, Vec::with_capacity(batch));
                         if sender.blocking_send(Ok(full)).is_err() {
