@@ -254,20 +254,14 @@ impl Source {
                 };
                 let mut batches = snapshot.stream(select(table, false), ROWS_PER_BATCH, decode);
                 let mut count = 0u64;
-                let mut outcome = Ok(());
-                while let Some(rows) = batches.next().await {
-                    let taken = match rows {
-                        Ok(rows) => {
-                            count += rows.len() as u64;
-                            sink.take(rows).await
-                        }
-                        Err(e) => Err(e),
-                    };
-                    if let Err(e) = taken {
-                        outcome = Err(e);
-                        break;
+                let outcome: Result<()> = async {
+                    while let Some(rows) = batches.next().await.transpose()? {
+                        count += rows.len() as u64;
+                        sink.take(rows).await?;
                     }
+                    Ok(())
                 }
+                .await;
                 batches.finish().await?;
                 outcome.map(|()| count)
             }

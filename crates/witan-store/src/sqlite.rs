@@ -26,7 +26,9 @@ use std::time::Duration;
 use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use witan_domain::ValidationError;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+mod migrate;
+
+use migrate::migrate;
 
 /// The SQLite store. Cheap to clone: it is a handle on a connection pool.
 pub type SqliteStore = SqlStore<SqliteDriver>;
@@ -244,11 +246,7 @@ pub(crate) fn db_error(record: &'static str) -> impl Fn(rusqlite::Error) -> Stor
                 rusqlite::ErrorCode::CannotOpen
                 | rusqlite::ErrorCode::SystemIoFailure
                 | rusqlite::ErrorCode::DatabaseBusy
-                | rusqlite::ErrorCode::DatabaseLocked
-                    if broke == Broke::Other =>
-                {
-                    StoreError::Unavailable(message)
-                }
+                | rusqlite::ErrorCode::DatabaseLocked => StoreError::Unavailable(message),
                 _ => crate::error::refusal(record, &message, broke, || {
                     message
                         .trim_start_matches("UNIQUE constraint failed: ")
@@ -511,81 +509,6 @@ impl Driver for SqliteDriver {
         // SQLite plans well without statistics and keeps none.
         Ok(())
     }
-}
-
-/// Applies the migrations this witan knows that the database lacks, each in its own
-/// transaction, keeping sqlx's bookkeeping table (`_sqlx_migrations`) so that every store made
-/// before stays readable: a migration the database has and this witan does not is a newer
-/// schema; a known one whose text changed, or one left half-applied, is refused.
-fn migrate(connection: &Connection) -> Result<()> {
-    let fail = |e: rusqlite::Error| StoreError::Database(format!("migrating the database: {e}"));
-    connection
-        .execute_batch(
-            "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
-                version BIGINT PRIMARY KEY,
-                description TEXT NOT NULL,
-                installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-                success BOOLEAN NOT NULL,
-                checksum BLOB NOT NULL,
-                execution_time BIGINT NOT NULL
-            );",
-        )
-        .map_err(fail)?;
-    let applied: Vec<(i64, Vec<u8>, bool)> = connection
-        .prepare("SELECT version, checksum, success FROM _sqlx_migrations ORDER BY version")
-        .and_then(|mut s| {
-            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .map_err(fail)?;
-    let known = |version: i64| MIGRATOR.iter().find(|m| m.version == version);
-    for (version, checksum, success) in &applied {
-        let Some(migration) = known(*version) else {
-            return Err(StoreError::NewerSchema { found: *version });
-        };
-        if !success {
-            return Err(StoreError::Database(format!(
-                "migrating the database: migration {version} was left half-applied"
-            )));
-        }
-        if *migration.checksum != **checksum {
-            return Err(StoreError::Database(format!(
-                "migrating the database: migration {version} was applied with other text than \
-                 this witan's"
-            )));
-        }
-    }
-    for migration in MIGRATOR.iter() {
-        if migration.migration_type.is_down_migration()
-            || applied.iter().any(|(v, _, _)| *v == migration.version)
-        {
-            continue;
-        }
-        let started = std::time::Instant::now();
-        let apply = || -> rusqlite::Result<()> {
-            connection.execute_batch("BEGIN IMMEDIATE")?;
-            connection.execute_batch(migration.sql.as_str())?;
-            connection.execute(
-                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-                 VALUES (?1, ?2, TRUE, ?3, ?4)",
-                rusqlite::params![
-                    migration.version,
-                    &*migration.description,
-                    &*migration.checksum,
-                    i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX),
-                ],
-            )?;
-            connection.execute_batch("COMMIT")
-        };
-        if let Err(e) = apply() {
-            let _ = connection.execute_batch("ROLLBACK");
-            return Err(StoreError::Database(format!(
-                "migrating the database: migration {} ({}): {e}",
-                migration.version, migration.description
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// A read transaction over one snapshot of the database, for `witan copy`.
