@@ -42,13 +42,33 @@ pub(super) enum ItemsOf<'a> {
 impl ItemsOf<'_> {
     pub(super) fn filter(self, audience: Audience, dialect: super::Dialect) -> String {
         match self {
-            Self::Meetings(ids) => super::one_of(dialect, "i.meeting_id", ids),
+            Self::Meetings(_) => self.selection(dialect),
             // The public sees an item in an issue's history only once its agenda is published.
             Self::Issue(_) => format!(
-                "i.issue_id = $1{}",
+                "{}{}",
+                self.selection(dialect),
                 visibility::for_audience(audience, visibility::agenda("m"))
             ),
         }
+    }
+
+    /// The items named, over `agenda_items i` alone, whoever reads.
+    fn selection(self, dialect: super::Dialect) -> String {
+        match self {
+            Self::Meetings(ids) => super::one_of(dialect, "i.meeting_id", ids),
+            Self::Issue(_) => "i.issue_id = $1".to_owned(),
+        }
+    }
+
+    /// The ids of the items named that `audience` may see, as a subquery over `agenda_items`
+    /// alone: joined to `meetings` as well, PostgreSQL's generic plan for the actions of a
+    /// meeting's items scanned every action (11 ms at 20,000 agenda items, against 0.6 ms).
+    fn visible_ids(self, audience: Audience, dialect: super::Dialect) -> String {
+        format!(
+            "SELECT i.id FROM agenda_items i WHERE {}{}",
+            self.selection(dialect),
+            visibility::for_audience(audience, visibility::item("i"))
+        )
     }
 
     fn param(self) -> Param {
@@ -147,10 +167,7 @@ impl<D: Driver> SqlStore<D> {
     ) -> Result<(Vec<ItemEntry>, HashMap<i64, i64>)> {
         let filter = of.filter(audience, D::DIALECT);
         let id = || vec![of.param()];
-        let item_set = format!(
-            "SELECT i.id FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id WHERE {filter}{}",
-            visibility::for_audience(audience, visibility::item("i"))
-        );
+        let item_set = of.visible_ids(audience, D::DIALECT);
         let public_docs = visibility::for_audience(audience, visibility::document("d"));
 
         let items = self

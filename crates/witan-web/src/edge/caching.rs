@@ -10,6 +10,7 @@
 
 use crate::edge::client::{Client, TrustedProxies};
 use crate::edge::error::{AppError, Channel, Code};
+use crate::edge::latest::Latest;
 use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -17,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::Digest;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use witan_domain::Committee;
 use witan_store::{PublicStore, StoreError, Stored};
 
@@ -163,13 +164,10 @@ type Committees = Arc<Vec<Stored<Committee>>>;
 /// reader may see: a request that carries a session must not be answered from here.
 pub struct PageCache {
     pages: quick_cache::sync::Cache<String, Arc<CachedPage>, ByBytes>,
-    /// The last generation read from the store, and when.
-    generation: Mutex<Option<(Instant, u64)>>,
-    /// How long that generation is trusted before it is read again: the longest a change made
-    /// by another process can take to show.
-    trust: Duration,
-    /// The store's last search change as last read: when, and this process's commits then.
-    search_change: Mutex<Option<(Instant, u64, u64)>>,
+    /// The store's generation, as last read (see `latest.rs`).
+    generation: Latest,
+    /// The store's last search change, as last read.
+    search_change: Latest,
     /// Every committee, as of a version of the store: what search's filter offers.
     committees: Mutex<Option<(Version, Committees)>>,
 }
@@ -199,15 +197,15 @@ impl Default for PageCache {
 
 impl PageCache {
     /// A cache that reads the store's generation again once it is older than `trust`. Processes
-    /// sharing a database use zero: every page served from the cache has checked that no
-    /// process has changed the store since it was rendered, so a change made through one
-    /// process shows through every other at once.
+    /// sharing a database use zero: every page served from the cache has checked, by a read that
+    /// began after the request arrived, that no process has changed the store since the page was
+    /// rendered, so a change made through one process shows through every other at once. The
+    /// requests waiting meanwhile share that read (`latest.rs`).
     pub fn trusting(trust: Duration) -> Self {
         Self {
             pages: quick_cache::sync::Cache::with_weighter(4096, CACHE_BYTES, ByBytes),
-            generation: Mutex::new(None),
-            trust,
-            search_change: Mutex::new(None),
+            generation: Latest::trusting(trust),
+            search_change: Latest::trusting(trust),
             committees: Mutex::new(None),
         }
     }
@@ -240,45 +238,17 @@ impl PageCache {
     /// by another process sharing the database (where nothing is trusted) by the next search
     /// anywhere.
     pub async fn last_search_change(&self, store: &PublicStore) -> Result<u64, StoreError> {
-        let local = store.local_commits();
-        let recent = self
-            .search_change
-            .lock()
-            .ok()
-            .and_then(|c| *c)
-            .filter(|(at, commits, _)| *commits == local && at.elapsed() < self.trust)
-            .map(|(_, _, seq)| seq);
-        if let Some(seq) = recent {
-            return Ok(seq);
-        }
-        let seq = store.last_search_change().await?;
-        if let Ok(mut c) = self.search_change.lock() {
-            *c = Some((Instant::now(), local, seq));
-        }
-        Ok(seq)
+        self.search_change
+            .get(store.local_commits(), || store.last_search_change())
+            .await
     }
 
     async fn version(&self, store: &PublicStore) -> Result<Version, StoreError> {
-        let recent = self
-            .generation
-            .lock()
-            .ok()
-            .and_then(|g| *g)
-            .filter(|(at, _)| at.elapsed() < self.trust)
-            .map(|(_, value)| value);
-        let generation = match recent {
-            Some(value) => value,
-            None => {
-                let value = store.generation().await?;
-                if let Ok(mut g) = self.generation.lock() {
-                    *g = Some((Instant::now(), value));
-                }
-                value
-            }
-        };
+        let local = store.local_commits();
+        let generation = self.generation.get(local, || store.generation()).await?;
         Ok(Version {
             generation,
-            local: store.local_commits(),
+            local,
             minute: chrono::Utc::now().timestamp() / 60,
         })
     }

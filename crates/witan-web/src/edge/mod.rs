@@ -20,4 +20,5 @@ pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod forms;
+mod latest;
 pub mod limits;

@@ -1,0 +1,204 @@
+//! The store's latest state as this process knows it: a number the store keeps (its generation,
+//! the last change of its search log) that every cached answer checks before it is served.
+//!
+//! Reading it costs a database round trip. Where one process owns the database (SQLite), a value
+//! read is trusted for a short while unless this process has committed since. Where processes
+//! share a database (PostgreSQL), nothing is trusted for any time at all: a change committed
+//! through one process must show through every other at once. That still does not need a read
+//! per request. A read that *started* after a request arrived sees every commit that finished
+//! before it arrived, so it answers that request as well as a read of its own would. Requests
+//! queue for one read at a time; each is answered by the first read that started after it
+//! arrived. However many requests arrive, at most one read is in flight, and a request waits at
+//! most for the read in flight and the next. When the database cannot be reached, a read that
+//! failed after a request arrived answers it too: the requests queued behind a failing read are
+//! told at once rather than each waiting out a timeout of its own.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use witan_store::StoreError;
+
+/// One value of the store, read when needed and shared by the requests waiting for it.
+#[derive(Debug)]
+pub(crate) struct Latest {
+    /// How long a read is trusted when this process has not committed since.
+    trust: Duration,
+    /// The last read: when it started, this process's commits then, and what it found.
+    last: Mutex<Option<Read>>,
+    /// The last read that found the database unavailable: when it ended, and why.
+    failed: Mutex<Option<(Instant, String)>>,
+    /// Held by the one read in flight; requests that need a newer value queue here.
+    reading: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Read {
+    started: Instant,
+    commits: u64,
+    value: u64,
+}
+
+impl Latest {
+    pub(crate) fn trusting(trust: Duration) -> Self {
+        Self {
+            trust,
+            last: Mutex::new(None),
+            failed: Mutex::new(None),
+            reading: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The value as of no earlier than now: the last read, when it started after this call or is
+    /// still trusted, or else a new read by `read`, which those queued behind it share.
+    /// `commits` is this process's count of commits, which a trusted read must not have missed.
+    pub(crate) async fn get<F, Fut>(&self, commits: u64, read: F) -> Result<u64, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<u64, StoreError>>,
+    {
+        let arrived = Instant::now();
+        if let Some(value) = self.answering(arrived, commits) {
+            return Ok(value);
+        }
+        let _turn = self.reading.lock().await;
+        if let Some(value) = self.answering(arrived, commits) {
+            return Ok(value);
+        }
+        if let Some(why) = self.failure_since(arrived) {
+            return Err(StoreError::Unavailable(why));
+        }
+        let started = Instant::now();
+        let value = match read().await {
+            Ok(value) => value,
+            Err(StoreError::Unavailable(why)) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    *failed = Some((Instant::now(), why.clone()));
+                }
+                return Err(StoreError::Unavailable(why));
+            }
+            Err(e) => return Err(e),
+        };
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(Read {
+                started,
+                commits,
+                value,
+            });
+        }
+        Ok(value)
+    }
+
+    /// Why the database was unavailable to a read that ended after `arrived`, if one did.
+    fn failure_since(&self, arrived: Instant) -> Option<String> {
+        let failed = self.failed.lock().ok()?;
+        let (ended, why) = failed.as_ref()?;
+        (*ended >= arrived).then(|| why.clone())
+    }
+
+    /// The last read's value, if it answers a request that arrived at `arrived`.
+    fn answering(&self, arrived: Instant, commits: u64) -> Option<u64> {
+        let last = (*self.last.lock().ok()?)?;
+        let trusted = last.commits == commits && last.started.elapsed() < self.trust;
+        (last.started >= arrived || trusted).then_some(last.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// A store whose value is the number of reads it has answered, each taking a while.
+    fn counting(reads: Arc<AtomicU64>) -> impl Future<Output = Result<u64, StoreError>> {
+        async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
+        }
+    }
+
+    #[tokio::test]
+    async fn requests_waiting_together_share_one_read_that_started_after_them() {
+        let latest = Arc::new(Latest::trusting(Duration::ZERO));
+        let reads = Arc::new(AtomicU64::new(0));
+        let asks: Vec<_> = (0..50)
+            .map(|_| {
+                let (latest, reads) = (Arc::clone(&latest), Arc::clone(&reads));
+                tokio::spawn(async move { latest.get(0, || counting(reads)).await })
+            })
+            .collect();
+        let mut values = Vec::new();
+        for ask in asks {
+            values.push(ask.await.expect("task").expect("read"));
+        }
+        // Fifty requests at once: the first read answers those that arrived before it began, one
+        // more read those that arrived while it ran; never one read each.
+        let made = reads.load(Ordering::SeqCst);
+        assert!((1..=2).contains(&made), "{made} reads for 50 requests");
+        assert!(values.iter().all(|v| *v >= 1 && *v <= made));
+    }
+
+    #[tokio::test]
+    async fn requests_queued_behind_a_failing_read_share_its_failure() {
+        let latest = Arc::new(Latest::trusting(Duration::ZERO));
+        let reads = Arc::new(AtomicU64::new(0));
+        let down = |reads: Arc<AtomicU64>| async move {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            reads.fetch_add(1, Ordering::SeqCst);
+            Err::<u64, _>(StoreError::Unavailable("connection refused".into()))
+        };
+        let asks: Vec<_> = (0..20)
+            .map(|_| {
+                let (latest, reads) = (Arc::clone(&latest), Arc::clone(&reads));
+                tokio::spawn(async move { latest.get(0, || down(reads)).await })
+            })
+            .collect();
+        for ask in asks {
+            let answer = ask.await.expect("task");
+            assert!(
+                matches!(answer, Err(StoreError::Unavailable(_))),
+                "{answer:?}"
+            );
+        }
+        assert_eq!(reads.load(Ordering::SeqCst), 1, "one read failed for all");
+        // A request after the failure tries the database again.
+        assert_eq!(
+            latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
+            Some(2)
+        );
+    }
+
+    #[tokio::test]
+    async fn nothing_is_trusted_at_zero_and_a_later_request_reads_again() {
+        let latest = Latest::trusting(Duration::ZERO);
+        let reads = Arc::new(AtomicU64::new(0));
+        assert_eq!(
+            latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
+            Some(1)
+        );
+        // Asked after that read ended: the read started before this request, so it cannot say
+        // what was committed in between.
+        assert_eq!(
+            latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
+            Some(2)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_trusted_read_is_read_again_once_this_process_commits() {
+        let latest = Latest::trusting(Duration::from_secs(60));
+        let reads = Arc::new(AtomicU64::new(0));
+        assert_eq!(
+            latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
+            Some(1)
+        );
+        assert_eq!(
+            latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
+            Some(1)
+        );
+        assert_eq!(
+            latest.get(1, || counting(Arc::clone(&reads))).await.ok(),
+            Some(2)
+        );
+    }
+}
