@@ -110,11 +110,9 @@ mod tests {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     /// A store whose value is the number of reads it has answered, each taking a while.
-    fn counting(reads: Arc<AtomicU64>) -> impl Future<Output = Result<u64, StoreError>> {
-        async move {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
-        }
+    async fn counting(reads: Arc<AtomicU64>) -> Result<u64, StoreError> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
     }
 
     #[tokio::test]
