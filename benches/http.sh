@@ -211,17 +211,19 @@ both "the same meeting again and again ($same), $connections connections" "≥ n
 nginx_same="$(measure "$c" "http://127.0.0.1:18299/meeting.html")"
 row "nginx serving the same bytes ($(wc -c <"$work/static/meeting.html") bytes)" "" "$nginx_same" ""
 
-# A harvester's page: 500 meetings of one body from a cursor, asked one at a time (each a
-# different page, so none is kept); the mean and slowest of ten.
+# A harvester's page: the first 500 meetings of a body, for ten bodies, asked one at a time
+# (each asked once, so none is kept); the mean and slowest of ten, and how many meetings the
+# pages held on average (a body with fewer than 500 has a shorter page).
 pages() {
-    local p="$1" total=0 slowest=0 took
+    local p="$1" total=0 slowest=0 held=0 took
     for n in $(seq 1 10); do
-        took=$(curl -sf -o /dev/null -w '%{time_total}' \
-            "http://127.0.0.1:$p/oparl/v1.1/body/$(((n * 7) % 48 + 1))/meetings?elementsPerPage=500&after=$((n * meetings / 20))")
+        took=$(curl -sf -o "$work/page.json" -w '%{time_total}' \
+            "http://127.0.0.1:$p/oparl/v1.1/body/$n/meetings?elementsPerPage=500")
+        held=$((held + $(grep -o '"type":"https://schema.oparl.org/1.1/Meeting"' "$work/page.json" | wc -l)))
         total=$(echo "$total + $took" | bc -l)
         slowest=$(echo "if ($took > $slowest) $took else $slowest" | bc -l)
     done
-    printf "mean %.0f ms, slowest %.0f ms" "$(echo "$total * 100" | bc -l)" "$(echo "$slowest * 1000" | bc -l)"
+    printf "mean %.0f ms, slowest %.0f ms (%d meetings a page)" "$(echo "$total * 100" | bc -l)" "$(echo "$slowest * 1000" | bc -l)" $((held / 10))
 }
 declare -A listed
 for build in "${builds[@]}"; do listed[$build]="$(pages "${port[$build]}")"; done
@@ -264,7 +266,7 @@ table="$work/table.md"
     echo "<!-- benches/http.sh $items -->"
     echo "### Over HTTP at $items agenda items (\`benches/http.sh\`)"
     echo
-    echo "\`$command_line\`, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' with changes'), $(nproc) cores, one run."
+    echo "\`$command_line\`, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!BENCHMARKS.md' || echo ' with changes'), $(nproc) cores, one run."
     echo
     if [ ${#builds[@]} -gt 1 ] || [ -n "${BEFORE:-}" ]; then
         echo "| what | aim | this build | before |"
