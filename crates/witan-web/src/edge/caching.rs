@@ -63,7 +63,12 @@ pub async fn etag(request: Request, next: Next) -> Response {
         .flatten();
     let is_get = request.method() == Method::GET;
     let response = next.run(request).await;
-    if !is_get || response.status() != StatusCode::OK {
+    // A page from the page cache was tagged once, when it was kept, and has answered the
+    // condition itself: its body is not hashed again on every request.
+    if !is_get
+        || response.status() != StatusCode::OK
+        || response.headers().contains_key(header::ETAG)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -72,19 +77,9 @@ pub async fn etag(request: Request, next: Next) -> Response {
         Ok(Held::Streaming(body)) => return Response::from_parts(parts, body),
         Err(e) => return broken_body(&e),
     };
-    let digest = sha2::Sha256::digest(&bytes);
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    let tag = format!("\"{hex}\"");
-    let Ok(value) = HeaderValue::from_str(&tag) else {
+    let Some(value) = tag(&mut parts.headers, &bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    parts.headers.insert(header::ETAG, value.clone());
-    parts
-        .headers
-        .entry(header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static(
-            "public, max-age=60, must-revalidate",
-        ));
     let matches = matches_tag(conditional.as_ref(), &value);
     if matches {
         parts.status = StatusCode::NOT_MODIFIED;
@@ -92,6 +87,21 @@ pub async fn etag(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Tags a whole body: its ETag (from its SHA-256) and, unless the handler chose one, how long it
+/// may be kept without asking again. Returns the tag.
+fn tag(headers: &mut axum::http::HeaderMap, body: &[u8]) -> Option<HeaderValue> {
+    let digest = sha2::Sha256::digest(body);
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    let value = HeaderValue::from_str(&format!("\"{hex}\"")).ok()?;
+    headers.insert(header::ETAG, value.clone());
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(
+            "public, max-age=60, must-revalidate",
+        ));
+    Some(value)
 }
 
 /// Whether an If-None-Match header names `tag` (or `*`).
@@ -298,12 +308,14 @@ pub async fn page_cache(State(state): State<Keeper>, mut request: Request, next:
     if response.status() != StatusCode::OK {
         return response;
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let body = match hold(body).await {
         Ok(Held::Whole(bytes)) => bytes,
         Ok(Held::Streaming(body)) => return Response::from_parts(parts, body),
         Err(e) => return broken_body(&e),
     };
+    // Tagged once, here, rather than by the ETag layer on every answer from the cache.
+    tag(&mut parts.headers, &body);
     let page = Arc::new(CachedPage {
         version,
         headers: parts.headers,

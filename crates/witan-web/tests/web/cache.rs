@@ -176,6 +176,11 @@ async fn a_repeated_request_with_its_etag_gets_304() {
         .await
         .expect("response");
     assert_eq!(other.status(), StatusCode::OK);
+    // Answered from the page cache with the tag it was kept under: one tag, the same one.
+    assert_eq!(other.headers()["x-witan-cache"], "hit");
+    let tags: Vec<_> = other.headers().get_all("etag").iter().collect();
+    assert_eq!(tags, vec![&tag]);
+    assert_eq!(other.headers().get_all("cache-control").iter().count(), 1);
     // Errors are not tagged.
     let missing = site
         .router
