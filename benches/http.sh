@@ -22,6 +22,7 @@
 # what an earlier run of the same size wrote there), with the command, date and commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 items="${1:-1000000}"
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-32}"
@@ -85,14 +86,7 @@ serve() {
     pids+=($!)
     pid[$name]=$!
     port[$name]=$p
-    for _ in $(seq 1 300); do
-        curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break
-        sleep 0.1
-    done
-    for _ in $(seq 1 36000); do
-        curl -sf "http://127.0.0.1:$p/api/v1/search?q=budget" | grep -q '"complete":true' && break
-        sleep 0.1
-    done
+    witan_ready "$p"
     printf "index complete after %.1f s, peak RSS %s kB" \
         "$(echo "$(date +%s.%N) - $started" | bc -l)" \
         "$(awk '/VmHWM/ {print $2}' "/proc/${pid[$name]}/status")"
@@ -107,18 +101,15 @@ for build in "${builds[@]}"; do
 done
 row "first start of \`witan serve\` (search index built)" "≤ 200 MB" "${first[after]}" "${first[before]:-}"
 
-cat >"$work/meeting.lua" <<LUA
+# A random meeting each request, as a page and as an OParl object.
+for entry in meeting:/meetings/ oparl:/oparl/v1.1/meeting/; do
+    cat >"$work/${entry%%:*}.lua" <<LUA
 math.randomseed(42)
 request = function()
-    return wrk.format("GET", "/meetings/" .. math.random(1, $meetings))
+    return wrk.format("GET", "${entry#*:}" .. math.random(1, $meetings))
 end
 LUA
-cat >"$work/oparl.lua" <<LUA
-math.randomseed(42)
-request = function()
-    return wrk.format("GET", "/oparl/v1.1/meeting/" .. math.random(1, $meetings))
-end
-LUA
+done
 for path in /api/v1/search /search; do
     name=$(echo "$path" | tr -c 'a-z\n' '_')
     cat >"$work/$name.lua" <<LUA
@@ -189,21 +180,7 @@ both "a random OParl meeting each request (cold), $connections connections" "≥
 same="/meetings/$((meetings / 2))"
 mkdir -p "$work/static"
 curl -sf "http://127.0.0.1:${port[after]}$same" -o "$work/static/meeting.html"
-cat >"$work/nginx.conf" <<CONF
-daemon off;
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:18299;
-        root $work/static;
-        default_type text/html;
-    }
-}
-CONF
+nginx_conf "$work" "$work/static" 18299
 nginx -c "$work/nginx.conf" -p "$work" &
 pids+=($!)
 sleep 0.5

@@ -6,6 +6,7 @@
 # Usage: benches/oparl.sh [ITEMS] [PER_PAGE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 items="${1:-1000000}"
 per_page="${2:-500}"
 port=18183
@@ -22,15 +23,7 @@ trap cleanup EXIT
 target/release/witan demo --data "$work/data" --items "$items" 2>&1 | grep '^demo: [0-9]* organisations'
 target/release/witan serve --data "$work/data" --bind "127.0.0.1:$port" 2>"$work/witan.log" &
 witan_pid=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-    sleep 0.1
-done
-# The search index is built in the background on a new store: crawl once it is done.
-for _ in $(seq 1 900); do
-    curl -sf "http://127.0.0.1:$port/api/v1/search?q=budget" | grep -q '"complete":true' && break
-    sleep 1
-done
+witan_ready "$port"
 
 python3 - "http://127.0.0.1:$port" "$per_page" "$witan_pid" <<'PY'
 import json, sys, time, urllib.request

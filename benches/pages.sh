@@ -5,6 +5,7 @@
 # Usage: benches/pages.sh [ITEMS] [DURATION]    (needs wrk and nginx: apt-get install wrk nginx-light)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 items="${1:-1000000}"
 duration="${2:-10s}"
 connections="${CONNECTIONS:-32}"
@@ -25,15 +26,7 @@ trap cleanup EXIT
 target/release/witan demo --data "$work/data" --items "$items" 2>&1 | grep '^demo: [0-9]* organisations'
 target/release/witan serve --data "$work/data" --bind "127.0.0.1:$witan_port" 2>"$work/witan.log" &
 witan_pid=$!
-for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$witan_port/healthz" >/dev/null && break
-    sleep 0.1
-done
-# The search index is built in the background on a new store: measure pages once it is done.
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$witan_port/api/v1/search?q=budget" | grep -q '"complete":true' && break
-    sleep 1
-done
+witan_ready "$witan_port"
 
 # A meeting and an issue from the middle of the store, and the home page.
 pages=("home:/" "meeting:/meetings/$((items / 18))" "issue:/issues/$((items / 33))")
@@ -44,21 +37,7 @@ for entry in "${pages[@]}"; do
     curl -sf "http://127.0.0.1:$witan_port$path" -o "$work/static/$name.html"
 done
 
-cat > "$work/nginx.conf" <<CONF
-daemon off;
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $work/static;
-        default_type text/html;
-    }
-}
-CONF
+nginx_conf "$work" "$work/static" "$nginx_port"
 nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 sleep 0.5

@@ -12,6 +12,7 @@
 # Needs wrk and psql (apt-get install wrk postgresql-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. benches/lib.sh
 items="${1:-1000000}"
 duration="${2:-10s}"
 connections="${CONNECTIONS:-32}"
@@ -47,20 +48,6 @@ serve() {
     echo $!
 }
 
-# Waits until the server on a port answers and its search index is complete.
-ready() {
-    local port="$1"
-    for _ in $(seq 1 100); do
-        curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-        sleep 0.2
-    done
-    for _ in $(seq 1 1800); do
-        curl -sf "http://127.0.0.1:$port/api/v1/search?q=budget" | grep -q '"complete":true' && return
-        sleep 1
-    done
-    echo "the search index on port $port never completed" >&2
-    exit 1
-}
 
 cat >"$work/random.lua" <<'LUA'
 math.randomseed(42)
@@ -124,14 +111,14 @@ echo "| store | page | witan |"
 echo "|---|---|---|"
 pid=$(serve 18281 "$work/index-sqlite" --data "$work/sqlite")
 pids+=("$pid")
-ready 18281
+witan_ready 18281
 rows "SQLite, 1 process" 18281
 echo "| SQLite, 1 process | peak resident memory | $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status") |"
 kill "$pid"
 
 pid=$(serve 18282 "$work/index-a" --data "$work/data" --database-url "$url")
 pids+=("$pid")
-ready 18282
+witan_ready 18282
 rows "PostgreSQL, 1 process" 18282
 echo "| PostgreSQL, 1 process | peak resident memory | $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status") |"
 
@@ -139,6 +126,6 @@ echo "| PostgreSQL, 1 process | peak resident memory | $(awk '/VmHWM/ {print $2,
 cp -r "$work/index-a" "$work/index-b"
 pid_b=$(serve 18283 "$work/index-b" --data "$work/data" --database-url "$url")
 pids+=("$pid_b")
-ready 18283
+witan_ready 18283
 rows "PostgreSQL, 2 processes" 18282 18283
 echo "| PostgreSQL, 2 processes | peak resident memory | $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status") + $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid_b/status") |"

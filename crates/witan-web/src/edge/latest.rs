@@ -23,19 +23,20 @@ use witan_store::StoreError;
 pub(crate) struct Latest {
     /// How long a read is trusted when this process has not committed since.
     trust: Duration,
-    /// The last read: when it started, this process's commits then, and what it found.
+    /// The last read and what it found.
     last: Mutex<Option<Read>>,
-    /// The last read that found the database unavailable: when it ended, and why.
-    failed: Mutex<Option<(Instant, String)>>,
     /// Held by the one read in flight; requests that need a newer value queue here.
     reading: tokio::sync::Mutex<()>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Read {
     started: Instant,
+    ended: Instant,
+    /// This process's commits when the read started.
     commits: u64,
-    value: u64,
+    /// The value, or why the database was unavailable.
+    found: Result<u64, String>,
 }
 
 impl Latest {
@@ -43,7 +44,6 @@ impl Latest {
         Self {
             trust,
             last: Mutex::new(None),
-            failed: Mutex::new(None),
             reading: tokio::sync::Mutex::new(()),
         }
     }
@@ -57,49 +57,43 @@ impl Latest {
         Fut: Future<Output = Result<u64, StoreError>>,
     {
         let arrived = Instant::now();
-        if let Some(value) = self.answering(arrived, commits) {
-            return Ok(value);
+        if let Some(answer) = self.answering(arrived, commits) {
+            return answer;
         }
         let _turn = self.reading.lock().await;
-        if let Some(value) = self.answering(arrived, commits) {
-            return Ok(value);
-        }
-        if let Some(why) = self.failure_since(arrived) {
-            return Err(StoreError::Unavailable(why));
+        if let Some(answer) = self.answering(arrived, commits) {
+            return answer;
         }
         let started = Instant::now();
-        let value = match read().await {
-            Ok(value) => value,
-            Err(StoreError::Unavailable(why)) => {
-                if let Ok(mut failed) = self.failed.lock() {
-                    *failed = Some((Instant::now(), why.clone()));
-                }
-                return Err(StoreError::Unavailable(why));
-            }
+        let found = match read().await {
+            Ok(value) => Ok(value),
+            Err(StoreError::Unavailable(why)) => Err(why),
+            // Not the database's absence: this request's own failure, not shared.
             Err(e) => return Err(e),
         };
         if let Ok(mut last) = self.last.lock() {
             *last = Some(Read {
                 started,
+                ended: Instant::now(),
                 commits,
-                value,
+                found: found.clone(),
             });
         }
-        Ok(value)
+        found.map_err(StoreError::Unavailable)
     }
 
-    /// Why the database was unavailable to a read that ended after `arrived`, if one did.
-    fn failure_since(&self, arrived: Instant) -> Option<String> {
-        let failed = self.failed.lock().ok()?;
-        let (ended, why) = failed.as_ref()?;
-        (*ended >= arrived).then(|| why.clone())
-    }
-
-    /// The last read's value, if it answers a request that arrived at `arrived`.
-    fn answering(&self, arrived: Instant, commits: u64) -> Option<u64> {
-        let last = (*self.last.lock().ok()?)?;
-        let trusted = last.commits == commits && last.started.elapsed() < self.trust;
-        (last.started >= arrived || trusted).then_some(last.value)
+    /// What the last read says to a request that arrived at `arrived`, if it answers it: its
+    /// value when it started after the request or is still trusted; that the database is
+    /// unavailable when it found so after the request arrived.
+    fn answering(&self, arrived: Instant, commits: u64) -> Option<Result<u64, StoreError>> {
+        let last = self.last.lock().ok()?.clone()?;
+        match last.found {
+            Ok(value) => {
+                let trusted = last.commits == commits && last.started.elapsed() < self.trust;
+                (last.started >= arrived || trusted).then_some(Ok(value))
+            }
+            Err(why) => (last.ended >= arrived).then_some(Err(StoreError::Unavailable(why))),
+        }
     }
 }
 
@@ -115,20 +109,44 @@ mod tests {
         Ok(reads.fetch_add(1, Ordering::SeqCst) + 1)
     }
 
-    #[tokio::test]
-    async fn requests_waiting_together_share_one_read_that_started_after_them() {
+    /// A store that cannot be reached, after a while.
+    async fn down(reads: Arc<AtomicU64>) -> Result<u64, StoreError> {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        reads.fetch_add(1, Ordering::SeqCst);
+        Err(StoreError::Unavailable("connection refused".into()))
+    }
+
+    /// `n` requests at once to one new `Latest` that trusts nothing, each reading with `read`.
+    async fn together<Fut>(
+        n: usize,
+        reads: &Arc<AtomicU64>,
+        read: fn(Arc<AtomicU64>) -> Fut,
+    ) -> Vec<Result<u64, StoreError>>
+    where
+        Fut: Future<Output = Result<u64, StoreError>> + Send + 'static,
+    {
         let latest = Arc::new(Latest::trusting(Duration::ZERO));
-        let reads = Arc::new(AtomicU64::new(0));
-        let asks: Vec<_> = (0..50)
+        let asks: Vec<_> = (0..n)
             .map(|_| {
-                let (latest, reads) = (Arc::clone(&latest), Arc::clone(&reads));
-                tokio::spawn(async move { latest.get(0, || counting(reads)).await })
+                let (latest, reads) = (Arc::clone(&latest), Arc::clone(reads));
+                tokio::spawn(async move { latest.get(0, || read(reads)).await })
             })
             .collect();
-        let mut values = Vec::new();
+        let mut answers = Vec::new();
         for ask in asks {
-            values.push(ask.await.expect("task").expect("read"));
+            answers.push(ask.await.expect("task"));
         }
+        answers
+    }
+
+    #[tokio::test]
+    async fn requests_waiting_together_share_one_read_that_started_after_them() {
+        let reads = Arc::new(AtomicU64::new(0));
+        let values: Vec<u64> = together(50, &reads, counting)
+            .await
+            .into_iter()
+            .map(|answer| answer.expect("read"))
+            .collect();
         // Fifty requests at once: the first read answers those that arrived before it began, one
         // more read those that arrived while it ran; never one read each.
         let made = reads.load(Ordering::SeqCst);
@@ -138,31 +156,20 @@ mod tests {
 
     #[tokio::test]
     async fn requests_queued_behind_a_failing_read_share_its_failure() {
-        let latest = Arc::new(Latest::trusting(Duration::ZERO));
         let reads = Arc::new(AtomicU64::new(0));
-        let down = |reads: Arc<AtomicU64>| async move {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            reads.fetch_add(1, Ordering::SeqCst);
-            Err::<u64, _>(StoreError::Unavailable("connection refused".into()))
-        };
-        let asks: Vec<_> = (0..20)
-            .map(|_| {
-                let (latest, reads) = (Arc::clone(&latest), Arc::clone(&reads));
-                tokio::spawn(async move { latest.get(0, || down(reads)).await })
-            })
-            .collect();
-        for ask in asks {
-            let answer = ask.await.expect("task");
+        for answer in together(20, &reads, down).await {
             assert!(
                 matches!(answer, Err(StoreError::Unavailable(_))),
                 "{answer:?}"
             );
         }
         assert_eq!(reads.load(Ordering::SeqCst), 1, "one read failed for all");
-        // A request after the failure tries the database again.
+        // A request after a failure tries the database again.
+        let latest = Latest::trusting(Duration::ZERO);
+        assert!(latest.get(0, || down(Arc::clone(&reads))).await.is_err());
         assert_eq!(
             latest.get(0, || counting(Arc::clone(&reads))).await.ok(),
-            Some(2)
+            Some(3)
         );
     }
 
