@@ -1,17 +1,16 @@
 //! The read side: opening the index (and deciding whether it must be rebuilt) and answering
 //! queries.
 
-use crate::answers::{self, Answers, Tally};
+use crate::Result;
+use crate::answers::{self, Answers};
 use crate::query::{MAX_SUGGESTIONS, SearchRequest, Sort, clean};
 use crate::schema::{Fields, VERSION};
-use crate::{Result, SearchError};
+use crate::tally::Tallying;
 use chrono::NaiveDate;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use tantivy::aggregation::AggregationCollector;
-use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query, QueryParser,
@@ -19,7 +18,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 use witan_domain::{Audience, Term as _};
 use witan_store::SearchKind;
 
@@ -61,6 +62,8 @@ pub(crate) struct Inner {
     pub advanced: tokio::sync::Notify,
     /// Answers kept for the index state they were read from.
     pub answers: Answers,
+    /// Whether every document of a searcher generation holds exactly one `public` value.
+    pub one_public_value: std::sync::Mutex<Option<(u64, bool)>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -168,6 +171,7 @@ impl SearchIndex {
                 wake: tokio::sync::Notify::new(),
                 advanced: tokio::sync::Notify::new(),
                 answers: Answers::default(),
+                one_public_value: std::sync::Mutex::new(None),
             }),
         };
         Ok((search, opened))
@@ -281,11 +285,16 @@ impl SearchIndex {
     }
 
     /// The filters of a request, and the audience's: a public reader finds public records only.
-    fn filters(&self, request: &SearchRequest, audience: Audience) -> Vec<(Occur, Box<dyn Query>)> {
+    fn filters(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        audience: Audience,
+    ) -> Result<Vec<(Occur, Box<dyn Query>)>> {
         let f = &self.inner.fields;
         let mut filters = Vec::new();
         if audience == Audience::Public {
-            filters.push((Occur::Must, self.term_bool(f.public, true)));
+            filters.push(self.public_only(searcher)?);
         }
         if let Some(kind) = request.kind {
             filters.push((Occur::Must, self.term_text(f.kind, kind.as_str())));
@@ -313,14 +322,59 @@ impl SearchIndex {
                 )),
             ));
         }
-        filters
+        Ok(filters)
+    }
+
+    /// The clause that keeps a public reader to public records. Every record is indexed with
+    /// exactly one `public` value; while the searcher's documents prove that, "not withheld" is
+    /// the same set as "public" and much cheaper to apply: requiring the public list (nearly
+    /// every document) costs a seek in it per match, excluding the few withheld records almost
+    /// nothing. If a document ever lacked the value, or held both, the plain requirement
+    /// applies, so a record without the value is never shown to the public.
+    fn public_only(&self, searcher: &Searcher) -> Result<(Occur, Box<dyn Query>)> {
+        let f = &self.inner.fields;
+        let generation = searcher.generation().generation_id();
+        let known = *self
+            .inner
+            .one_public_value
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let proven = match known {
+            Some((g, proven)) if g == generation => proven,
+            _ => {
+                let public = searcher.search(&self.term_bool(f.public, true), &Count)?;
+                let withheld = searcher.search(&self.term_bool(f.public, false), &Count)?;
+                let either = searcher.search(
+                    &BooleanQuery::new(vec![
+                        (Occur::Should, self.term_bool(f.public, true)),
+                        (Occur::Should, self.term_bool(f.public, false)),
+                    ]),
+                    &Count,
+                )?;
+                let docs = searcher.num_docs() as usize;
+                // Every document holds a value (either), and none holds two (the sum).
+                let proven = either == docs && public + withheld == docs;
+                *self
+                    .inner
+                    .one_public_value
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some((generation, proven));
+                proven
+            }
+        };
+        Ok(if proven {
+            (Occur::MustNot, self.term_bool(f.public, false))
+        } else {
+            (Occur::Must, self.term_bool(f.public, true))
+        })
     }
 
     /// Answers a request as `audience` may see the records.
     pub fn search(&self, request: &SearchRequest, audience: Audience) -> Result<SearchResults> {
         let (text, notes) = clean(&request.text);
         let words = self.words(&text);
-        let mut clauses = self.filters(request, audience);
+        let searcher = self.inner.reader.searcher();
+        let mut clauses = self.filters(&searcher, request, audience)?;
         if let Some(words) = &words {
             clauses.push((Occur::Must, words.box_clone()));
             // "What was decided about …" is a question about decisions: the kind a question
@@ -347,7 +401,6 @@ impl SearchIndex {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.inner.reader.searcher();
         // Kept answers are those of this very index state (see answers.rs).
         let generation = searcher.generation().generation_id();
         let key = answers::page_key(generation, audience, request);
@@ -365,15 +418,8 @@ impl SearchIndex {
             // Another page or order of a question already counted: only its page is ranked.
             Some(tally) => (top_only(&searcher, &query, sort, limit, offset)?, tally),
             None => {
-                let aggregations: Aggregations = serde_json::from_value(serde_json::json!({
-                    "kinds": { "terms": { "field": "kind", "size": 10 } },
-                    "committees": { "terms": { "field": "committee", "size": 100 } },
-                }))
-                .map_err(|e| SearchError::Other(e.to_string()))?;
-                let facets = AggregationCollector::from_aggs(aggregations, Default::default());
-                let (addresses, (total, facets)) =
-                    top(&searcher, &query, sort, limit, offset, (Count, facets))?;
-                let tally = Arc::new(tally_of(total, facets)?);
+                let (addresses, tally) = top(&searcher, &query, sort, limit, offset, Tallying)?;
+                let tally = Arc::new(tally);
                 self.inner.answers.keep_tally(tally_key, Arc::clone(&tally));
                 (addresses, tally)
             }
@@ -454,14 +500,14 @@ impl SearchIndex {
             return Ok(Vec::new());
         };
         let f = &self.inner.fields;
-        let mut clauses = self.filters(&SearchRequest::default(), audience);
+        let searcher = self.inner.reader.searcher();
+        let mut clauses = self.filters(&searcher, &SearchRequest::default(), audience)?;
         for word in before {
             clauses.push((Occur::Must, self.term_text(f.title_words, word)));
         }
         let mut prefix = PhrasePrefixQuery::new(vec![Term::from_field_text(f.title_words, last)]);
         prefix.set_max_expansions(50);
         clauses.push((Occur::Must, Box::new(prefix)));
-        let searcher = self.inner.reader.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(MAX_SUGGESTIONS * 4).order_by_score(),
@@ -573,32 +619,6 @@ fn top_only(
     })
 }
 
-/// The count and facets of a question, from what its collectors gathered.
-fn tally_of(
-    total: usize,
-    facets: tantivy::aggregation::agg_result::AggregationResults,
-) -> Result<Tally> {
-    let facets = serde_json::to_value(facets).map_err(|e| SearchError::Other(e.to_string()))?;
-    let buckets = |name: &str| -> Vec<(String, u64)> {
-        facets[name]["buckets"]
-            .as_array()
-            .map(|b| {
-                b.iter()
-                    .filter_map(|b| Some((b["key"].as_str()?.to_owned(), b["doc_count"].as_u64()?)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    Ok(Tally {
-        total,
-        kinds: buckets("kinds")
-            .into_iter()
-            .filter_map(|(k, n)| Some((SearchKind::parse("kind", &k).ok()?, n)))
-            .collect(),
-        committees: buckets("committees"),
-    })
-}
-
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -648,5 +668,75 @@ impl PublicSearch {
     /// Waits, at most `within`, until the index holds change `seq`.
     pub async fn reach(&self, seq: u64, within: std::time::Duration) -> bool {
         self.index.reach(seq, within).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index holding "budget" records with the given `public` values (none, one or two).
+    fn index_of(records: &[&[bool]]) -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, _) = SearchIndex::open(dir.path()).unwrap();
+        let f = &search.inner.fields;
+        let mut writer = search
+            .inner
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+            .unwrap();
+        for (id, values) in records.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, "item");
+            doc.add_i64(f.id, id as i64);
+            doc.add_text(f.title, "budget");
+            for value in *values {
+                doc.add_bool(f.public, *value);
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        search.inner.reader.reload().unwrap();
+        (dir, search)
+    }
+
+    fn found(search: &SearchIndex, text: &str) -> Vec<i64> {
+        let request = SearchRequest {
+            text: text.into(),
+            ..SearchRequest::default()
+        };
+        let mut ids: Vec<i64> = search
+            .search(&request, Audience::Public)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn the_cheaper_public_clause_is_used_only_where_it_means_the_same() {
+        // Each record one value: withheld records are excluded, and the exclusion is used.
+        let (_dir, one_each) = index_of(&[&[true], &[false], &[true]]);
+        let searcher = one_each.inner.reader.searcher();
+        assert_eq!(one_each.public_only(&searcher).unwrap().0, Occur::MustNot);
+        assert_eq!(found(&one_each, "budget"), vec![0, 2]);
+        // A record without the value is not public, whatever else the index holds.
+        let (_dir, missing) = index_of(&[&[true], &[false], &[]]);
+        let searcher = missing.inner.reader.searcher();
+        assert_eq!(missing.public_only(&searcher).unwrap().0, Occur::Must);
+        assert_eq!(found(&missing, "budget"), vec![0]);
+        // One record without and one with both: the counts add up, the proof still fails.
+        let (_dir, both) = index_of(&[&[true], &[true, false], &[]]);
+        let searcher = both.inner.reader.searcher();
+        assert_eq!(both.public_only(&searcher).unwrap().0, Occur::Must);
+        assert_eq!(found(&both, "budget"), vec![0, 1]);
+        // Every record a value, one of them two: the sum tells, and the plain clause is kept.
+        let (_dir, twice) = index_of(&[&[true], &[true, false]]);
+        let searcher = twice.inner.reader.searcher();
+        assert_eq!(twice.public_only(&searcher).unwrap().0, Occur::Must);
+        assert_eq!(found(&twice, "budget"), vec![0, 1]);
     }
 }

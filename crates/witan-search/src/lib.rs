@@ -5,14 +5,17 @@
 //! commits with the last sequence number it applied as the commit's payload. [`SearchIndex`] is
 //! the read side, cheap to clone, used by every request.
 //!
-//! Invariant: a public query always requires the `public` field, which the store computes (not
-//! exempt, agenda published); exempt words are only found by privileged readers.
+//! Invariant: a public query finds only records whose `public` field (which the store computes:
+//! not exempt, agenda published) is true: it requires the value, or, where every document of
+//! the searcher is proven to hold exactly one value, excludes the withheld ones, which is the
+//! same set. Exempt words are only found by privileged readers.
 
 mod answers;
 mod index;
 mod indexer;
 mod query;
 mod schema;
+mod tally;
 
 pub use index::{Hit, Opened, PublicSearch, SearchIndex, SearchResults, Suggestion};
 pub use indexer::{Indexer, Progress};
