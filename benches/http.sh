@@ -86,10 +86,26 @@ serve() {
     pids+=($!)
     pid[$name]=$!
     port[$name]=$p
+    # The kernel keeps no peak of the anonymous part (the process's own memory, as against
+    # mapped database and index files, which are page cache): sampled every 100 ms.
+    anon_peak "${pid[$name]}" "$work/$name.anon" &
+    local sampler=$!
     witan_ready "$p"
-    printf "index complete after %.1f s, peak RSS %s kB" \
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    printf "index complete after %.1f s, peak RSS %s kB (anonymous %s kB)" \
         "$(echo "$(date +%s.%N) - $started" | bc -l)" \
-        "$(awk '/VmHWM/ {print $2}' "/proc/${pid[$name]}/status")"
+        "$(awk '/VmHWM/ {print $2}' "/proc/${pid[$name]}/status")" \
+        "$(cat "$work/$name.anon" 2>/dev/null || echo "?")"
+}
+# anon_peak PID FILE: the largest RssAnon seen, written to FILE, until killed.
+anon_peak() {
+    local most=0 now
+    while kill -0 "$1" 2>/dev/null; do
+        now=$(awk '/RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+        if [ "${now:-0}" -gt "$most" ]; then most=$now; echo "$most" >"$2"; fi
+        sleep 0.1
+    done
 }
 declare -A first
 next_port=18201
@@ -207,7 +223,9 @@ for build in "${builds[@]}"; do listed[$build]="$(pages "${port[$build]}")"; don
 row "one OParl list page of 500 meetings of a body (ten pages, one at a time)" "≤ 250 ms" "${listed[after]}" "${listed[before]:-}"
 
 declare -A peak
-for build in "${builds[@]}"; do peak[$build]="$(awk '/VmHWM/ {print $2 " kB"}' "/proc/${pid[$build]}/status")"; done
+for build in "${builds[@]}"; do
+    peak[$build]="$(awk '/VmHWM/ {hwm=$2} /RssAnon/ {anon=$2} END {print hwm " kB (anonymous now " anon " kB)"}' "/proc/${pid[$build]}/status")"
+done
 row "peak RSS of the serving process, after all of the above" "" "${peak[after]}" "${peak[before]:-}"
 
 # The same store copied to PostgreSQL and served from there (this tree's build), beside the

@@ -115,11 +115,17 @@ impl Pool {
         let connection = Connection::open_with_flags(&self.path, flags).map_err(unavailable)?;
         connection.busy_timeout(WAIT).map_err(unavailable)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        // 8 MB of page cache per connection keeps a serving process well under 200 MB.
+        // 8 MB of page cache per connection keeps a serving process's own memory well under
+        // 200 MB. The database file is read through a map of it (up to 64 GiB): a page nobody
+        // asked for lately is read from the kernel's page cache in place, not copied by a
+        // pread per page (cold meeting pages at 1M items: 1,237–1,291 → 2,071–2,356 req/s).
+        // The mapped pages show in the process's RSS as file pages, which the kernel shares
+        // and reclaims like any cache; the anonymous part is unchanged.
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
-                 PRAGMA cache_size = -8192; PRAGMA temp_store = memory;",
+                 PRAGMA cache_size = -8192; PRAGMA temp_store = memory;
+                 PRAGMA mmap_size = 68719476736;",
             )
             .map_err(unavailable)?;
         Ok(connection)
