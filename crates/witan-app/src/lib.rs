@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod documents;
+pub mod following;
 pub mod meetings;
 pub mod records;
 
@@ -77,6 +78,9 @@ pub enum Error {
         /// How long until an attempt may be made again.
         seconds: i64,
     },
+    /// More requests from one client than it may make in a while.
+    #[error("too many requests from here; try again in {}", wait_words(*seconds))]
+    TooManyRequests { seconds: i64 },
     /// Every permit to hash a password is taken: try again in a moment.
     #[error("witan is busy checking other passwords; try again in a moment")]
     Busy,

@@ -485,6 +485,69 @@ pub static TABLES: &[Table] = &[
             col("after_json", Json),
         ],
     ),
+    // Following by email: who asked (an address and its private token), what they
+    // follow, the changes waiting for their message, and the messages to send.
+    part(
+        "subscribers",
+        "id",
+        &[
+            col("id", Int),
+            col("email", Text),
+            col("token", Text),
+            col("confirmed_at", Instant),
+            col("created_at", Instant),
+        ],
+    ),
+    part(
+        "subscriptions",
+        "id",
+        &[
+            col("id", Int),
+            col("subscriber_id", Int),
+            col("target_kind", Text),
+            col("target", Text),
+            col("label", Text),
+            col("frequency", Text),
+            col("created_at", Instant),
+            col("confirmed_at", Instant),
+        ],
+    ),
+    part(
+        "alert_pending",
+        "subscription_id, kind, record_id",
+        &[
+            col("subscription_id", Int),
+            col("kind", Text),
+            col("record_id", Int),
+            col("seq", Int),
+        ],
+    ),
+    part(
+        "outbox",
+        "id",
+        &[
+            col("id", Int),
+            col("subscriber_id", Int),
+            col("recipient", Text),
+            col("kind", Text),
+            col("subject", Text),
+            col("text_body", Text),
+            col("html_body", Text),
+            col("manage_url", Text),
+            col("message_id", Text),
+            col("created_at", Instant),
+            col("attempts", Int),
+            col("next_attempt_at", Instant),
+            col("claimed_until", Instant),
+            col("sent_at", Instant),
+            col("last_error", Text),
+        ],
+    ),
+    part(
+        "alert_runs",
+        "frequency",
+        &[col("frequency", Text), col("at", Instant)],
+    ),
     // The search change log: the writer logs inserted searchable records here on databases
     // whose triggers do not (see `Driver::TRIGGERS_LOG_INSERTS`). It belongs to a deployment's
     // indexes, not to the record: not copied.
@@ -588,6 +651,9 @@ mod tests {
             ("actions", "action_updates"),
             ("agenda_items", "escalations"),
             ("users", "sessions"),
+            ("subscribers", "subscriptions"),
+            ("subscriptions", "alert_pending"),
+            ("subscribers", "outbox"),
         ] {
             assert!(at(parent) < at(child), "{parent} before {child}");
         }

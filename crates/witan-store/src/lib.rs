@@ -20,6 +20,7 @@ macro_rules! agenda_public {
 }
 
 mod accounts;
+mod alerts;
 pub mod catalogue;
 pub mod copy;
 pub mod database_url;
@@ -48,6 +49,10 @@ use witan_domain::{
 };
 
 pub use accounts::{Account, AccountWriter, Accounts, AuditRecord, FailedAttempts, Session};
+pub use alerts::{
+    AlertWriter, Alerts, FollowerCount, MailKind, NewMail, OutgoingMail, Pending, SentMail,
+    Subscriber, Subscription,
+};
 #[doc(hidden)]
 pub use decode::Columns;
 pub use error::{Result, StoreError};
@@ -63,7 +68,7 @@ pub use views::{
 
 /// Reads, and the start of writes.
 #[async_trait]
-pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
+pub trait Store: Accounts + Alerts + Send + Sync + std::fmt::Debug {
     /// Starts a unit of work. Writes are serialised; readers keep reading the last commit.
     async fn begin(&self) -> Result<Box<dyn Writer>>;
 
@@ -215,7 +220,7 @@ pub trait Store: Accounts + Send + Sync + std::fmt::Debug {
 /// reference, a duplicate) can be reported by a later call or by `commit`; either way the unit
 /// of work lands whole or not at all.
 #[async_trait]
-pub trait Writer: AccountWriter + Send {
+pub trait Writer: AccountWriter + AlertWriter + Send {
     async fn create_organisation(&mut self, record: &Organisation) -> Result<OrganisationId>;
     async fn create_committee(&mut self, record: &Committee) -> Result<CommitteeId>;
     async fn create_person(&mut self, record: &Person) -> Result<PersonId>;

@@ -56,6 +56,20 @@ impl PublicStore {
         }
     }
 
+    /// Searchable records with these ids as the public may find them now: those the one rule
+    /// lets the public see, others left out. What a follower is told comes from here only.
+    pub async fn public_search_documents(
+        &self,
+        kind: crate::SearchKind,
+        ids: &[i64],
+    ) -> Result<Vec<crate::SearchDocument>> {
+        let found = self
+            .store
+            .search_documents(kind, crate::SearchSelection::Ids(ids))
+            .await?;
+        Ok(found.into_iter().filter(|d| d.public).collect())
+    }
+
     pub async fn ping(&self) -> Result<()> {
         self.store.ping().await
     }

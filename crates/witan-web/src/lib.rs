@@ -6,6 +6,7 @@
 
 pub mod api;
 mod edge;
+mod follow;
 pub mod oparl;
 mod open_data;
 pub mod routes;
@@ -111,6 +112,11 @@ impl axum::extract::FromRef<PublicSite> for TrustedProxies {
     }
 }
 
+/// The site as messages name it: `public_url`, or the default address when none is set.
+pub fn site_of(public_url: Option<&str>) -> witan_app::following::Site {
+    witan_app::following::Site::new(public_url.unwrap_or("http://127.0.0.1:8080"), "witan")
+}
+
 /// The whole site: the public routes of [`routes::paths`] (with the page cache in front of
 /// those it keeps), then public downloads and the workspace outside it.
 pub fn router(state: AppState) -> Router {
@@ -135,6 +141,15 @@ pub fn router(state: AppState) -> Router {
         // Files are outside the page cache: they can be larger than it keeps.
         .merge(files)
         .with_state(site)
+        // Following writes through its own use cases and answers private links: outside the
+        // page cache and the public route table.
+        .merge(follow::router().with_state(follow::FollowSite {
+            following: witan_app::following::Following::new(
+                state.store.clone(),
+                site_of(state.public_url.as_deref()),
+            ),
+            trusted_proxies: state.trusted_proxies.clone(),
+        }))
         // The workspace shows exempt material to signed-in readers: outside the page cache.
         .merge(workspace::router().with_state(state))
         // Every answer, the workspace's and the downloads' included, passes the limits and

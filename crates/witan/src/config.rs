@@ -88,6 +88,32 @@ struct FileConfig {
     /// The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: IP addresses and
     /// CIDR ranges.
     trusted_proxies: Option<Vec<String>>,
+    /// The mail server alerts go through: smtp://host:port, smtps://user:pass@host, or
+    /// smtp://host?tls=required for STARTTLS. Without it no alert is sent (they wait).
+    smtp_url: Option<String>,
+    /// The From address of alerts: "Meetings <meetings@example.gov.uk>".
+    mail_from: Option<String>,
+    /// When daily and weekly digests are made, in London: "07:00".
+    digest_time: Option<String>,
+}
+
+/// Where alerts are sent through.
+#[derive(Clone)]
+pub struct Mail {
+    pub smtp_url: String,
+    pub from: String,
+}
+
+impl fmt::Debug for Mail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mail")
+            .field(
+                "smtp_url",
+                &witan_store::database_url::redact(&self.smtp_url),
+            )
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// The resolved settings.
@@ -102,6 +128,10 @@ pub struct Config {
     /// The limits witan.toml sets; `limits` lays flags and variables over them.
     file_limits: LimitArgs,
     pub trusted_proxies: witan_web::TrustedProxies,
+    /// The mail server and From address of alerts, if set.
+    pub mail: Option<Mail>,
+    /// When digests are made, in London.
+    pub digest_time: chrono::NaiveTime,
 }
 
 impl fmt::Debug for Config {
@@ -178,6 +208,17 @@ impl Config {
                 hsts: from_file.hsts,
             },
             trusted_proxies,
+            mail: mail(
+                std::env::var("WITAN_SMTP_URL").ok().or(from_file.smtp_url),
+                std::env::var("WITAN_MAIL_FROM")
+                    .ok()
+                    .or(from_file.mail_from),
+            )?,
+            digest_time: match from_file.digest_time {
+                None => chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+                Some(t) => chrono::NaiveTime::parse_from_str(&t, "%H:%M")
+                    .with_context(|| format!("digest_time: \"{t}\" is not a time like 07:00"))?,
+            },
         })
     }
 
@@ -337,4 +378,24 @@ fn ensure_writable(dir: &Path) -> anyhow::Result<()> {
     }
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+/// The mail settings: both or neither.
+fn mail(smtp_url: Option<String>, from: Option<String>) -> anyhow::Result<Option<Mail>> {
+    let smtp_url = smtp_url.filter(|u| !u.is_empty());
+    let from = from.filter(|f| !f.is_empty());
+    match (smtp_url, from) {
+        (None, None) => Ok(None),
+        (Some(url), Some(from)) => {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("smtp_url: it must start with smtp:// or smtps://");
+            }
+            Ok(Some(Mail {
+                smtp_url: url,
+                from,
+            }))
+        }
+        (Some(_), None) => bail!("mail_from: set it with smtp_url, the address alerts come from"),
+        (None, Some(_)) => bail!("smtp_url: set it with mail_from, the server alerts go through"),
+    }
 }

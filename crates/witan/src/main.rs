@@ -1,5 +1,6 @@
 //! The `witan` binary: one process that serves the site and APIs, and the maintenance commands.
 
+mod alerts;
 mod config;
 mod copy;
 mod demo;
@@ -48,6 +49,9 @@ enum Command {
     /// Manage workspace accounts.
     #[command(subcommand)]
     User(user::Command),
+    /// Email alerts to followers.
+    #[command(subcommand)]
+    Alerts(alerts::Command),
     /// Read one document's text under limits (witan runs this itself for every document).
     #[command(name = "extract-text", hide = true)]
     ExtractText(extract::Args),
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
             Command::Import(args) => import::run(cli.config.as_deref(), args).await,
             Command::Reindex(args) => search::reindex(cli.config.as_deref(), args).await,
             Command::User(command) => user::run(cli.config.as_deref(), command).await,
+            Command::Alerts(command) => alerts::run(cli.config.as_deref(), command).await,
             Command::Export(command) => export::run(cli.config.as_deref(), command).await,
             Command::Copy(args) => copy::run(args).await,
             Command::ExtractText(_) => Ok(()),

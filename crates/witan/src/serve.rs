@@ -45,6 +45,7 @@ pub async fn run(config_file: Option<&Path>, args: Args) -> anyhow::Result<()> {
     let address = listener.local_addr().context("reading the bound address")?;
     tracing::info!("witan listening on http://{address}");
     let search = crate::search::start(&config, store.clone())?;
+    crate::alerts::spawn(&config, store.clone())?;
     // Uploaded documents are kept in the data folder, under their SHA-256; their text is read
     // by child processes under limits, so a hostile file cannot take the server's memory.
     let extractor = crate::extract::subprocess(witan_import::extract::Limits::default())?;

@@ -14,6 +14,7 @@
 //! [`StoreError`]s, and statistics. Nothing else may differ.
 
 mod accounts;
+mod alerts;
 mod buffer;
 mod items;
 mod read;

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod alerts;
 mod escalations;
 mod exempt;
 pub mod kit;
@@ -18,6 +19,7 @@ mod registers;
 mod search;
 
 pub use accounts::*;
+pub use alerts::*;
 pub use escalations::*;
 pub use exempt::*;
 pub use minutes::*;

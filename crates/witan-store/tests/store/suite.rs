@@ -58,4 +58,5 @@ stories! {
     open_data_lists_public_records_with_their_times,
     meeting_sheets_read_together_are_each_meeting_alone,
     a_ping_answers_and_units_of_work_queue,
+    following_keeps_changes_once_and_sends_each_message_once,
 }

@@ -18,6 +18,9 @@ use witan_store::{ActionFilter, Direction, Page, When};
 #[derive(Template)]
 #[template(path = "committee.html")]
 struct CommitteePage {
+    follow_field: &'static str,
+    follow_id: i64,
+    follow_label: String,
     slug: String,
     name: String,
     purpose: String,
@@ -89,6 +92,9 @@ pub async fn committee(
     sent.truncate(ESCALATIONS_SHOWN as usize);
     received.truncate(ESCALATIONS_SHOWN as usize);
     html(&CommitteePage {
+        follow_field: "committee",
+        follow_id: committee.id.get(),
+        follow_label: committee.name.to_string(),
         open_actions: open_actions.iter().map(ActionView::from).collect(),
         sent: sent.iter().map(EscalationView::from).collect(),
         more_sent,

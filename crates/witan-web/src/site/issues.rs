@@ -20,6 +20,9 @@ struct HistoryView {
 #[derive(Template)]
 #[template(path = "issue.html")]
 struct IssuePage {
+    follow_field: &'static str,
+    follow_id: i64,
+    follow_label: String,
     title: String,
     reference: Option<String>,
     summary: String,
@@ -51,6 +54,9 @@ pub async fn issue(
         })
         .collect();
     html(&IssuePage {
+        follow_field: "issue",
+        follow_id: id.get(),
+        follow_label: record.issue.title.to_string(),
         title: record.issue.title.to_string(),
         reference: record.issue.reference.as_ref().map(ToString::to_string),
         summary: record.issue.summary.to_string(),

@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use witan_store::suite::kit::TempDir;
 
+mod alerts;
 mod browser;
 mod commands;
 mod documents;
