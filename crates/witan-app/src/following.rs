@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use witan_domain::{Email, FollowTarget, Frequency, Term};
+use witan_domain::{Email, FollowTarget, Frequency, Term, escape_html};
 use witan_store::{
     MailKind, NewMail, OutgoingMail, Pending, PublicStore, SearchDocument, SearchKind, Store,
     StoreError, Subscriber, Subscription,
@@ -210,11 +210,11 @@ impl Following {
             "<p>Someone, we hope you, asked {site} to email {email} with {frequency} when {label} changes.</p>\
              <p><a href=\"{link}\">Confirm and start</a></p>\
              <p>If it was not you, ignore this message: nothing more will be sent for it.</p>",
-            site = escape(&self.site.name),
-            email = escape(subscriber.email.as_str()),
+            site = escape_html(&self.site.name),
+            email = escape_html(subscriber.email.as_str()),
             frequency = frequency.label(),
-            label = escape(label),
-            link = escape(&link),
+            label = escape_html(label),
+            link = escape_html(&link),
         );
         Ok(NewMail {
             subscriber: subscriber.id,
@@ -499,7 +499,7 @@ impl Notifier {
             }
             documents.sort_by_key(|d| (d.meeting, d.issue, d.kind, d.id));
             text.push_str(&format!("{}\n", follow.label));
-            html.push_str(&format!("<h2>{}</h2><ul>", escape(&follow.label)));
+            html.push_str(&format!("<h2>{}</h2><ul>", escape_html(&follow.label)));
             for d in &documents {
                 let link = self.link(d);
                 let when = d
@@ -518,10 +518,10 @@ impl Notifier {
                 ));
                 html.push_str(&format!(
                     "<li>{what}: <a href=\"{}\">{}</a>{}{}</li>",
-                    escape(&link),
-                    escape(&d.title),
-                    escape(&committee),
-                    escape(&when)
+                    escape_html(&link),
+                    escape_html(&d.title),
+                    escape_html(&committee),
+                    escape_html(&when)
                 ));
                 told += 1;
             }
@@ -539,9 +539,9 @@ impl Notifier {
         ));
         html.push_str(&format!(
             "<p>You follow these on {site} ({frequency}). <a href=\"{manage}\">Change or stop</a></p>",
-            site = escape(&self.site.name),
+            site = escape_html(&self.site.name),
             frequency = frequency.label(),
-            manage = escape(&manage)
+            manage = escape_html(&manage)
         ));
         let (kind, subject) = match frequency {
             Frequency::Immediate => (
@@ -672,21 +672,6 @@ fn follows_words(follows: &[Told]) -> String {
         [(one, _)] => one.label.clone(),
         _ => format!("{} things you follow", follows.len()),
     }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

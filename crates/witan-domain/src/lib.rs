@@ -47,7 +47,7 @@ pub use meeting::{
 pub use organisation::{Organisation, OrganisationKind};
 pub use person::{Membership, MembershipRole, Person};
 pub use term::Term;
-pub use text::{Slug, Text, Title};
+pub use text::{Slug, Text, Title, escape_html};
 
 /// Identifiers of each kind of record. They are distinct types, so an item id cannot be passed
 /// where a meeting id is wanted.

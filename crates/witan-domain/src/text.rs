@@ -190,6 +190,23 @@ impl fmt::Display for Slug {
     }
 }
 
+/// `text` with the five characters HTML gives meaning to written as entities, for text put into
+/// HTML by hand (search snippets, email bodies) rather than by a template.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -467,7 +467,7 @@ impl SearchIndex {
             .unwrap_or_else(|| {
                 // Nothing matched in the body (or no words were given): its opening, escaped.
                 let body = text(f.body).unwrap_or_default();
-                escape(&body.chars().take(240).collect::<String>())
+                witan_domain::escape_html(&body.chars().take(240).collect::<String>())
             });
         Hit {
             kind: text(f.kind)
@@ -617,21 +617,6 @@ fn top_only(
             .map(|(_, a)| a)
             .collect(),
     })
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The index as the public searches it: every question carries the public-only clause, so a
