@@ -1,15 +1,18 @@
-//! Feeds: iCalendar (RFC 5545) for meetings, Atom (RFC 4287) for decisions.
+//! Feeds: iCalendar (RFC 5545) for meetings; Atom (RFC 4287) for decisions, and for each
+//! committee and issue a resident can follow (the same things the follow form offers by email).
 
 use crate::PublicSite;
 use crate::edge::error::AppError;
+use crate::edge::extract::PathId;
 use crate::open_data::Base;
+use crate::views::ItemView;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
-use witan_domain::MeetingStatus;
-use witan_store::{DecisionFilter, MeetingSummary, Page, When};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use witan_domain::{MeetingStatus, time};
+use witan_store::{DecisionFilter, DecisionRecord, MeetingSummary, Page, When};
 
 /// How far back a calendar reaches, and how many meetings it holds at most.
 const CALENDAR_DAYS_BACK: i64 = 365;
@@ -139,22 +142,94 @@ pub async fn committee_meetings(
     Ok(calendar(committee.name.as_str(), &meetings, &base))
 }
 
+/// One entry of an Atom feed; times in RFC 3339.
 struct Entry {
-    id: i64,
+    id: String,
     title: String,
     updated: String,
     link: String,
     summary: String,
     key: bool,
-    maker: String,
+    author: String,
 }
 
+/// An Atom feed of public records (RFC 4287): the decisions, a committee's or an issue's.
 #[derive(Template)]
-#[template(path = "decisions.atom", escape = "xml")]
-struct DecisionsFeed {
-    base: String,
+#[template(path = "feed.atom", escape = "xml")]
+struct Feed {
+    title: String,
+    subtitle: String,
+    id: String,
+    self_link: String,
+    page: String,
     updated: String,
     entries: Vec<Entry>,
+}
+
+/// Entries a feed holds at most, newest first.
+const FEED_ENTRIES: usize = 50;
+
+fn atom_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn atom_day(d: NaiveDate) -> String {
+    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+}
+
+impl Feed {
+    /// A feed of `entries`, newest first and at most [`FEED_ENTRIES`]; updated when the newest
+    /// was.
+    /// `page` is the path of the page the feed follows, `feed` its own.
+    fn new(
+        (title, subtitle): (String, String),
+        base: &str,
+        (page, feed): (&str, &str),
+        mut entries: Vec<Entry>,
+    ) -> Self {
+        // Stable: entries of one time keep the order they were read in.
+        entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+        entries.truncate(FEED_ENTRIES);
+        Self {
+            title,
+            subtitle,
+            id: format!("{base}{page}"),
+            self_link: format!("{base}{feed}"),
+            page: format!("{base}{page}"),
+            updated: entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned()),
+            entries,
+        }
+    }
+
+    fn answer(self) -> Result<Response, AppError> {
+        Ok((
+            [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+            self.render()?,
+        )
+            .into_response())
+    }
+}
+
+fn decision_entry(r: &DecisionRecord, base: &str) -> Entry {
+    Entry {
+        id: format!("{base}/decisions#decision-{}", r.decision.id.get()),
+        title: r.decision.title.to_string(),
+        updated: atom_day(r.decision.decided_on),
+        link: match (r.meeting, &r.item_number) {
+            (Some(m), Some(n)) => format!("{base}/meetings/{m}#item-{n}"),
+            _ => format!("{base}/decisions"),
+        },
+        summary: r.decision.text.to_string(),
+        key: r.decision.key_decision,
+        author: r
+            .committee
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "Officer decision".to_owned()),
+    }
 }
 
 /// The latest public decisions.
@@ -164,42 +239,134 @@ pub async fn decisions(
 ) -> Result<Response, AppError> {
     let records = state
         .store
-        .decisions(&DecisionFilter::default(), Page::first(50))
+        .decisions(&DecisionFilter::default(), Page::first(FEED_ENTRIES as u32))
         .await?;
-    let stamp = |d: chrono::NaiveDate| format!("{}T00:00:00Z", d.format("%Y-%m-%d"));
-    let entries: Vec<Entry> = records
+    let entries = records.iter().map(|r| decision_entry(r, &base)).collect();
+    Feed::new(
+        (
+            "Decisions".to_owned(),
+            "The latest decisions published with witan".to_owned(),
+        ),
+        &base,
+        ("/decisions", "/feeds/decisions.atom"),
+        entries,
+    )
+    .answer()
+}
+
+/// A committee's meetings (as their papers are published) and its decisions.
+pub async fn committee(
+    State(state): State<PublicSite>,
+    Path(slug): Path<String>,
+    Base(base): Base,
+) -> Result<Response, AppError> {
+    let store = &state.store;
+    let committee = store.committee_by_slug(&slug).await?;
+    let now = Utc::now();
+    let page = Page::first(FEED_ENTRIES as u32);
+    let mut meetings = store
+        .meetings(Some(committee.id), When::From(now), page)
+        .await?;
+    meetings.extend(
+        store
+            .meetings(Some(committee.id), When::Before(now), page)
+            .await?,
+    );
+    let filter = DecisionFilter {
+        committee: Some(committee.id),
+        ..DecisionFilter::default()
+    };
+    let mut entries: Vec<Entry> = store
+        .decisions(&filter, page)
+        .await?
         .iter()
-        .map(|r| Entry {
-            id: r.decision.id.get(),
-            title: r.decision.title.to_string(),
-            updated: stamp(r.decision.decided_on),
-            link: match (r.meeting, &r.item_number) {
-                (Some(m), Some(n)) => format!("{base}/meetings/{m}#item-{n}"),
-                _ => format!("{base}/decisions"),
-            },
-            summary: r.decision.text.to_string(),
-            key: r.decision.key_decision,
-            maker: r
-                .committee
-                .as_ref()
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| "Officer decision".to_owned()),
+        .map(|r| decision_entry(r, &base))
+        .collect();
+    entries.extend(meetings.iter().map(|m| {
+        let meeting = &m.meeting;
+        let start = meeting.times.start();
+        let day = time::london_date(start).format("%-d %B %Y");
+        Entry {
+            id: format!("{base}/meetings/{}", meeting.id),
+            title: format!("{}, {day}: {}", committee.name, meeting.status.label()),
+            updated: atom_time(meeting.agenda_published.unwrap_or(start).min(start)),
+            link: format!("{base}/meetings/{}", meeting.id),
+            summary: format!(
+                "The meeting of {} on {day}{}.",
+                committee.name,
+                meeting
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default()
+            ),
+            key: false,
+            author: committee.name.to_string(),
+        }
+    }));
+    Feed::new(
+        (
+            committee.name.to_string(),
+            format!("Meetings and decisions of {}", committee.name),
+        ),
+        &base,
+        (
+            &format!("/committees/{slug}"),
+            &format!("/committees/{slug}/feed.atom"),
+        ),
+        entries,
+    )
+    .answer()
+}
+
+/// Every public consideration of an issue, at whichever committee.
+pub async fn issue(
+    State(state): State<PublicSite>,
+    PathId(id): PathId<witan_domain::Issue>,
+    Base(base): Base,
+) -> Result<Response, AppError> {
+    let record = state.store.issue_record(id).await?;
+    let entries = record
+        .history
+        .iter()
+        .filter_map(|h| {
+            let item = ItemView::new(&h.item);
+            if item.withheld.is_some() {
+                return None;
+            }
+            let start = h.meeting.times.start();
+            let day = time::london_date(start).format("%-d %B %Y");
+            let said = if !item.resolution_text.is_empty() {
+                item.resolution_text.clone()
+            } else if !item.minutes.is_empty() {
+                item.minutes.join("\n\n")
+            } else {
+                format!("On the agenda of {} on {day}.", h.committee.name)
+            };
+            Some(Entry {
+                id: format!("{base}/meetings/{}#item-{}", h.meeting.id, item.number),
+                title: format!("{}, {day}: {}", h.committee.name, item.title),
+                updated: atom_time(start),
+                link: format!("{base}/meetings/{}#item-{}", h.meeting.id, item.number),
+                summary: said,
+                key: item.decisions.iter().any(|d| d.key),
+                author: h.committee.name.clone(),
+            })
         })
         .collect();
-    let updated = records
-        .first()
-        .map(|r| stamp(r.decision.decided_on))
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    let feed = DecisionsFeed {
-        base,
-        updated,
+    Feed::new(
+        (
+            record.issue.title.to_string(),
+            format!("Every meeting that considers {}", record.issue.title),
+        ),
+        &base,
+        (
+            &format!("/issues/{}", id.get()),
+            &format!("/issues/{}/feed.atom", id.get()),
+        ),
         entries,
-    };
-    Ok((
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        feed.render()?,
     )
-        .into_response())
+    .answer()
 }
 
 #[cfg(test)]

@@ -270,3 +270,121 @@ async fn cached_pages_are_served_until_the_store_changes() {
     let (_, latest) = fetch(path.clone()).await;
     assert!(latest.contains("Another late item"));
 }
+
+/// Parses an Atom answer with an independent parser and checks what every feed must hold.
+fn atom(path: &str, status: StatusCode, body: &str) -> atom_syndication::Feed {
+    assert_eq!(status, StatusCode::OK, "{path}");
+    let feed: atom_syndication::Feed = body.parse().expect("an independent parser reads it");
+    assert!(!feed.id().is_empty() && !feed.title().is_empty(), "{path}");
+    let own = feed
+        .links()
+        .iter()
+        .find(|l| l.rel() == "self")
+        .expect("a self link");
+    assert!(
+        own.href().ends_with(path),
+        "{path}: self link {}",
+        own.href()
+    );
+    let updated: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+    assert!(
+        updated.windows(2).all(|w| w[0] >= w[1]),
+        "{path}: newest first"
+    );
+    assert_eq!(
+        updated.first(),
+        Some(feed.updated()),
+        "{path}: updated with its newest entry"
+    );
+    feed
+}
+
+#[tokio::test]
+async fn every_followable_committee_and_issue_has_an_atom_feed_of_what_the_public_may_see() {
+    let site = site().await;
+    let committee = site.store.committees().await.expect("committees").remove(0);
+    let path = format!("/committees/{}/feed.atom", committee.slug);
+    let (status, body) = get(&site, &path).await;
+    let feed = atom(&path, status, &body);
+    let decisions = site
+        .store
+        .decisions(
+            &witan_store::DecisionFilter {
+                committee: Some(committee.id),
+                ..witan_store::DecisionFilter::default()
+            },
+            Page::first(50),
+            Audience::Public,
+        )
+        .await
+        .expect("decisions");
+    let links: Vec<String> = feed
+        .entries()
+        .iter()
+        .flat_map(|e| e.links().iter().map(|l| l.href().to_owned()))
+        .collect();
+    assert!(
+        links.iter().any(|l| l.contains("/meetings/")),
+        "{path} tells the committee's meetings"
+    );
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    let newest = feed.entries().last().map(|e| e.updated().date_naive());
+    for d in decisions
+        .iter()
+        .filter(|d| newest.is_some_and(|n| d.decision.decided_on > n))
+    {
+        assert!(
+            titles.contains(&d.decision.title.as_str()),
+            "{path} holds decision {}",
+            d.decision.id
+        );
+    }
+    assert!(feed.entries().len() <= 50);
+    let (_, page) = get(&site, &format!("/committees/{}", committee.slug)).await;
+    assert!(
+        page.contains(&format!("href=\"{path}\"")),
+        "the committee page links its feed"
+    );
+
+    // An issue's feed holds each public meeting that considered it, and nothing withheld.
+    let mut tried = 0;
+    for id in 1..=200 {
+        let id = witan_domain::IssueId::new(id);
+        let Ok(everything) = site.store.issue_record(id, Audience::Privileged).await else {
+            continue;
+        };
+        let path = format!("/issues/{}/feed.atom", id.get());
+        let (status, body) = get(&site, &path).await;
+        let public = site.store.issue_record(id, Audience::Public).await;
+        let Ok(public) = public else {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path} of a withheld issue");
+            continue;
+        };
+        let feed = atom(&path, status, &body);
+        let shown = public
+            .history
+            .iter()
+            .filter(|h| matches!(h.item, witan_store::ItemEntry::Open(_)))
+            .count();
+        assert_eq!(feed.entries().len(), shown.min(50), "{path}");
+        for h in &everything.history {
+            let number = h.item.number();
+            let told = body.contains(&format!("/meetings/{}#item-{number}<", h.meeting.id));
+            let seen = public.history.iter().any(|p| {
+                p.item.id() == h.item.id() && matches!(p.item, witan_store::ItemEntry::Open(_))
+            });
+            assert!(
+                !told || seen,
+                "{path} tells item {number} of meeting {}",
+                h.meeting.id
+            );
+        }
+        tried += 1;
+        if tried == 12 {
+            break;
+        }
+    }
+    assert!(tried > 0, "the demo has issues");
+    let (status, _) = get(&site, "/issues/999999/feed.atom").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

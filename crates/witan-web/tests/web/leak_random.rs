@@ -10,7 +10,9 @@
 //! written here, apart from the store's SQL, says which markers the public may see. Every path
 //! of `witan_web::routes::paths()` is then requested with every id and slug of the store, and
 //! every marker is searched for and completed: a marker the model withholds in any answer is a
-//! leak, reported with the plan that produced it (shrunk by proptest).
+//! leak, reported with the plan that produced it (shrunk by proptest). The alerts read the same
+//! changes: every committee and issue is followed at every frequency, and each message sent
+//! must hold no withheld marker and, between them, every public item's.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -19,13 +21,15 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tower::ServiceExt;
+use witan_app::following::{Mailer, Notifier, Site};
 use witan_domain::{
     Action, ActionOwner, ActionStatus, AgendaItem, CallIn, Committee, CommitteeId, CommitteeOwners,
     Decision, DecisionMaker, DecisionStatus, Document, ExemptGround, Exemption, Issue, IssueId,
     ItemId, ItemNumber, MediaType, Meeting, MeetingId, MeetingStatus, MeetingTimes, Minutes,
     Organisation, OrganisationKind, Person, Resolution, Slug, Term, Text, Title, Visibility,
 };
-use witan_store::{Replacement, Store};
+use witan_domain::{Email, FollowTarget, Frequency};
+use witan_store::{OutgoingMail, Replacement, Store};
 
 /// The stage a planned meeting is created at.
 #[derive(Debug, Clone, Copy)]
@@ -282,6 +286,8 @@ struct Built {
     model: Model,
     slugs: Vec<String>,
     max_id: i64,
+    /// The messages sent to followers of every committee and issue.
+    mail: Vec<String>,
 }
 
 /// Builds the plan's store, indexes it, applies the later changes and lets the index catch up.
@@ -292,6 +298,14 @@ async fn build(plan: &Plan) -> Built {
             .await
             .expect("store"),
     );
+    // The alerts start reading the change log before anything is written, so every change
+    // below is a change they may tell.
+    let notifier = Notifier::new(
+        store.clone(),
+        Site::new("http://127.0.0.1", "witan"),
+        chrono::NaiveTime::MIN,
+    );
+    notifier.collect(Utc::now()).await.expect("alerts start");
     let mut markers = BTreeMap::new();
     let mut next = 0;
     let mut mark = |subject: Subject| {
@@ -678,9 +692,10 @@ async fn build(plan: &Plan) -> Built {
         w.commit().await.expect("commit change");
     }
     indexer.catch_up().await.expect("index caught up");
+    let counts = store.counts().await.expect("counts");
+    let mail = follow_everything(&store, &notifier, counts.committees + counts.issues).await;
 
     let router = witan_web::router(witan_web::AppState::new(store.clone(), search));
-    let counts = store.counts().await.expect("counts");
     let max_id = i64::try_from(
         [
             counts.meetings,
@@ -703,7 +718,64 @@ async fn build(plan: &Plan) -> Built {
         model,
         slugs,
         max_id,
+        mail,
     }
+}
+
+/// Takes every message it is handed.
+#[derive(Default)]
+struct Outbox(std::sync::Mutex<Vec<String>>);
+
+#[async_trait::async_trait]
+impl Mailer for Outbox {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), String> {
+        self.0
+            .lock()
+            .expect("outbox")
+            .push(format!("{}\n{}\n{}", mail.subject, mail.text, mail.html));
+        Ok(())
+    }
+}
+
+/// Follows every committee and issue there may be, at every frequency, and sends what the
+/// alerts make of the store's changes: the messages, each as its subject, text and HTML.
+async fn follow_everything(store: &Arc<dyn Store>, notifier: &Notifier, ids: u64) -> Vec<String> {
+    let now = Utc::now();
+    let mut w = store.begin().await.expect("begin");
+    for (n, frequency) in Frequency::ALL.iter().copied().enumerate() {
+        let email = Email::parse("email", &format!("reader{n}@example.org")).expect("email");
+        let (subscriber, _) = w
+            .subscriber_for(&email, &format!("token{n}"), now)
+            .await
+            .expect("subscriber");
+        for id in 1..=i64::try_from(ids).expect("ids") {
+            for target in [
+                FollowTarget::Committee(CommitteeId::new(id)),
+                FollowTarget::Issue(IssueId::new(id)),
+            ] {
+                let (follow, _) = w
+                    .follow(subscriber.id, &target, "Followed", frequency, now)
+                    .await
+                    .expect("follow");
+                w.confirm(subscriber.id, follow, now)
+                    .await
+                    .expect("confirm");
+            }
+        }
+    }
+    w.commit().await.expect("commit follows");
+    let outbox = Outbox::default();
+    notifier
+        .run(&outbox, None, false, now)
+        .await
+        .expect("alerts sent");
+    for frequency in [Frequency::Daily, Frequency::Weekly] {
+        notifier
+            .run(&outbox, Some(frequency), false, now)
+            .await
+            .expect("digest sent");
+    }
+    outbox.0.into_inner().expect("outbox")
 }
 
 /// Imports the plan's OParl dump (the `k`th change) as `witan import` would, and tells the model
@@ -916,6 +988,28 @@ async fn crawl(built: &Built) -> Vec<String> {
         paths.push((format!("/search?q={prefix}"), None));
     }
     let mut leaks = Vec::new();
+    for (n, message) in built.mail.iter().enumerate() {
+        for (marker, subject) in &withheld {
+            if message.contains(marker) {
+                leaks.push(format!("{marker} ({subject:?}) in message {n}:\n{message}"));
+            }
+        }
+    }
+    // The mail must tell what the public may see, or a silent notifier would pass: every public
+    // item is in a message of each frequency.
+    for (n, item) in built.model.items.iter().enumerate() {
+        let told = built
+            .mail
+            .iter()
+            .filter(|m| m.contains(&item.title))
+            .count();
+        assert!(
+            !built.model.item_public(n) || told >= Frequency::ALL.len(),
+            "public item {n} ({}) told in {told} messages of {}",
+            item.title,
+            built.mail.len()
+        );
+    }
     for (path, asked) in paths {
         let (status, answer) = fetch(&built.router, &path).await;
         assert!(
