@@ -31,6 +31,7 @@ mod committees;
 mod decisions;
 mod documents;
 mod escalations;
+mod following;
 mod items;
 mod meetings;
 mod organisations;
@@ -339,6 +340,7 @@ pub(crate) fn router() -> Router<AppState> {
             post(documents::release_document),
         )
         .route("/workspace/audit", get(admin::audit))
+        .route("/workspace/following", get(following::following))
         .route("/workspace/users", get(admin::users).post(admin::add_user))
         .route("/workspace/users/{id}", post(admin::change_user))
         .route("/workspace/users/{id}/remove", post(admin::remove_user))

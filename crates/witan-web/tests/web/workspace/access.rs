@@ -400,3 +400,78 @@ async fn every_write_is_refused_without_the_right_role_token_or_organisation() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn clerks_see_how_many_follow_what_and_what_went_out_but_never_who() {
+    let site = site().await;
+    let ((_, org), _) = two_committees(&site).await;
+    add_user(&site, "clerk@example.org", Role::Clerk, Some(org)).await;
+    let away = get_as(&site, "/workspace/following", "").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER, "signed out");
+
+    let issue = witan_domain::IssueId::new(1);
+    let now = chrono::Utc::now();
+    let mut w = site.store.begin().await.expect("begin");
+    for (n, confirm) in [(1, true), (2, true), (3, false)] {
+        let email = witan_domain::Email::parse("email", &format!("resident{n}@example.net"))
+            .expect("email");
+        let (subscriber, _) = w
+            .subscriber_for(&email, &format!("secret-token-{n}"), now)
+            .await
+            .expect("subscriber");
+        let (follow, _) = w
+            .follow(
+                subscriber.id,
+                &witan_domain::FollowTarget::Issue(issue),
+                "Library opening hours",
+                witan_domain::Frequency::Daily,
+                now,
+            )
+            .await
+            .expect("follow");
+        if confirm {
+            w.confirm(subscriber.id, follow, now)
+                .await
+                .expect("confirm");
+        }
+        w.queue_mail(
+            &witan_store::NewMail {
+                subscriber: subscriber.id,
+                recipient: email,
+                kind: witan_store::MailKind::Digest,
+                subject: format!("Your daily digest: {n} changes"),
+                text: "text".into(),
+                html: "<p>html</p>".into(),
+                manage_url: None,
+                message_id: format!("m{n}@council.example"),
+            },
+            now,
+        )
+        .await
+        .expect("queued");
+    }
+    w.commit().await.expect("commit");
+
+    let (cookie, _) = sign_in(&site, "clerk@example.org").await;
+    let page = get_as(&site, "/workspace/following", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("<a href=\"/issues/1\">Library opening hours</a></td><td>2</td>"),
+        "two confirmed followers, the unconfirmed not counted: {}",
+        page.body
+    );
+    assert!(page.body.contains("3 waiting to be sent"), "{}", page.body);
+    for n in 1..=3 {
+        assert!(
+            page.body
+                .contains(&format!("Your daily digest: {n} changes"))
+        );
+        assert!(
+            !page.body.contains(&format!("resident{n}@")) && !page.body.contains("secret-token"),
+            "no address or token on the page"
+        );
+    }
+    let home = get_as(&site, "/workspace", &cookie).await;
+    assert!(home.body.contains("href=\"/workspace/following\""));
+}
