@@ -420,20 +420,7 @@ impl Notifier {
         last: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> bool {
-        let today = witan_domain::time::london_date(now);
-        let day = match frequency {
-            Frequency::Immediate => return true,
-            Frequency::Daily => today,
-            Frequency::Weekly => {
-                today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
-            }
-        };
-        let Ok(at) =
-            witan_domain::time::london_to_utc("digest_time", day.and_time(self.digest_time))
-        else {
-            return false;
-        };
-        now >= at && last.is_none_or(|l| l < at)
+        due(self.digest_time, frequency, last, now)
     }
 
     /// Turns the kept changes of `frequency` into messages, if due (or `forced`). Returns how
@@ -636,6 +623,29 @@ impl Notifier {
     }
 }
 
+/// Whether messages of `frequency` are due at `now`: at once as it happens; a daily digest once
+/// `digest_time` (London time) has passed today and none was made since; a weekly one the same,
+/// from Monday.
+fn due(
+    digest_time: NaiveTime,
+    frequency: Frequency,
+    last: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    let today = witan_domain::time::london_date(now);
+    let day = match frequency {
+        Frequency::Immediate => return true,
+        Frequency::Daily => today,
+        Frequency::Weekly => {
+            today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        }
+    };
+    let Ok(at) = witan_domain::time::london_to_utc("digest_time", day.and_time(digest_time)) else {
+        return false;
+    };
+    now >= at && last.is_none_or(|l| l < at)
+}
+
 /// Minutes before the next try of a message tried `attempts` times: 1, 2, 4 … at most 6 hours.
 fn retry_minutes(attempts: u32) -> i64 {
     (1i64 << attempts.min(16)).min(MAX_RETRY_MINUTES)
@@ -677,6 +687,61 @@ fn follows_words(follows: &[Told]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_are_due_once_a_day_or_week_after_the_digest_time_in_london() {
+        let seven = NaiveTime::from_hms_opt(7, 0, 0).expect("time");
+        let at = |s: &str| s.parse::<DateTime<Utc>>().expect("instant");
+        // Tuesday 7 July 2026: London is on BST, so 07:00 there is 06:00 UTC.
+        let (before, after) = (at("2026-07-07T05:59:00Z"), at("2026-07-07T06:01:00Z"));
+        assert!(!due(seven, Frequency::Daily, None, before));
+        assert!(due(seven, Frequency::Daily, None, after));
+        assert!(
+            !due(
+                seven,
+                Frequency::Daily,
+                Some(after),
+                at("2026-07-07T20:00:00Z")
+            ),
+            "one a day"
+        );
+        assert!(due(
+            seven,
+            Frequency::Daily,
+            Some(after),
+            at("2026-07-08T06:00:00Z")
+        ));
+        // In winter London is on GMT: 07:00 is 07:00 UTC.
+        assert!(!due(
+            seven,
+            Frequency::Daily,
+            None,
+            at("2026-12-08T06:30:00Z")
+        ));
+        assert!(due(
+            seven,
+            Frequency::Daily,
+            None,
+            at("2026-12-08T07:00:00Z")
+        ));
+        // Weekly: from Monday's digest time, once, whatever day the run comes.
+        let monday = at("2026-07-06T06:00:00Z");
+        assert!(
+            due(seven, Frequency::Weekly, None, after),
+            "not made this week yet"
+        );
+        assert!(
+            !due(seven, Frequency::Weekly, Some(monday), after),
+            "made on Monday"
+        );
+        assert!(due(
+            seven,
+            Frequency::Weekly,
+            Some(monday),
+            at("2026-07-13T06:00:00Z")
+        ));
+        assert!(due(seven, Frequency::Immediate, Some(after), after));
+    }
 
     #[test]
     fn retries_back_off_to_six_hours() {
