@@ -159,9 +159,9 @@ struct Entry {
 struct Feed {
     title: String,
     subtitle: String,
-    id: String,
-    self_link: String,
+    /// The page the feed follows, which is also the feed's id.
     page: String,
+    self_link: String,
     updated: String,
     entries: Vec<Entry>,
 }
@@ -178,9 +178,8 @@ fn atom_day(d: NaiveDate) -> String {
 }
 
 impl Feed {
-    /// A feed of `entries`, newest first and at most [`FEED_ENTRIES`]; updated when the newest
-    /// was.
-    /// `page` is the path of the page the feed follows, `feed` its own.
+    /// A feed of `entries`, newest first and at most [`FEED_ENTRIES`], updated when the newest
+    /// was; `page` is the path of the page the feed follows, `feed` the feed's own.
     fn new(
         (title, subtitle): (String, String),
         base: &str,
@@ -193,9 +192,8 @@ impl Feed {
         Self {
             title,
             subtitle,
-            id: format!("{base}{page}"),
-            self_link: format!("{base}{feed}"),
             page: format!("{base}{page}"),
+            self_link: format!("{base}{feed}"),
             updated: entries
                 .first()
                 .map(|e| e.updated.clone())
@@ -286,11 +284,13 @@ pub async fn committee(
         let meeting = &m.meeting;
         let start = meeting.times.start();
         let day = time::london_date(start).format("%-d %B %Y");
+        let link = format!("{base}/meetings/{}", meeting.id);
         Entry {
-            id: format!("{base}/meetings/{}", meeting.id),
+            id: link.clone(),
             title: format!("{}, {day}: {}", committee.name, meeting.status.label()),
-            updated: atom_time(meeting.agenda_published.unwrap_or(start).min(start)),
-            link: format!("{base}/meetings/{}", meeting.id),
+            // Told when its agenda was published, or else when it meets.
+            updated: atom_time(meeting.agenda_published.map_or(start, |p| p.min(start))),
+            link,
             summary: format!(
                 "The meeting of {} on {day}{}.",
                 committee.name,
@@ -311,8 +311,8 @@ pub async fn committee(
         ),
         &base,
         (
-            &format!("/committees/{slug}"),
-            &format!("/committees/{slug}/feed.atom"),
+            &format!("/committees/{}", committee.slug),
+            &format!("/committees/{}/feed.atom", committee.slug),
         ),
         entries,
     )
@@ -343,11 +343,12 @@ pub async fn issue(
             } else {
                 format!("On the agenda of {} on {day}.", h.committee.name)
             };
+            let link = format!("{base}/meetings/{}#item-{}", h.meeting.id, item.number);
             Some(Entry {
-                id: format!("{base}/meetings/{}#item-{}", h.meeting.id, item.number),
+                id: link.clone(),
                 title: format!("{}, {day}: {}", h.committee.name, item.title),
                 updated: atom_time(start),
-                link: format!("{base}/meetings/{}#item-{}", h.meeting.id, item.number),
+                link,
                 summary: said,
                 key: item.decisions.iter().any(|d| d.key),
                 author: h.committee.name.clone(),
