@@ -4,6 +4,7 @@
 # fails the run and leaves its input in fuzz/artifacts/TARGET/.
 # Usage: fuzz/run.sh [SECONDS] [TARGET…]   (needs cargo-fuzz and the nightly toolchain)
 #        FUZZ_RUNS=10000000 fuzz/run.sh 0 oparl   runs a target to a number of executions instead
+#        FUZZ_SANITIZER=none FUZZ_MAX_LEN=4096 …   without the address sanitizer, on shorter inputs
 # Long runs belong under `nice -n 19`; see docs/testing.md for the figures of the last long run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -59,8 +60,8 @@ for target in "${targets[@]}"; do
     log="$(mktemp)"
     status=0
     started=$(date +%s)
-    cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
-        "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+    cargo +nightly fuzz run -O -s "${FUZZ_SANITIZER:-address}" "$target" "corpus/$target" -- \
+        "${limit[@]}" -rss_limit_mb=2048 -timeout=10 -max_len="${FUZZ_MAX_LEN:-65536}" \
         -print_final_stats=1 >"$log" 2>&1 || status=$?
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' "$log" || true
     echo "fuzz: $target took $(($(date +%s) - started))s; corpus $(find "corpus/$target" -type f | wc -l) files"

@@ -1,10 +1,11 @@
-//! Following by email: a resident follows a committee or an issue, confirms from the address,
-//! and is told what changed, at once or in a digest, until they stop.
+//! Following by email: a resident follows a committee, an issue or a saved search, confirms
+//! from the address, and is told what changed, at once or in a digest, until they stop.
 //!
 //! Three steps, each safe to run in several processes at once:
 //! - [`Notifier::collect`] reads the store's change log past where the alerts last read and
 //!   keeps each *public* change for the subscriptions it concerns (one unit of work: the
-//!   position and the kept changes land together, under the write lock);
+//!   position and the kept changes land together, under the write lock); a saved search is
+//!   asked of the batch's public records, indexed in memory, as the search page would ask it;
 //! - [`Notifier::compose`] takes the kept changes of a frequency that is due and turns them into
 //!   one message per subscriber in the outbox (again one unit of work, so a change is told once);
 //! - [`Notifier::deliver`] claims due messages, hands them to the [`Mailer`] and records the
@@ -14,13 +15,16 @@
 //! the public may not see (exempt, on an unpublished agenda, or withheld since it changed) is
 //! never in a message.
 
+mod searches;
+
 use crate::accounts::random_hex;
 use crate::{Error, Result};
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use witan_domain::{Email, FollowTarget, Frequency, Term, escape_html};
+use witan_domain::{Email, FollowTarget, Frequency, SavedSearch, Term, escape_html};
+use witan_search::SearchRequest;
 use witan_store::{
     MailKind, NewMail, OutgoingMail, Pending, PublicStore, SearchDocument, SearchKind, Store,
     StoreError, Subscriber, Subscription,
@@ -142,12 +146,31 @@ impl Following {
         &self.site
     }
 
-    /// What `target` is called, if the public may see it: a committee's name, an issue's title.
-    pub async fn label(&self, target: &FollowTarget) -> Result<String> {
+    /// What `target` is called, if the public may see it: a committee's name, an issue's title,
+    /// a search's words and filters. A saved search comes back in its one kept form
+    /// ([`SearchRequest::to_query`]), so the same search asked in another order is one follow.
+    async fn named(&self, target: &FollowTarget) -> Result<(FollowTarget, String)> {
         Ok(match target {
-            FollowTarget::Committee(id) => self.public.committee(*id).await?.name.to_string(),
-            FollowTarget::Issue(id) => self.public.issue_record(*id).await?.issue.title.to_string(),
-            FollowTarget::Search(search) => format!("the search “{}”", search.as_str()),
+            FollowTarget::Committee(id) => (
+                target.clone(),
+                self.public.committee(*id).await?.name.to_string(),
+            ),
+            FollowTarget::Issue(id) => (
+                target.clone(),
+                self.public.issue_record(*id).await?.issue.title.to_string(),
+            ),
+            FollowTarget::Search(search) => {
+                let asked = SearchRequest::from_query(search.as_str())?;
+                if asked.is_empty() {
+                    return Err(witan_domain::ValidationError::new(
+                        "search",
+                        "a saved search needs words or a filter",
+                    )
+                    .into());
+                }
+                let kept = SavedSearch::parse("search", &asked.to_query())?;
+                (FollowTarget::Search(kept), asked.describe())
+            }
         })
     }
 
@@ -164,7 +187,7 @@ impl Following {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let email = Email::parse("email", email)?;
-        let label = self.label(target).await?;
+        let (target, label) = self.named(target).await?;
         if !self.clients.allow(client, now) {
             return Err(Error::TooManyRequests {
                 seconds: CLIENT_WINDOW_MINUTES * 60,
@@ -173,7 +196,7 @@ impl Following {
         let mut w = self.store.begin().await?;
         let (subscriber, _) = w.subscriber_for(&email, &random_hex(32)?, now).await?;
         let (subscription, confirmed) = w
-            .follow(subscriber.id, target, &label, frequency, now)
+            .follow(subscriber.id, &target, &label, frequency, now)
             .await?;
         if !confirmed
             && w.mail_queued_to(&email, MailKind::Confirm, now - Duration::days(1))
@@ -379,6 +402,7 @@ impl Notifier {
             latest.insert((change.kind, change.id), change.seq);
         }
         let mut pending = Vec::new();
+        let mut changed = Vec::new();
         for kind in SearchKind::ALL.iter().copied() {
             let ids: Vec<i64> = latest
                 .keys()
@@ -390,23 +414,27 @@ impl Notifier {
             }
             let documents = self.public.public_search_documents(kind, &ids).await?;
             let targets: Vec<FollowTarget> = documents.iter().flat_map(targets_of).collect();
-            if targets.is_empty() {
-                continue;
-            }
-            let follows = self.store.followers_of(&targets).await?;
-            for document in &documents {
-                let seq = latest[&(kind, document.id)];
-                let concerns = targets_of(document);
-                for follow in follows.iter().filter(|f| concerns.contains(&f.target)) {
-                    pending.push(Pending {
-                        subscription: follow.id,
-                        kind,
-                        record: document.id,
-                        seq,
-                    });
+            if !targets.is_empty() {
+                let follows = self.store.followers_of(&targets).await?;
+                for document in &documents {
+                    let seq = latest[&(kind, document.id)];
+                    let concerns = targets_of(document);
+                    for follow in follows.iter().filter(|f| concerns.contains(&f.target)) {
+                        pending.push(Pending {
+                            subscription: follow.id,
+                            kind,
+                            record: document.id,
+                            seq,
+                        });
+                    }
                 }
             }
+            changed.extend(documents.into_iter().map(|d| {
+                let seq = latest[&(kind, d.id)];
+                (d, seq)
+            }));
         }
+        pending.extend(searches::pending(self.store.as_ref(), changed).await?);
         w.add_pending(&pending).await?;
         w.set_alerts_read_to(last, now).await?;
         w.commit().await?;

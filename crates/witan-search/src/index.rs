@@ -144,7 +144,6 @@ impl SearchIndex {
                 )
             }
         };
-        crate::schema::register_analyzers(&index);
         // A query's segments are searched in parallel, one thread per core: the broadest
         // questions (hundreds of thousands of matches, counted and faceted) finish sooner.
         let mut index = index;
@@ -152,29 +151,42 @@ impl SearchIndex {
         if threads > 1 {
             index.set_multithread_executor(threads)?;
         }
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
         let seq = match opened {
             Opened::Current { seq } => seq,
             Opened::Rebuild { .. } => 0,
         };
-        let search = Self {
+        let complete = matches!(opened, Opened::Current { .. });
+        let search = Self::over(index, fields, dir.to_owned(), complete, seq)?;
+        Ok((search, opened))
+    }
+
+    /// An index held in memory only, for questions asked of a few records at a time.
+    pub(crate) fn in_memory() -> Result<Self> {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        Self::over(index, fields, PathBuf::new(), true, 0)
+    }
+
+    fn over(index: Index, fields: Fields, dir: PathBuf, complete: bool, seq: u64) -> Result<Self> {
+        crate::schema::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
             inner: Arc::new(Inner {
                 index,
                 reader,
                 fields,
-                dir: dir.to_owned(),
-                complete: AtomicBool::new(matches!(opened, Opened::Current { .. })),
+                dir,
+                complete: AtomicBool::new(complete),
                 seq: AtomicU64::new(seq),
                 wake: tokio::sync::Notify::new(),
                 advanced: tokio::sync::Notify::new(),
                 answers: Answers::default(),
                 one_public_value: std::sync::Mutex::new(None),
             }),
-        };
-        Ok((search, opened))
+        })
     }
 
     fn usable(dir: &Path, fields: &Fields) -> Result<(Index, u64), String> {
@@ -369,38 +381,63 @@ impl SearchIndex {
         })
     }
 
-    /// Answers a request as `audience` may see the records.
-    pub fn search(&self, request: &SearchRequest, audience: Audience) -> Result<SearchResults> {
+    /// The query a request asks of `searcher` as `audience`, with the reader's words (for
+    /// snippets) and notes on how the question was read. No query when nothing was asked (no
+    /// words left after cleaning, no filter): nothing is found, for every audience alike.
+    pub(crate) fn question(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        audience: Audience,
+    ) -> Result<Question> {
         let (text, notes) = clean(&request.text);
         let words = self.words(&text);
-        let searcher = self.inner.reader.searcher();
-        let mut clauses = self.filters(&searcher, request, audience)?;
-        if let Some(words) = &words {
-            clauses.push((Occur::Must, words.box_clone()));
-            // "What was decided about …" is a question about decisions: the kind a question
-            // names ranks its records first, without hiding the rest.
-            for kind in named_kinds(&text) {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(
-                        self.term_text(self.inner.fields.kind, kind.as_str()),
-                        KIND_NAMED_BOOST,
-                    )),
-                ));
-            }
-        }
-        // Nothing asked (no words left after cleaning, no filter): nothing found, for every
-        // audience alike.
         if request.is_empty() {
+            return Ok(Question {
+                query: None,
+                words,
+                notes,
+            });
+        }
+        let mut clauses = self.filters(searcher, request, audience)?;
+        match &words {
+            Some(words) => {
+                clauses.push((Occur::Must, words.box_clone()));
+                // "What was decided about …" is a question about decisions: the kind a question
+                // names ranks its records first, without hiding the rest.
+                for kind in named_kinds(&text) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(
+                            self.term_text(self.inner.fields.kind, kind.as_str()),
+                            KIND_NAMED_BOOST,
+                        )),
+                    ));
+                }
+            }
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        Ok(Question {
+            query: Some(BooleanQuery::new(clauses)),
+            words,
+            notes,
+        })
+    }
+
+    /// Answers a request as `audience` may see the records.
+    pub fn search(&self, request: &SearchRequest, audience: Audience) -> Result<SearchResults> {
+        let searcher = self.inner.reader.searcher();
+        let Question {
+            query,
+            words,
+            notes,
+        } = self.question(&searcher, request, audience)?;
+        let Some(query) = query else {
             return Ok(SearchResults {
                 notes,
                 ..SearchResults::default()
             });
-        }
-        if words.is_none() {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        let query = BooleanQuery::new(clauses);
+        };
         // Kept answers are those of this very index state (see answers.rs).
         let generation = searcher.generation().generation_id();
         let key = answers::page_key(generation, audience, request);
@@ -533,6 +570,13 @@ impl SearchIndex {
         }
         Ok(suggestions)
     }
+}
+
+/// A request made into a query.
+pub(crate) struct Question {
+    pub query: Option<BooleanQuery>,
+    pub words: Option<Box<dyn Query>>,
+    pub notes: Vec<String>,
 }
 
 /// What naming a kind of record in a question adds to the score of records of that kind.

@@ -1,15 +1,15 @@
 //! The write side: the one owner of the index writer. It rebuilds the index from the store and
 //! replays the store's change log into it, committing in batches.
 
-use crate::index::{Opened, Payload, SearchIndex, tantivy_date};
+use crate::index::{Opened, Payload, SearchIndex};
 use crate::schema::VERSION;
+use crate::schema::key;
 use crate::{Result, SearchError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tantivy::{IndexWriter, TantivyDocument, Term};
-use witan_domain::Term as _;
 use witan_store::{SearchDocument, SearchKind, SearchSelection, Store};
 
 /// Records read from the store at a time while rebuilding.
@@ -91,36 +91,7 @@ impl Indexer {
     }
 
     fn document(&self, record: &SearchDocument) -> TantivyDocument {
-        let f = &self.search.inner().fields;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(f.key, key(record.kind, record.id));
-        doc.add_text(f.kind, record.kind.as_str());
-        doc.add_i64(f.id, record.id);
-        doc.add_text(f.title, &record.title);
-        doc.add_text(f.title_words, &record.title);
-        doc.add_text(f.body, &record.body);
-        if let Some(c) = &record.committee {
-            doc.add_text(f.committee, &c.slug);
-            doc.add_text(f.committee_name, &c.name);
-        }
-        for organisation in &record.organisations {
-            doc.add_text(f.organisation, organisation);
-        }
-        if let Some(date) = record.date {
-            doc.add_date(f.date, tantivy_date(date));
-        }
-        doc.add_bool(f.key_decision, record.key_decision);
-        doc.add_bool(f.public, record.public);
-        if let Some(meeting) = record.meeting {
-            doc.add_i64(f.meeting, meeting.get());
-        }
-        if let Some(number) = &record.item_number {
-            doc.add_text(f.item_number, number);
-        }
-        if let Some(issue) = record.issue {
-            doc.add_i64(f.issue, issue.get());
-        }
-        doc
+        crate::schema::document(&self.search.inner().fields, record)
     }
 
     /// Commits what was added with the change it brings the index up to, and lets readers see it.
@@ -372,8 +343,4 @@ impl Indexer {
         }
         Ok(true)
     }
-}
-
-fn key(kind: SearchKind, id: i64) -> String {
-    format!("{}:{id}", kind.as_str())
 }

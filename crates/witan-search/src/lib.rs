@@ -14,12 +14,14 @@ mod answers;
 mod index;
 mod indexer;
 mod query;
+mod saved;
 mod schema;
 mod tally;
 
 pub use index::{Hit, Opened, PublicSearch, SearchIndex, SearchResults, Suggestion};
 pub use indexer::{Indexer, Progress};
 pub use query::{MAX_CHARS, MAX_PAGE, MAX_PER_PAGE, MAX_WORDS, SearchRequest, Sort};
+pub use saved::saved_search_matches;
 pub use schema::VERSION;
 
 /// What can go wrong with the index.

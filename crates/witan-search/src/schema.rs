@@ -1,10 +1,14 @@
 //! The index's fields. Changing them means a new [`VERSION`]: an index of another version is
 //! rebuilt at start-up.
 
+use crate::index::tantivy_date;
+use tantivy::TantivyDocument;
 use tantivy::schema::{
     DateOptions, FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
+use witan_domain::Term as _;
+use witan_store::{SearchDocument, SearchKind};
 
 /// The version of the schema and of what goes into each field.
 pub const VERSION: u32 = 1;
@@ -108,6 +112,44 @@ pub fn register_analyzers(index: &tantivy::Index) {
         None => builder.filter(Stemmer::new(Language::English)).build(),
     };
     index.tokenizers().register(ENGLISH, analyzer);
+}
+
+/// A record as the index holds it.
+pub(crate) fn document(f: &Fields, record: &SearchDocument) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.key, key(record.kind, record.id));
+    doc.add_text(f.kind, record.kind.as_str());
+    doc.add_i64(f.id, record.id);
+    doc.add_text(f.title, &record.title);
+    doc.add_text(f.title_words, &record.title);
+    doc.add_text(f.body, &record.body);
+    if let Some(c) = &record.committee {
+        doc.add_text(f.committee, &c.slug);
+        doc.add_text(f.committee_name, &c.name);
+    }
+    for organisation in &record.organisations {
+        doc.add_text(f.organisation, organisation);
+    }
+    if let Some(date) = record.date {
+        doc.add_date(f.date, tantivy_date(date));
+    }
+    doc.add_bool(f.key_decision, record.key_decision);
+    doc.add_bool(f.public, record.public);
+    if let Some(meeting) = record.meeting {
+        doc.add_i64(f.meeting, meeting.get());
+    }
+    if let Some(number) = &record.item_number {
+        doc.add_text(f.item_number, number);
+    }
+    if let Some(issue) = record.issue {
+        doc.add_i64(f.issue, issue.get());
+    }
+    doc
+}
+
+/// "item:42": the one term a record is replaced or removed by.
+pub(crate) fn key(kind: SearchKind, id: i64) -> String {
+    format!("{}:{id}", kind.as_str())
 }
 
 impl Default for Fields {

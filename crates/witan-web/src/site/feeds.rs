@@ -1,17 +1,22 @@
 //! Feeds: iCalendar (RFC 5545) for meetings; Atom (RFC 4287) for decisions, and for each
-//! committee and issue a resident can follow (the same things the follow form offers by email).
+//! committee, issue and saved search a resident can follow (the same things the follow form
+//! offers by email).
 
+use super::search::Committees;
 use crate::PublicSite;
 use crate::edge::error::AppError;
-use crate::edge::extract::PathId;
+use crate::edge::extract::{Params, PathId};
 use crate::open_data::Base;
 use crate::views::ItemView;
 use askama::Template;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use witan_domain::{MeetingStatus, time};
+use std::collections::HashMap;
+use witan_domain::{MeetingStatus, Term, time};
+use witan_search::{SearchRequest, Sort};
 use witan_store::{DecisionFilter, DecisionRecord, MeetingSummary, Page, When};
 
 /// How far back a calendar reaches, and how many meetings it holds at most.
@@ -368,6 +373,75 @@ pub async fn issue(
         entries,
     )
     .answer()
+}
+
+/// The newest public records a search finds: a saved search, for a feed reader. The same
+/// parameters as the search page, and a 400 naming a malformed one.
+pub async fn search(
+    State(state): State<PublicSite>,
+    Query(raw): Query<HashMap<String, String>>,
+    Base(base): Base,
+) -> Result<Response, AppError> {
+    let params = Params::new(raw);
+    let (asked, _) = super::search::request(&state, &params, Committees::Named).await?;
+    let request = SearchRequest {
+        sort: Sort::Newest,
+        page: 1,
+        per_page: FEED_ENTRIES as u32,
+        ..asked
+    };
+    let saved = request.to_query();
+    let described = request.describe();
+    let results = super::search::run(&state, request).await?;
+    let entries = results
+        .hits
+        .iter()
+        .map(|h| {
+            let link = format!("{base}{}", super::search::hit_link(h));
+            // An item and its report share a link; the kind and id tell them apart.
+            let page = link.split('#').next().unwrap_or(&link);
+            Entry {
+                id: format!("{page}#{}-{}", h.kind.as_str(), h.id),
+                title: h.title.clone(),
+                updated: h.date.map_or_else(|| atom_day(NaiveDate::MIN), atom_day),
+                link,
+                summary: plain(&h.snippet_html),
+                key: false,
+                author: h
+                    .committee
+                    .as_ref()
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_else(|| "witan".to_owned()),
+            }
+        })
+        .collect();
+    let mut first = described.chars();
+    let title = first
+        .next()
+        .map(|c| c.to_uppercase().chain(first).collect())
+        .unwrap_or_default();
+    Feed::new(
+        (title, format!("The newest records found by {described}")),
+        &base,
+        (
+            &format!("/search?{saved}"),
+            &format!("/search/feed.atom?{saved}"),
+        ),
+        entries,
+    )
+    .answer()
+}
+
+/// A snippet's words without its markup: the feed's template escapes them again.
+fn plain(snippet_html: &str) -> String {
+    snippet_html
+        .replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

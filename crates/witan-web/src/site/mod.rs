@@ -64,6 +64,7 @@ pub(crate) fn routes() -> Vec<(&'static str, Caching, MethodRouter<PublicSite>)>
         ("/actions", Pages, get(registers::actions)),
         ("/forward-plan", Pages, get(registers::forward_plan)),
         ("/search", Fresh, get(search::page)),
+        ("/search/feed.atom", Fresh, get(feeds::search)),
         ("/documents/{id}", Bypass, get(documents::document)),
         ("/api/v1/search", Fresh, get(search::api)),
         ("/api/v1/search/suggest", Fresh, get(search::suggest)),

@@ -19,7 +19,7 @@ const PER_PAGE: u32 = 20;
 
 /// What the answer shows of the request's committees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Committees {
+pub(super) enum Committees {
     /// Every committee, for the page's filter.
     Choices,
     /// Only the one the request names, checked.
@@ -27,7 +27,7 @@ enum Committees {
 }
 
 /// The request a query string describes; a malformed parameter is a 400 naming it.
-async fn request(
+pub(super) async fn request(
     state: &PublicSite,
     params: &Params,
     shown: Committees,
@@ -53,19 +53,6 @@ async fn request(
             Some(slug.to_owned())
         }
     };
-    let sort = match params.text("sort") {
-        None | Some("relevance") => Sort::Relevance,
-        Some("newest") => Sort::Newest,
-        Some(other) => {
-            return Err(AppError::BadRequest {
-                parameter: "sort",
-                reason: format!(
-                    "must be relevance or newest, not \"{}\"",
-                    other.chars().take(40).collect::<String>()
-                ),
-            });
-        }
-    };
     let page = params.page()?;
     if page > witan_search::MAX_PAGE {
         return Err(AppError::BadRequest {
@@ -76,18 +63,17 @@ async fn request(
             ),
         });
     }
+    let asked =
+        SearchRequest::from_params(|name| params.text(name)).map_err(|e| AppError::BadRequest {
+            parameter: e.field,
+            reason: e.reason,
+        })?;
     Ok((
         SearchRequest {
-            text: params.text("q").unwrap_or_default().to_owned(),
-            kind: params.term("kind")?,
-            committee: params.text("committee").map(str::to_owned),
             organisation,
-            from: params.date("from")?,
-            until: params.date("to")?,
-            key_only: params.flag("key"),
-            sort,
             page,
             per_page: PER_PAGE,
+            ..asked
         },
         committees,
     ))
@@ -98,7 +84,10 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs a query off the threads that serve requests, once the index holds every change the store
 /// had committed when the request came, by this process or any other sharing the database.
-async fn run(state: &PublicSite, request: SearchRequest) -> Result<SearchResults, AppError> {
+pub(super) async fn run(
+    state: &PublicSite,
+    request: SearchRequest,
+) -> Result<SearchResults, AppError> {
     let search = state.search.clone();
     if search.is_complete() {
         let latest = state.cache.last_search_change(&state.store).await?;
@@ -135,7 +124,7 @@ fn link(
     }
 }
 
-fn hit_link(h: &Hit) -> String {
+pub(super) fn hit_link(h: &Hit) -> String {
     link(h.kind, h.id, h.meeting, h.item_number.as_deref(), h.issue)
 }
 
@@ -173,6 +162,12 @@ struct SearchPage {
     key_only: bool,
     newest: bool,
     pager: Pager,
+    /// A search with words or a filter can be followed, by email or in a feed.
+    followable: bool,
+    follow_field: &'static str,
+    follow_id: String,
+    follow_label: String,
+    follow_feed: String,
 }
 
 pub async fn page(
@@ -268,6 +263,7 @@ pub async fn page(
             }
         })
         .collect();
+    let saved = request.to_query();
     let has_next = (request.page as usize) * (PER_PAGE as usize) < results.total
         && request.page < witan_search::MAX_PAGE;
     let page = SearchPage {
@@ -304,6 +300,11 @@ pub async fn page(
         key_only: request.key_only,
         newest: request.sort == Sort::Newest,
         pager: Pager::new("/search", &kept, request.page, has_next),
+        followable: !request.is_empty(),
+        follow_field: "search",
+        follow_label: request.describe(),
+        follow_feed: format!("/search/feed.atom?{saved}"),
+        follow_id: saved,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -26,7 +26,7 @@ use witan_store::suite::kit::{shared_sqlite, text, title};
 use witan_store::{ActionFilter, DecisionFilter, Direction, Page, Replacement, SearchKind, Store};
 
 /// Requests the crawl may make at most; reaching it fails the test rather than cover less.
-const MAX_REQUESTS: usize = 20_000;
+const MAX_REQUESTS: usize = 40_000;
 /// Requests in flight at once.
 const IN_FLIGHT: usize = 8;
 /// Search result pages past this one are not followed from pager links (every filter and facet
@@ -614,6 +614,15 @@ async fn exempt_content_never_reaches_the_public() {
                     answer.status
                 ));
             }
+        }
+        let url = format!("/search/feed.atom?q={marker}");
+        let answer = crawl.one(&url).await;
+        crawl.take(&answer, Some(marker));
+        if answer.status != StatusCode::OK || answer.body.contains("<entry>") {
+            crawl.failures.push(format!(
+                "LEAK: the feed of a search for {marker} ({what}) has entries ({}): {}",
+                answer.status, answer.body
+            ));
         }
         let url = format!("/api/v1/search/suggest?q={marker}");
         let answer = crawl.one(&url).await;

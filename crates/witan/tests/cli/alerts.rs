@@ -170,6 +170,17 @@ fn post_form(agent: &ureq::Agent, url: &str, form: &[(&str, &str)]) -> (u16, Str
     (status, response.body_mut().read_to_string().expect("body"))
 }
 
+/// A client that shows every status and follows no redirect.
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build(),
+    )
+}
+
 #[test]
 fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
     let dir = TempDir::new();
@@ -183,13 +194,7 @@ fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
     let sink = Sink::start(&mail, None);
     // The site has no mail server: what it queues waits for `witan alerts send`.
     let server = serve(&data);
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build(),
-    );
+    let agent = agent();
     let committees = wait_for_json(&agent, &format!("{}/api/v1/committees", server.base), |j| {
         j["data"].as_array().is_some_and(|a| !a.is_empty())
     });
@@ -348,4 +353,111 @@ fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
     let (status, page) = fetch(&agent, &format!("{}{manage}", server.base));
     assert_eq!(status, 200);
     assert!(page.contains("You follow nothing"), "{page}");
+}
+
+#[test]
+fn a_saved_search_tells_of_new_public_records_it_finds_and_nothing_else() {
+    let dir = TempDir::new();
+    let data = dir.path().join("data");
+    let mail = dir.path().join("mail");
+    std::fs::create_dir_all(&mail).expect("mail folder");
+    import(
+        &data,
+        "minutes/2017-01-01-transparency-board-minutes-19th-november-2010.md",
+    );
+    let sink = Sink::start(&mail, None);
+    let server = serve(&data);
+    let agent = agent();
+    wait_for_json(
+        &agent,
+        &format!("{}/api/v1/search?q=crime", server.base),
+        |j| j["total"].as_u64().is_some_and(|n| n > 0),
+    );
+
+    // The results page offers to follow the search as asked, by email or in a feed.
+    let (status, page) = fetch(&agent, &format!("{}/search?sort=&q=crime", server.base));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("name=\"search\" value=\"q=crime\""),
+        "no follow form for the search: {page}"
+    );
+    assert!(
+        page.contains("href=\"/search/feed.atom?q=crime\""),
+        "{page}"
+    );
+    let (status, feed) = fetch(&agent, &format!("{}/search/feed.atom?q=crime", server.base));
+    assert_eq!(status, 200);
+    assert!(
+        feed.contains("<entry>") && feed.contains("/meetings/"),
+        "{feed}"
+    );
+    let (status, body) = fetch(
+        &agent,
+        &format!("{}/search/feed.atom?q=crime&from=last+week", server.base),
+    );
+    assert_eq!(status, 400);
+    assert!(body.contains("from"), "{body}");
+
+    let follow = |search: &str| {
+        post_form(
+            &agent,
+            &format!("{}/subscriptions", server.base),
+            &[
+                ("search", search),
+                ("email", "journalist@example.org"),
+                ("frequency", "immediate"),
+            ],
+        )
+    };
+    // A malformed saved search is refused, naming what is wrong.
+    let (status, body) = follow("q=crime&to=yesterday");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("to: must be a date"), "{body}");
+    let (status, body) = follow("kind=&q=");
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = follow("q=crime");
+    assert_eq!(status, 200, "{body}");
+
+    let summary = send(&data, &sink.url(), &[]);
+    assert!(summary.contains("1 sent"), "{summary}");
+    let confirmation = parse(&sink.received()[0]);
+    assert!(
+        confirmation.subject.contains("the search for “crime”"),
+        "{}",
+        confirmation.subject
+    );
+    let confirm = link_path(&confirmation.text);
+    let (status, _) = post_form(&agent, &format!("{}{confirm}", server.base), &[]);
+    assert_eq!(status, 303);
+
+    // A meeting that never mentions it: nothing.
+    import(
+        &data,
+        "minutes/2017-01-01-transparency-board-minutes-13th-december-2011.md",
+    );
+    let summary = send(&data, &sink.url(), &[]);
+    assert!(summary.contains("0 messages made, 0 sent"), "{summary}");
+    // One that does: one message, naming the search and linking what it found.
+    import(
+        &data,
+        "minutes/2017-01-01-transparency-board-minutes-11th-january-2011.md",
+    );
+    let summary = send(&data, &sink.url(), &[]);
+    assert!(summary.contains("1 messages made, 1 sent"), "{summary}");
+    let received = sink.received();
+    assert_eq!(received.len(), 2);
+    let alert = parse(&received[1]);
+    assert!(
+        alert.subject.contains("the search for “crime”"),
+        "{}",
+        alert.subject
+    );
+    assert!(alert.text.contains("/meetings/"), "{}", alert.text);
+    assert!(
+        alert.text.to_lowercase().contains("crime"),
+        "{}",
+        alert.text
+    );
+    assert!(!alert.text.contains("13 December 2011"), "{}", alert.text);
+    assert!(send(&data, &sink.url(), &[]).contains("0 messages made, 0 sent"));
 }

@@ -137,6 +137,20 @@ pub(super) fn deep_search_page(url: &str) -> bool {
             .any(|n| n.parse::<u32>().is_ok_and(|n| n > SEARCH_PAGES_FOLLOWED))
 }
 
+/// The marker a search page or a saved search's feed asks for (`/search?q=zqleakmarker01…`),
+/// which its title repeats.
+pub(super) fn search_question(url: &str) -> Option<&'static str> {
+    let (path, query) = url.split_once('?')?;
+    if !matches!(path, "/search" | "/search/feed.atom") {
+        return None;
+    }
+    let q = query.split('&').find_map(|pair| pair.strip_prefix("q="))?;
+    MARKERS
+        .iter()
+        .map(|(marker, _, _)| *marker)
+        .find(|marker| q.eq_ignore_ascii_case(marker))
+}
+
 /// What a leak looks like in a report: the words around the marker.
 pub(super) fn context(haystack: &str, at: usize) -> String {
     let start = haystack[..at]
@@ -248,7 +262,18 @@ impl Crawl {
                 break;
             };
             let answer = done.expect("request task");
-            self.take(&answer, None);
+            // A search page and its feed name their question; what they found must still be
+            // nothing.
+            let echoed = search_question(&answer.url);
+            self.take(&answer, echoed);
+            if let Some(marker) = echoed
+                && (answer.body.contains("<entry>") || answer.body.contains("class=\"results\""))
+            {
+                self.failures.push(format!(
+                    "LEAK: a search for {marker} at {} found something",
+                    answer.url
+                ));
+            }
         }
     }
 
