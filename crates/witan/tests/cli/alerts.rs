@@ -170,19 +170,9 @@ fn post_form(agent: &ureq::Agent, url: &str, form: &[(&str, &str)]) -> (u16, Str
     (status, response.body_mut().read_to_string().expect("body"))
 }
 
-/// A client that shows every status and follows no redirect.
-fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build(),
-    )
-}
-
-#[test]
-fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
+/// The Transparency Board's first minutes imported, a real SMTP server and the site running;
+/// the site has no mail server, so what it queues waits for `witan alerts send`.
+fn board_site() -> (TempDir, std::path::PathBuf, Sink, Server, ureq::Agent) {
     let dir = TempDir::new();
     let data = dir.path().join("data");
     let mail = dir.path().join("mail");
@@ -192,9 +182,19 @@ fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
         "minutes/2017-01-01-transparency-board-minutes-19th-november-2010.md",
     );
     let sink = Sink::start(&mail, None);
-    // The site has no mail server: what it queues waits for `witan alerts send`.
     let server = serve(&data);
-    let agent = agent();
+    (
+        dir,
+        data,
+        sink,
+        server,
+        no_redirects(Duration::from_secs(30)),
+    )
+}
+
+#[test]
+fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
+    let (_dir, data, sink, server, agent) = board_site();
     let committees = wait_for_json(&agent, &format!("{}/api/v1/committees", server.base), |j| {
         j["data"].as_array().is_some_and(|a| !a.is_empty())
     });
@@ -319,7 +319,7 @@ fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
     assert_eq!(sink.received().len(), 4);
 
     // The mail server down: the message waits; back up, it goes once.
-    let port = sink.port;
+    let (port, mail) = (sink.port, sink.folder.clone());
     drop(sink);
     import(
         &data,
@@ -357,17 +357,7 @@ fn a_follower_confirms_hears_of_each_change_once_and_stops_with_one_click() {
 
 #[test]
 fn a_saved_search_tells_of_new_public_records_it_finds_and_nothing_else() {
-    let dir = TempDir::new();
-    let data = dir.path().join("data");
-    let mail = dir.path().join("mail");
-    std::fs::create_dir_all(&mail).expect("mail folder");
-    import(
-        &data,
-        "minutes/2017-01-01-transparency-board-minutes-19th-november-2010.md",
-    );
-    let sink = Sink::start(&mail, None);
-    let server = serve(&data);
-    let agent = agent();
+    let (_dir, data, sink, server, agent) = board_site();
     wait_for_json(
         &agent,
         &format!("{}/api/v1/search?q=crime", server.base),

@@ -117,13 +117,7 @@ fn peak_memory(pid: u32) -> Option<u64> {
 
 /// An agent that shows redirects instead of following them.
 fn browser() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build(),
-    )
+    no_redirects(Duration::from_secs(120))
 }
 
 /// The value of the first hidden `csrf` field of a page.

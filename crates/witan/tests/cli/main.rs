@@ -54,6 +54,17 @@ impl Drop for Server {
     }
 }
 
+/// A client that shows every status and follows no redirect.
+fn no_redirects(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(timeout))
+            .build(),
+    )
+}
+
 fn serve(data: &std::path::Path) -> Server {
     serve_with(&[std::ffi::OsStr::new("--data"), data.as_os_str()])
 }
